@@ -1,0 +1,98 @@
+"""Who may see what: the one place every selector asks.
+
+Street staff and committee admins see everything. A branch secretary sees the branches in
+which their log-in holds a seat today (书记, 副书记 or 委员), and nothing of any other branch:
+objects outside the scope are answered with 404, as if they did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+
+_CACHE_ATTR = "_portal_scope"
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    sees_everything: bool
+    branch_ids: frozenset[int]
+
+    def covers_branch(self, branch_id: int | None) -> bool:
+        return self.sees_everything or branch_id in self.branch_ids
+
+
+NOTHING = Scope(sees_everything=False, branch_ids=frozenset())
+
+
+def is_street_staff(user) -> bool:
+    """Street staff, committee admins and superusers work across every branch."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in (User.Role.STREET_STAFF, User.Role.COMMITTEE_ADMIN))
+    )
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, computed once per request (cached on the user object)."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if not (user.is_authenticated and user.is_active):
+        scope = NOTHING
+    elif is_street_staff(user):
+        scope = Scope(sees_everything=True, branch_ids=frozenset())
+    else:
+        from branches.models import Seat
+
+        today = timezone.localdate()
+        ids = Seat.objects.held_on(today).filter(user=user).values_list("branch_id", flat=True)
+        scope = Scope(sees_everything=False, branch_ids=frozenset(ids))
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after the user's seats change within one request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def restrict(queryset: QuerySet[M], user, *, branch_path: str) -> QuerySet[M]:
+    """Limit a queryset to what the user may see. branch_path leads from the model to its branch
+    id ("id" for branches themselves, "branch_id" for a seat, "branch__id" for a project)."""
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    return queryset.filter(**{f"{branch_path}__in": scope.branch_ids})
+
+
+def get_in_scope_or_404(queryset: QuerySet[M], user, *, branch_path: str, **lookup) -> M:
+    """Fetch one object the user may see; anything else, existing or not, is a 404."""
+    try:
+        return restrict(queryset, user, branch_path=branch_path).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404(queryset.model._meta.verbose_name) from exc
+
+
+def street_staff_required(view: Callable) -> Callable:
+    """Pages for the street's overview of all branches: a secretary is refused (403)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_street_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

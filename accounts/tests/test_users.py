@@ -1,0 +1,37 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from accounts.services import user_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_committee_admin_gets_the_admin_site():
+    user = user_create(username="c1", password="a-long-pass-42", role=User.Role.COMMITTEE_ADMIN)
+    assert user.is_staff
+    assert user.check_password("a-long-pass-42")
+
+
+def test_secretary_does_not_get_the_admin_site():
+    user = user_create(username="s1", password=None, role=User.Role.BRANCH_SECRETARY)
+    assert not user.is_staff
+    assert not user.has_usable_password()
+
+
+def test_committee_admin_without_admin_access_is_refused():
+    user = User(username="c2", role=User.Role.COMMITTEE_ADMIN, is_staff=False)
+    with pytest.raises(ValidationError):
+        user.full_clean()
+
+
+def test_unknown_role_is_refused_and_nothing_saved():
+    with pytest.raises(ValidationError):
+        user_create(username="x", password=None, role="mayor")
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_name_shown_is_the_full_name():
+    user = User(username="zhang", full_name="张三")
+    assert str(user) == "张三"
+    assert User(username="li").get_full_name() == "li"

@@ -1,0 +1,138 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class PartyCommittee(models.Model):
+    """The street's Project Party Committee (项目党委), under the working committee (党工委)."""
+
+    street = models.OneToOneField(
+        "projects.Street",
+        on_delete=models.PROTECT,
+        related_name="party_committee",
+        verbose_name=_("street"),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    working_committee = models.CharField(_("working committee"), max_length=100)
+    secretary_name = models.CharField(_("secretary"), max_length=50, blank=True)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Project Party Committee")
+        verbose_name_plural = _("Project Party Committees")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Branch(models.Model):
+    """A project branch (项目党支部): one per construction project."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        TRANSFORMED = "transformed", _("Transformed")
+        DISSOLVED = "dissolved", _("Dissolved")
+
+    committee = models.ForeignKey(
+        PartyCommittee,
+        on_delete=models.PROTECT,
+        related_name="branches",
+        verbose_name=_("Project Party Committee"),
+    )
+    project = models.OneToOneField(
+        "projects.Project",
+        on_delete=models.PROTECT,
+        related_name="branch",
+        verbose_name=_("project"),
+    )
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    established_on = models.DateField(_("established on"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project branch")
+        verbose_name_plural = _("project branches")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SeatQuerySet(models.QuerySet):
+    def held_on(self, day: datetime.date) -> "SeatQuerySet":
+        """Seats someone held on that day: started by then and not yet ended."""
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
+
+
+class Seat(models.Model):
+    """A seat on a branch committee, held from one date to another. Seats are appointed and
+    ended, never overwritten: a change of secretary ends one seat and opens another."""
+
+    class Kind(models.TextChoices):
+        SECRETARY = "secretary", _("Secretary")
+        DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+        COMMITTEE_MEMBER = "committee_member", _("Committee member")
+
+    class Origin(models.TextChoices):
+        LINKED_LEADER = "linked_leader", _("Street's linked leader")
+        COMMUNITY_PARTY_HEAD = "community_party_head", _("Community Party head")
+        ENTERPRISE_PARTY_HEAD = "enterprise_party_head", _("Investor's or contractor's Party head")
+        ENTERPRISE_BACKBONE = (
+            "enterprise_backbone",
+            _("Backbone member of an investor or contractor without a Party organisation"),
+        )
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="seats", verbose_name=_("branch")
+    )
+    kind = models.CharField(_("seat"), max_length=20, choices=Kind.choices)
+    holder_name = models.CharField(_("held by"), max_length=50)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        verbose_name=_("log-in"),
+        help_text=_("The log-in of the seat holder; it sees this branch while the seat is held."),
+    )
+    origin = models.CharField(_("origin"), max_length=24, choices=Origin.choices)
+    started_on = models.DateField(_("since"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = SeatQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+        ordering = ["branch", "kind", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch"],
+                condition=Q(kind="secretary", ended_on__isnull=True),
+                name="one_open_secretary_seat_per_branch",
+                violation_error_message=_(
+                    "This branch already has a secretary: end that seat first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="seat_dates_in_order",
+                violation_error_message=_("A seat cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.get_kind_display()} · {self.holder_name}"

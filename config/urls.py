@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from core.views import healthz
+
+admin.site.site_header = _("Project Party-Building Portal · administration")
+admin.site.site_title = _("Project Party-Building Portal")
+admin.site.index_title = _("Committee administration")
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("projects/", include("projects.urls")),
+    path("branches/", include("branches.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    # Switching the language is allowed before log-in, so the log-in page can be read in English.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+]

@@ -1,0 +1,53 @@
+"""The fixed cast of the test suite: street staff, a committee admin, and two branches each
+with its secretary (so every scoping test has an outsider at hand)."""
+
+import pytest
+
+from accounts.tests.factories import CommitteeAdminFactory, StreetStaffFactory, UserFactory
+from branches.tests.factories import BranchFactory, SeatFactory
+
+
+@pytest.fixture
+def street_staff(db):
+    return StreetStaffFactory(username="staff")
+
+
+@pytest.fixture
+def committee_admin(db):
+    return CommitteeAdminFactory(username="committee")
+
+
+@pytest.fixture
+def branch(db):
+    return BranchFactory()
+
+
+@pytest.fixture
+def other_branch(db):
+    return BranchFactory()
+
+
+@pytest.fixture
+def secretary(branch):
+    user = UserFactory(username="secretary")
+    SeatFactory(branch=branch, user=user, holder_name=user.full_name)
+    return user
+
+
+@pytest.fixture
+def other_secretary(other_branch):
+    user = UserFactory(username="outsider")
+    SeatFactory(branch=other_branch, user=user, holder_name=user.full_name)
+    return user
+
+
+@pytest.fixture
+def staff_client(client, street_staff):
+    client.force_login(street_staff)
+    return client
+
+
+@pytest.fixture
+def secretary_client(client, secretary):
+    client.force_login(secretary)
+    return client

@@ -1,0 +1,33 @@
+"""Schedule the daily clean-up of expired sessions in django-celery-beat (editable in the admin)."""
+
+from django.db import migrations
+
+TASK = "core.tasks.clear_expired_sessions"
+NAME = "Clear expired log-in sessions (daily, 03:30)"
+
+
+def schedule(apps, schema_editor):
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    crontab, _ = CrontabSchedule.objects.get_or_create(
+        minute="30",
+        hour="3",
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
+        timezone="Asia/Shanghai",
+    )
+    PeriodicTask.objects.get_or_create(name=NAME, defaults={"task": TASK, "crontab": crontab})
+
+
+def unschedule(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name=NAME, task=TASK).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(schedule, unschedule)]

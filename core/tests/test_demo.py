@@ -1,0 +1,85 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.access import restrict
+from accounts.models import User
+from branches.models import Branch, Seat
+from projects.models import Community, Enterprise, Project
+
+pytestmark = pytest.mark.django_db
+
+PILOT_PROJECTS = {
+    "星光耀广场",
+    "汇金国际广场",
+    "江海美食文化街区",
+    "南通大学城综合配套服务区",
+    "陆洪闸历史文化街区",
+}
+
+
+def snapshot() -> dict:
+    """Every row of the portal's own apps, as values."""
+    rows = {}
+    for app_label in ("accounts", "projects", "branches"):
+        for model in apps.get_app_config(app_label).get_models():
+            rows[model._meta.label] = sorted(model.objects.values_list(), key=lambda row: row[0])
+    return rows
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_demo_has_the_reports_figures(demo):
+    assert Community.objects.count() == 15
+    assert set(Project.objects.values_list("name", flat=True)) == PILOT_PROJECTS
+    assert Project.objects.filter(total_investment__gt=1_000_000_000).count() == 5
+    assert Branch.objects.filter(status=Branch.Status.ACTIVE).count() == 5
+    assert set(Enterprise.objects.values_list("name", flat=True)) == {
+        "凤凰传媒集团",
+        "苏宁电器",
+        "上海星浩资本集团",
+        "龙信集团",
+        "南通一建",
+    }
+    assert Enterprise.objects.filter(party_org_status=Enterprise.PartyOrgStatus.NONE).count() == 2
+
+
+def test_every_branch_has_one_secretary_with_a_login(demo):
+    for branch in Branch.objects.all():
+        secretary = Seat.objects.get(branch=branch, kind=Seat.Kind.SECRETARY, ended_on=None)
+        assert secretary.user.role == User.Role.BRANCH_SECRETARY
+        assert list(restrict(Branch.objects.all(), secretary.user, branch_path="id")) == [branch]
+
+
+def test_demo_logins_work(demo, client):
+    for username in ("jiedao", "admin", "xingguang", "luhongzha"):
+        response = client.post("/accounts/login/", {"username": username, "password": "demo-2026"})
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200
+        client.post("/accounts/logout/")
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = snapshot()
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert snapshot() == before
+
+
+def test_demo_names_are_the_same_on_every_machine(demo):
+    """Seeded: every fresh database gets the same people, so tests and guides can name them."""
+    names = dict(User.objects.values_list("username", "full_name"))
+    assert names["jiedao"] == "杨旭"
+    assert names["xingguang"] == "崔丽丽"
+    secretary = Seat.objects.get(branch__project__name="星光耀广场", kind=Seat.Kind.SECRETARY)
+    assert (secretary.user.username, secretary.holder_name) == ("xingguang", "崔丽丽")
+
+
+def test_demo_refuses_without_debug_unless_forced(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo")

@@ -1,0 +1,71 @@
+"""Every page needs a log-in: walk every URL pattern as an anonymous visitor."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+
+pytestmark = pytest.mark.django_db
+
+# Reachable without logging in, on purpose.
+PUBLIC = {"accounts:login", "healthz", "set_language"}
+
+SAMPLES = {
+    "int": "1",
+    "str": "x",
+    "slug": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
+
+
+def _route_to_path(route: str) -> str:
+    return re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES[m.group(1) or "str"], route)
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if not isinstance(entry.pattern, RoutePattern):
+                continue
+            ns = entry.namespace or namespace
+            full_ns = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else ns
+            yield from walk(entry, prefix + str(entry.pattern), full_ns)
+        elif isinstance(entry, URLPattern) and isinstance(entry.pattern, RoutePattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, "/" + _route_to_path(prefix + str(entry.pattern))
+
+
+def portal_urls():
+    return [(name, path) for name, path in walk(get_resolver()) if not path.startswith("/admin/")]
+
+
+def private_urls():
+    return [(name, path) for name, path in portal_urls() if name not in PUBLIC]
+
+
+def test_the_walk_finds_the_portal_pages():
+    names = {name for name, _ in portal_urls()}
+    assert {"core:home", "projects:list", "projects:detail", "branches:list"} <= names
+    assert names >= PUBLIC
+
+
+@pytest.mark.parametrize(("name", "path"), private_urls())
+def test_anonymous_visitor_is_sent_to_login(client, name, path):
+    response = client.get(path)
+    assert response.status_code == 302, path
+    assert response["Location"].startswith(reverse("accounts:login") + "?next="), path
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/user/", "/admin/projects/project/"])
+def test_admin_sends_anonymous_visitor_to_its_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(("/admin/login/", reverse("accounts:login") + "?next=/admin/"))
+
+
+def test_public_pages_answer_without_login(client):
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.get(reverse("healthz")).status_code == 200

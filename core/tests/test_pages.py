@@ -1,0 +1,93 @@
+"""What every page is made of: no outside host, no inline code, the CSP header, a phone's width."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+def test_csp_allows_only_this_server(staff_client):
+    header = staff_client.get(reverse("core:home"))["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in header.split(";") if d.strip())
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert "unsafe-inline" not in header
+    assert not re.search(r"https?://", header)
+
+
+def test_templates_have_no_inline_script_or_style_and_no_outside_url():
+    for template in TEMPLATES.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
+        assert not re.search(r"\sstyle=", text), template
+        assert "<style" not in text, template
+        assert not re.search(r"(src|href)=\"(https?:)?//", text), template
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "vendor/bootstrap/css/bootstrap.min.css",
+        "vendor/bootstrap/css/bootstrap.min.css.map",
+        "vendor/bootstrap/js/bootstrap.bundle.min.js",
+        "vendor/bootstrap/js/bootstrap.bundle.min.js.map",
+        "vendor/bootstrap-icons/bootstrap-icons.min.css",
+        "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
+        "vendor/htmx/htmx.min.js",
+        "vendor/echarts/echarts.min.js",
+        "css/portal.css",
+        "js/portal.js",
+    ],
+)
+def test_front_end_files_are_vendored(path):
+    assert finders.find(path), path
+
+
+def test_htmx_is_told_not_to_inject_its_style(staff_client):
+    page = staff_client.get(reverse("core:home")).content.decode()
+    assert '"includeIndicatorStyles": false' in page
+
+
+def test_pages_are_made_for_a_phone(staff_client):
+    page = staff_client.get(reverse("core:home")).content.decode()
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+    assert "navbar-toggler" in page
+
+
+def test_home_for_street_staff_shows_the_street_totals(staff_client, branch, other_branch):
+    response = staff_client.get(reverse("core:home"))
+    assert response.context["overview"]["totals"] == {
+        "projects": 2,
+        "key_projects": 2,
+        "covered": 2,
+        "active_branches": 2,
+    }
+    assert branch.name in response.content.decode()
+
+
+def test_home_for_a_secretary_shows_only_their_branch(secretary_client, branch, other_branch):
+    response = secretary_client.get(reverse("core:home"))
+    page = response.content.decode()
+    assert branch.name in page
+    assert other_branch.name not in page
+    assert "totals" not in response.context["overview"]
+
+
+def test_secretary_without_a_seat_is_told_what_to_do(client, db):
+    from accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert "尚未关联任何支部职务" in client.get(reverse("core:home")).content.decode()
+
+
+def test_navigation_shows_only_sections_that_exist(staff_client):
+    sections = [item["section"] for item in staff_client.get("/").context["nav_sections"]]
+    assert sections[:2] == ["projects", "branches"]

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from branches.selectors import branch_overview_for_user
+from core.health import check_broker, check_database
+
+
+@require_GET
+def home(request):
+    return render(
+        request,
+        "core/home.html",
+        {"overview": branch_overview_for_user(user=request.user)},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    database_problem = check_database()
+    broker_problem = check_broker()
+    if not settings.CELERY_BROKER_URL:
+        broker_state = "not configured (tasks run eagerly)"
+    else:
+        broker_state = "down" if broker_problem else "ok"
+    reasons = [p for p in (database_problem, broker_problem) if p]
+    body = {
+        "status": "unavailable" if reasons else "ok",
+        "database": "down" if database_problem else "ok",
+        "broker": broker_state,
+    }
+    if reasons:
+        body["reasons"] = reasons
+    return JsonResponse(body, status=503 if reasons else 200)

@@ -1,0 +1,34 @@
+from django.db.models import Prefetch, QuerySet
+
+from accounts.access import get_in_scope_or_404, restrict
+from projects.models import Project, ProjectEnterprise
+
+
+def _current_participations() -> Prefetch:
+    return Prefetch(
+        "participations",
+        queryset=ProjectEnterprise.objects.filter(ended_on__isnull=True)
+        .select_related("enterprise")
+        .order_by("role", "enterprise__name"),
+        to_attr="current_participations",
+    )
+
+
+def project_list_for_user(*, user) -> QuerySet[Project]:
+    queryset = (
+        Project.objects.select_related("community", "branch")
+        .prefetch_related(_current_participations())
+        .order_by("name")
+    )
+    return restrict(queryset, user, branch_path="branch__id")
+
+
+def project_get_for_user(*, user, pk: int) -> Project:
+    queryset = Project.objects.select_related("community", "community__street", "branch")
+    return get_in_scope_or_404(queryset, user, branch_path="branch__id", pk=pk)
+
+
+def participation_history_for_project(*, project: Project) -> QuerySet[ProjectEnterprise]:
+    return project.participations.select_related("enterprise").order_by(
+        "role", "ended_on", "enterprise__name"
+    )

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# What the test suite needs from the system: Debian's Chromium (driven by Playwright, never a
+# downloaded browser), a CJK font (or every Chinese character is a box in screenshots) and GNU
+# gettext (the catalog checks). Installed with apt-get only when missing.
+set -euo pipefail
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing+=(fonts-wqy-microhei)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "need root to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "installing with apt-get: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+  $(printf '%s\n' "${missing[@]}" | sort -u) fontconfig >/dev/null
