@@ -71,11 +71,15 @@ def forget_scope(user) -> None:
 
 def restrict(queryset: QuerySet[M], user, *, branch_path: str) -> QuerySet[M]:
     """Limit a queryset to what the user may see. branch_path leads from the model to its branch
-    id ("id" for branches themselves, "branch_id" for a seat, "branch__id" for a project)."""
+    id ("id" for branches themselves, "branch_id" for a seat, "branches__id" for a project)."""
     scope = scope_for(user)
     if scope.sees_everything:
         return queryset
-    return queryset.filter(**{f"{branch_path}__in": scope.branch_ids})
+    if branch_path in ("id", "pk", "branch_id"):
+        return queryset.filter(**{f"{branch_path}__in": scope.branch_ids})
+    # Across a to-many relation a join would repeat rows: filter through a subquery instead.
+    visible = queryset.model._default_manager.filter(**{f"{branch_path}__in": scope.branch_ids})
+    return queryset.filter(pk__in=visible.values("pk"))
 
 
 def get_in_scope_or_404(queryset: QuerySet[M], user, *, branch_path: str, **lookup) -> M:

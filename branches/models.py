@@ -43,10 +43,11 @@ class Branch(models.Model):
         related_name="branches",
         verbose_name=_("Project Party Committee"),
     )
-    project = models.OneToOneField(
+    # A project has one active branch at a time; a transformed or dissolved one stays on record.
+    project = models.ForeignKey(
         "projects.Project",
         on_delete=models.PROTECT,
-        related_name="branch",
+        related_name="branches",
         verbose_name=_("project"),
     )
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -61,6 +62,14 @@ class Branch(models.Model):
         verbose_name = _("project branch")
         verbose_name_plural = _("project branches")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(status="active"),
+                name="one_active_branch_per_project",
+                violation_error_message=_("This project already has an active branch."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

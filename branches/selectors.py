@@ -41,9 +41,9 @@ def branch_overview_for_user(*, user) -> dict:
         from projects.models import Project
 
         overview["totals"] = Project.objects.aggregate(
-            projects=Count("id"),
-            key_projects=Count("id", filter=Q(is_key_project=True)),
-            covered=Count("id", filter=Q(branch__status=Branch.Status.ACTIVE)),
+            projects=Count("id", distinct=True),
+            key_projects=Count("id", filter=Q(is_key_project=True), distinct=True),
+            covered=Count("id", filter=Q(branches__status=Branch.Status.ACTIVE), distinct=True),
         ) | Branch.objects.aggregate(
             active_branches=Count("id", filter=Q(status=Branch.Status.ACTIVE))
         )

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from core.views import healthz
+from core.views import favicon, healthz
 
 admin.site.site_header = _("Project Party-Building Portal · administration")
 admin.site.site_title = _("Project Party-Building Portal")
@@ -17,6 +17,8 @@ urlpatterns = [
     path("branches/", include("branches.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name none (the admin's).
+    path("favicon.ico", favicon, name="favicon"),
     # Switching the language is allowed before log-in, so the log-in page can be read in English.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,3 +38,10 @@ def healthz(request):
     if reasons:
         body["reasons"] = reasons
     return JsonResponse(body, status=503 if reasons else 200)
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -112,6 +112,14 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def active_branch(self):
+        """The active branch, from the list selector's prefetch (None when uncovered)."""
+        branches = getattr(self, "active_branches", None)
+        if branches is None:
+            branches = self.branches.filter(status="active")
+        return next(iter(branches), None)
+
 
 class ProjectEnterprise(models.Model):
     """An enterprise's part in a project, with the dates it took part."""

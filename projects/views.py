@@ -3,6 +3,7 @@ from django.views.decorators.http import require_GET
 
 from projects.filters import ProjectFilter
 from projects.selectors import (
+    branches_of_project,
     participation_history_for_project,
     project_get_for_user,
     project_list_for_user,
@@ -23,6 +24,7 @@ def project_detail(request, pk: int):
         "projects/project_detail.html",
         {
             "project": project,
+            "branches": branches_of_project(project=project),
             "participations": participation_history_for_project(project=project),
         },
     )

@@ -9,7 +9,7 @@ from django.urls.resolvers import RoutePattern
 pytestmark = pytest.mark.django_db
 
 # Reachable without logging in, on purpose.
-PUBLIC = {"accounts:login", "healthz", "set_language"}
+PUBLIC = {"accounts:login", "healthz", "set_language", "favicon"}
 
 SAMPLES = {
     "int": "1",

@@ -8,11 +8,7 @@ from django.conf import settings
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base_env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") or key == "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
+    base_env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,

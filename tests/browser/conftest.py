@@ -47,6 +47,12 @@ class PageWatch:
         page.on("request", lambda request: self.hosts.add(urlsplit(request.url).hostname or ""))
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on(
+            "response",
+            lambda response: response.status >= 400
+            and response.request.resource_type != "document"
+            and self.errors.append(f"{response.status} {response.url}"),
+        )
 
     def assert_clean(self):
         outside = {host for host in self.hosts if host not in {"127.0.0.1", "localhost"}}

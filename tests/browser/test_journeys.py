@@ -53,3 +53,18 @@ def test_language_switches_to_english(demo_server, watched_page):
         page.select_option("#portal-language", "en")
     assert page.locator("h1").inner_text() == "Welcome, 杨旭"
     watch.assert_clean()
+
+
+def test_committee_admin_works_in_the_admin_under_the_csp(demo_server, watched_page):
+    page, watch = watched_page
+    page.goto(demo_server + "/admin/")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", "demo-2026")
+    page.click("input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#site-name").inner_text() == "项目党建工作平台 · 后台管理"
+    page.goto(demo_server + "/admin/branches/branch/")
+    page.get_by_role("link", name="星光耀广场项目党支部").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("input[name=name]").input_value() == "星光耀广场项目党支部"
+    watch.assert_clean()
