@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
@@ -28,8 +28,10 @@ def branch_get_for_user(*, user, pk: int) -> Branch:
 
 
 def seat_history_for_branch(*, branch: Branch) -> QuerySet[Seat]:
-    """Every seat the branch ever had, current first, then by start date (newest first)."""
-    return branch.seats.select_related("user").order_by("ended_on", "kind", "-started_on")
+    """Every seat the branch ever had: those held now first, then the ended ones, latest first."""
+    return branch.seats.select_related("user").order_by(
+        F("ended_on").desc(nulls_first=True), "kind", "-started_on"
+    )
 
 
 def branch_overview_for_user(*, user) -> dict:

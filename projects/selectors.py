@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from accounts.access import get_in_scope_or_404, restrict
 from branches.models import Branch
@@ -44,5 +44,5 @@ def branches_of_project(*, project: Project) -> QuerySet[Branch]:
 
 def participation_history_for_project(*, project: Project) -> QuerySet[ProjectEnterprise]:
     return project.participations.select_related("enterprise").order_by(
-        "role", "ended_on", "enterprise__name"
+        "role", F("ended_on").desc(nulls_first=True), "enterprise__name"
     )
