@@ -23,6 +23,10 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   $sudo su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null 2>&1 || true
 fi
 pg_isready -h 127.0.0.1 -p 5432
+# The database the portal's URL names (the test database is created beside it by the test run).
+export PGPASSWORD=postgres
+psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'portal'" | grep -q 1 \
+  || createdb -h 127.0.0.1 -U postgres portal
 
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   command -v redis-server >/dev/null 2>&1 || { echo "installing Redis"; apt_install redis-server; }
