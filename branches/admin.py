@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.models import Branch, PartyCommittee, Seat
+from branches.models import Branch, PartyCommittee, PartyGroup, Seat
 
 
 @admin.register(PartyCommittee)
@@ -15,12 +15,18 @@ class SeatInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+class PartyGroupInline(admin.TabularInline):
+    model = PartyGroup
+    extra = 0
+    fields = ("name", "working_group", "leader_name", "established_on", "dissolved_on")
+
+
 @admin.register(Branch)
 class BranchAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "project", "established_on", "status")
+    list_display = ("name", "project", "established_on", "status", "closed_on")
     list_filter = ("status",)
     search_fields = ("name", "project__name")
-    inlines = [SeatInline]
+    inlines = [SeatInline, PartyGroupInline]
 
 
 @admin.register(Seat)
@@ -29,3 +35,10 @@ class SeatAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "origin", "branch")
     search_fields = ("holder_name", "user__username")
     autocomplete_fields = ("user",)
+
+
+@admin.register(PartyGroup)
+class PartyGroupAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "branch", "working_group", "leader_name", "established_on")
+    list_filter = ("branch",)
+    search_fields = ("name", "leader_name")

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +28,14 @@ class PartyCommittee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TransformedInto(models.TextChoices):
+    """What a branch's Party building becomes when its project is completed (三转化)."""
+
+    BUSINESS_DISTRICT = "business_district", _("Business-district Party building")
+    BUILDING = "building", _("Building Party building")
+    COMMUNITY = "community", _("Community Party building")
 
 
 class Branch(models.Model):
@@ -55,6 +64,13 @@ class Branch(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
+    # Transformation (三转化) or dissolution: when, into what, and who carries on.
+    closed_on = models.DateField(_("transformed or dissolved on"), null=True, blank=True)
+    transformed_into = models.CharField(
+        _("transformed into"), max_length=20, choices=TransformedInto.choices, blank=True
+    )
+    successor_name = models.CharField(_("successor organisation"), max_length=200, blank=True)
+    closure_note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
 
@@ -69,10 +85,31 @@ class Branch(models.Model):
                 name="one_active_branch_per_project",
                 violation_error_message=_("This project already has an active branch."),
             ),
+            models.CheckConstraint(
+                condition=(Q(status="active") & Q(closed_on__isnull=True))
+                | (~Q(status="active") & Q(closed_on__isnull=False)),
+                name="branch_closed_on_matches_status",
+                violation_error_message=_(
+                    "A transformed or dissolved branch needs the date; an active one has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="transformed") | ~Q(transformed_into=""),
+                name="branch_transformed_into_given",
+                violation_error_message=_("Say what the branch was transformed into."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("established_on")),
+                name="branch_dates_in_order",
+                violation_error_message=_("A branch cannot close before it is established."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("branches:detail", args=[self.pk])
 
 
 class SeatQuerySet(models.QuerySet):
@@ -145,3 +182,51 @@ class Seat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.get_kind_display()} · {self.holder_name}"
+
+
+class PartyGroup(models.Model):
+    """A Party group (党小组) of a branch, matched to a working group of the project where the
+    report pairs them."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="party_groups", verbose_name=_("branch")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    working_group = models.ForeignKey(
+        "projects.WorkingGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="party_groups",
+        verbose_name=_("matched working group"),
+    )
+    leader_name = models.CharField(_("group leader"), max_length=50, blank=True)
+    established_on = models.DateField(_("established on"))
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Party group")
+        verbose_name_plural = _("Party groups")
+        ordering = ["branch", "dissolved_on", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "name"],
+                condition=Q(dissolved_on__isnull=True),
+                name="party_group_name_unique_while_active",
+                violation_error_message=_("This branch already has an active group of that name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("established_on")),
+                name="party_group_dates_in_order",
+                violation_error_message=_("A group cannot be dissolved before it is established."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("branches:detail", args=[self.branch_id]) + f"#party-group-{self.pk}"

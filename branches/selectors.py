@@ -1,8 +1,11 @@
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+"""Reads for the Party organisation. Every read goes through accounts.access."""
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
-from branches.models import Branch, Seat
+from branches.models import Branch, PartyGroup, Seat
+from projects.models import Enterprise, Project, ProjectStage, Stage
 
 
 def _seats_held_today() -> Prefetch:
@@ -17,7 +20,12 @@ def branch_list_for_user(*, user) -> QuerySet[Branch]:
     queryset = (
         Branch.objects.select_related("project", "project__community", "committee")
         .prefetch_related(_seats_held_today())
-        .order_by("name")
+        .annotate(
+            active_groups=Count(
+                "party_groups", filter=Q(party_groups__dissolved_on__isnull=True), distinct=True
+            )
+        )
+        .order_by("status", "name")
     )
     return restrict(queryset, user, branch_path="id")
 
@@ -34,14 +42,33 @@ def seat_history_for_branch(*, branch: Branch) -> QuerySet[Seat]:
     )
 
 
+def seat_get_for_user(*, user, pk: int) -> Seat:
+    return get_in_scope_or_404(
+        Seat.objects.select_related("branch"), user, branch_path="branch_id", pk=pk
+    )
+
+
+def party_groups_of_branch(*, branch: Branch) -> QuerySet[PartyGroup]:
+    return branch.party_groups.select_related("working_group").order_by(
+        F("dissolved_on").desc(nulls_first=True), "name"
+    )
+
+
+def party_group_get_for_user(*, user, pk: int) -> PartyGroup:
+    return get_in_scope_or_404(
+        PartyGroup.objects.select_related("branch", "branch__project", "working_group"),
+        user,
+        branch_path="branch_id",
+        pk=pk,
+    )
+
+
 def branch_overview_for_user(*, user) -> dict:
     """The figures on the home page: the branches the user works with, and the street's totals
     for street staff. Counted in the database."""
-    branches = list(branch_list_for_user(user=user))
+    branches = list(branch_list_for_user(user=user).filter(status=Branch.Status.ACTIVE))
     overview = {"branches": branches, "is_street_staff": is_street_staff(user)}
     if overview["is_street_staff"]:
-        from projects.models import Project
-
         overview["totals"] = Project.objects.aggregate(
             projects=Count("id", distinct=True),
             key_projects=Count("id", filter=Q(is_key_project=True), distinct=True),
@@ -50,3 +77,35 @@ def branch_overview_for_user(*, user) -> dict:
             active_branches=Count("id", filter=Q(status=Branch.Status.ACTIVE))
         )
     return overview
+
+
+def coverage_for_street() -> dict:
+    """How far the organisation covers the projects (for street staff): projects still under
+    way (no completion acceptance yet) with and without an active branch, and the enterprises
+    whose own Party organisation is missing or idle."""
+    completed = ProjectStage.objects.filter(
+        project=OuterRef("pk"), stage=Stage.COMPLETION, actual_on__isnull=False
+    )
+    covered = Branch.objects.filter(project=OuterRef("pk"), status=Branch.Status.ACTIVE)
+    projects = Project.objects.annotate(
+        is_completed=Exists(completed), is_covered=Exists(covered)
+    ).filter(is_completed=False)
+    project_counts = projects.aggregate(
+        active=Count("id"),
+        covered=Count("id", filter=Q(is_covered=True)),
+        uncovered=Count("id", filter=Q(is_covered=False)),
+        key=Count("id", filter=Q(is_key_project=True)),
+        key_covered=Count("id", filter=Q(is_key_project=True, is_covered=True)),
+    )
+    enterprise_counts = Enterprise.objects.aggregate(
+        total=Count("id"),
+        no_party_org=Count("id", filter=Q(party_org_status=Enterprise.PartyOrgStatus.NONE)),
+        inactive=Count("id", filter=Q(party_org_status=Enterprise.PartyOrgStatus.INACTIVE)),
+        active=Count("id", filter=Q(party_org_status=Enterprise.PartyOrgStatus.ACTIVE)),
+    )
+    uncovered_projects = projects.filter(is_covered=False).select_related("community")
+    return {
+        "projects": project_counts,
+        "enterprises": enterprise_counts,
+        "uncovered_projects": uncovered_projects.order_by("-is_key_project", "name"),
+    }

@@ -6,5 +6,17 @@ app_name = "branches"
 
 urlpatterns = [
     path("", views.branch_list, name="list"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("new/", views.branch_establish, name="establish"),
     path("<int:pk>/", views.branch_detail, name="detail"),
+    path("<int:pk>/edit/", views.branch_edit, name="edit"),
+    path("<int:pk>/transform/", views.branch_transform, name="transform"),
+    path("<int:pk>/dissolve/", views.branch_dissolve, name="dissolve"),
+    path("<int:pk>/seats/new/", views.seat_appoint, name="seat_appoint"),
+    path("seats/<int:seat_pk>/end/", views.seat_end, name="seat_end"),
+    path("<int:pk>/groups/new/", views.party_group_create, name="party_group_create"),
+    path("groups/<int:group_pk>/edit/", views.party_group_edit, name="party_group_edit"),
+    path(
+        "groups/<int:group_pk>/dissolve/", views.party_group_dissolve, name="party_group_dissolve"
+    ),
 ]

@@ -1,13 +1,51 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Party organisation pages. Secretaries read their branch and manage its Party groups; street
+staff do everything else. Reads go through the selectors (scoped), writes through services."""
 
-from branches.selectors import branch_get_for_user, branch_list_for_user, seat_history_for_branch
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.access import is_street_staff, street_staff_required
+from branches import services
+from branches.forms import (
+    BranchEditForm,
+    BranchEstablishForm,
+    DissolveForm,
+    PartyGroupForm,
+    SeatForm,
+    TransformForm,
+)
+from branches.models import Branch, PartyCommittee
+from branches.selectors import (
+    branch_get_for_user,
+    branch_list_for_user,
+    coverage_for_street,
+    party_group_get_for_user,
+    party_groups_of_branch,
+    seat_get_for_user,
+    seat_history_for_branch,
+)
+from core.forms import EndDateForm
+from core.pages import form_page
 
 
 @require_GET
 def branch_list(request):
+    branches = branch_list_for_user(user=request.user)
+    status = request.GET.get("status")
+    if status in Branch.Status.values:
+        branches = branches.filter(status=status)
     return render(
-        request, "branches/branch_list.html", {"branches": branch_list_for_user(user=request.user)}
+        request,
+        "branches/branch_list.html",
+        {
+            "branches": branches,
+            "statuses": Branch.Status.choices,
+            "status": status,
+            "can_edit": is_street_staff(request.user),
+        },
     )
 
 
@@ -17,5 +55,186 @@ def branch_detail(request, pk: int):
     return render(
         request,
         "branches/branch_detail.html",
-        {"branch": branch, "seats": seat_history_for_branch(branch=branch)},
+        {
+            "branch": branch,
+            "seats": seat_history_for_branch(branch=branch),
+            "party_groups": party_groups_of_branch(branch=branch),
+            "can_edit": is_street_staff(request.user),
+            "is_active": branch.status == Branch.Status.ACTIVE,
+        },
+    )
+
+
+@street_staff_required
+@require_GET
+def coverage(request):
+    return render(request, "branches/coverage.html", {"coverage": coverage_for_street()})
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def branch_establish(request):
+    initial = {}
+    if request.GET.get("project", "").isdigit():
+        initial["project"] = int(request.GET["project"])
+    form = BranchEstablishForm(request.POST or None, initial=initial)
+    committee = PartyCommittee.objects.order_by("pk").first()
+
+    def save(f):
+        if committee is None:
+            raise ValidationError(_("Record the Project Party Committee in the admin first."))
+        return services.branch_establish(committee=committee, **f.cleaned_data).get_absolute_url()
+
+    return form_page(
+        request,
+        form=form,
+        title=_("Establish a project branch"),
+        cancel_url=reverse("branches:list"),
+        on_valid=save,
+        success_message=_("The branch was established."),
+    )
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def branch_edit(request, pk: int):
+    branch = branch_get_for_user(user=request.user, pk=pk)
+    form = BranchEditForm(request.POST or None, instance=branch)
+    return form_page(
+        request,
+        form=form,
+        title=_("Edit %(name)s") % {"name": branch.name},
+        cancel_url=branch.get_absolute_url(),
+        on_valid=lambda f: services.branch_update(branch=f.instance).get_absolute_url(),
+        success_message=_("The branch was saved."),
+    )
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def branch_transform(request, pk: int):
+    branch = branch_get_for_user(user=request.user, pk=pk)
+    form = TransformForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        title=_("Transform %(name)s") % {"name": branch.name},
+        intro=_(
+            "The project is completed and its Party building carries on in another form. Open "
+            "seats end and active groups are dissolved on that date; everything the branch "
+            "recorded stays readable."
+        ),
+        cancel_url=branch.get_absolute_url(),
+        on_valid=lambda f: services.branch_transform(
+            branch=branch, **f.cleaned_data
+        ).get_absolute_url(),
+        success_message=_("The branch was transformed."),
+        danger=True,
+    )
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def branch_dissolve(request, pk: int):
+    branch = branch_get_for_user(user=request.user, pk=pk)
+    form = DissolveForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        title=_("Dissolve %(name)s") % {"name": branch.name},
+        intro=_("Open seats end and active groups are dissolved on that date."),
+        cancel_url=branch.get_absolute_url(),
+        on_valid=lambda f: services.branch_dissolve(
+            branch=branch, **f.cleaned_data
+        ).get_absolute_url(),
+        success_message=_("The branch was dissolved."),
+        danger=True,
+    )
+
+
+# Seats -------------------------------------------------------------------------------------------
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def seat_appoint(request, pk: int):
+    branch = branch_get_for_user(user=request.user, pk=pk)
+    form = SeatForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        title=_("Appoint to a seat of %(name)s") % {"name": branch.name},
+        cancel_url=branch.get_absolute_url(),
+        on_valid=lambda f: (
+            services.seat_appoint(branch=branch, **f.cleaned_data).branch.get_absolute_url()
+        ),
+        success_message=_("The appointment was recorded."),
+    )
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def seat_end(request, seat_pk: int):
+    seat = seat_get_for_user(user=request.user, pk=seat_pk)
+    form = EndDateForm(request.POST or None, label=_("ended on"))
+    return form_page(
+        request,
+        form=form,
+        title=_("End the seat of %(name)s") % {"name": seat.holder_name},
+        cancel_url=seat.branch.get_absolute_url(),
+        on_valid=lambda f: (
+            services.seat_end(seat=seat, ended_on=f.cleaned_data["on"]).branch.get_absolute_url()
+        ),
+        success_message=_("The seat was ended."),
+        danger=True,
+    )
+
+
+# Party groups ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def party_group_create(request, pk: int):
+    branch = branch_get_for_user(user=request.user, pk=pk)
+    form = PartyGroupForm(request.POST or None, branch=branch)
+    return form_page(
+        request,
+        form=form,
+        title=_("New Party group in %(name)s") % {"name": branch.name},
+        cancel_url=branch.get_absolute_url(),
+        on_valid=lambda f: services.party_group_create(
+            branch=branch, **f.cleaned_data
+        ).get_absolute_url(),
+        success_message=_("The Party group was set up."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def party_group_edit(request, group_pk: int):
+    group = party_group_get_for_user(user=request.user, pk=group_pk)
+    form = PartyGroupForm(request.POST or None, instance=group, branch=group.branch)
+    return form_page(
+        request,
+        form=form,
+        title=_("Edit %(name)s") % {"name": group.name},
+        cancel_url=group.get_absolute_url(),
+        on_valid=lambda f: services.party_group_update(group=f.instance).get_absolute_url(),
+        success_message=_("The Party group was saved."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def party_group_dissolve(request, group_pk: int):
+    group = party_group_get_for_user(user=request.user, pk=group_pk)
+    form = EndDateForm(request.POST or None, label=_("dissolved on"))
+    return form_page(
+        request,
+        form=form,
+        title=_("Dissolve %(name)s") % {"name": group.name},
+        cancel_url=group.get_absolute_url(),
+        on_valid=lambda f: services.party_group_dissolve(
+            group=group, on=f.cleaned_data["on"]
+        ).get_absolute_url(),
+        success_message=_("The Party group was dissolved."),
+        danger=True,
     )

@@ -20,9 +20,19 @@ class DemoContext:
     fake: Faker
     objects: dict[str, Any] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, what)
+    fakers: dict[str, Faker] = field(default_factory=dict)
 
     def person_name(self) -> str:
         return self.fake.name()
+
+    def faker_for(self, part: str) -> Faker:
+        """A Faker of its own for one part of the demo, seeded by the part's name, so adding
+        names in one part never changes the names drawn in another."""
+        if part not in self.fakers:
+            fake = Faker("zh_CN")
+            fake.seed_instance(f"{SEED}-{part}")
+            self.fakers[part] = fake
+        return self.fakers[part]
 
 
 def new_context() -> DemoContext:
@@ -38,6 +48,11 @@ def load() -> DemoContext:
     from projects import demo as projects_demo
 
     ctx = new_context()
-    for part in (projects_demo, accounts_demo, branches_demo):
-        part.load(ctx)
+    for step in (
+        projects_demo.load,
+        accounts_demo.load,
+        branches_demo.load,
+        projects_demo.load_coordination,
+    ):
+        step(ctx)
     return ctx

@@ -1,8 +1,134 @@
-from django.db.models import F, Prefetch, QuerySet
+"""Reads for projects. Every list goes through accounts.access; figures are computed in the
+database (annotations), so a list costs the same few queries however many rows it shows."""
 
-from accounts.access import get_in_scope_or_404, restrict
-from branches.models import Branch
-from projects.models import Project, ProjectEnterprise
+import datetime
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import get_in_scope_or_404, is_street_staff, restrict
+from branches.models import Branch, PartyGroup, Seat
+from projects.models import (
+    CoordinationItem,
+    Enterprise,
+    Project,
+    ProjectEnterprise,
+    ProjectManager,
+    ProjectStage,
+    Stage,
+    WorkingGroup,
+    WorkingGroupMember,
+)
+
+
+class SyncState(models.TextChoices):
+    """How a synchronisation (同步组建, 同步配备) stands for a project."""
+
+    IN_STEP = "in_step", _("In step")
+    OUT_OF_STEP = "out_of_step", _("Out of step")
+    PENDING = "pending", _("Not yet due")
+    UNKNOWN = "unknown", _("Dates missing")
+
+
+def _first(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.order_by(field).values(field)[:1], output_field=DateField())
+
+
+def _actual_date_of(stage: str) -> Subquery:
+    return _first(
+        ProjectStage.objects.filter(project=OuterRef("pk"), stage=stage, actual_on__isnull=False),
+        "actual_on",
+    )
+
+
+def _sync_state(construction: str, party: str, gap: str, today: datetime.date) -> Case:
+    """The Party side's date must fall within N days (either way) of the construction side's;
+    while the Party side is missing, the project is out of step once N days have passed."""
+    tolerance = timedelta(days=settings.SYNC_TOLERANCE_DAYS)
+    return Case(
+        When(**{f"{construction}__isnull": True}, then=Value(SyncState.UNKNOWN)),
+        When(
+            Q(**{f"{party}__isnull": True}) & Q(**{f"{construction}__lt": today - tolerance}),
+            then=Value(SyncState.OUT_OF_STEP),
+        ),
+        When(**{f"{party}__isnull": True}, then=Value(SyncState.PENDING)),
+        When(
+            Q(**{f"{gap}__gt": tolerance}) | Q(**{f"{gap}__lt": -tolerance}),
+            then=Value(SyncState.OUT_OF_STEP),
+        ),
+        default=Value(SyncState.IN_STEP),
+        output_field=models.CharField(),
+    )
+
+
+def with_timeline_and_sync(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate each project with its current stage, key dates, lead times and the state of the
+    first two synchronisations (the third comes with the assessment cycles)."""
+    today = timezone.localdate()
+    return (
+        queryset.annotate(
+            branch_established_on=_first(
+                Branch.objects.filter(project=OuterRef("pk")), "established_on"
+            ),
+            first_secretary_on=_first(
+                Seat.objects.filter(branch__project=OuterRef("pk"), kind=Seat.Kind.SECRETARY),
+                "started_on",
+            ),
+            first_manager_on=_first(
+                ProjectManager.objects.filter(project=OuterRef("pk")), "appointed_on"
+            ),
+            current_stage=Subquery(
+                ProjectStage.objects.filter(project=OuterRef("pk"), actual_on__isnull=False)
+                .order_by("-sequence")
+                .values("stage")[:1]
+            ),
+            approval_on=_actual_date_of(Stage.APPROVAL),
+            start_on=_actual_date_of(Stage.CONSTRUCTION_START),
+            completion_on=_actual_date_of(Stage.COMPLETION),
+        )
+        .annotate(
+            setup_gap=ExpressionWrapper(
+                F("branch_established_on") - F("engineering_established_on"),
+                output_field=DurationField(),
+            ),
+            staffing_gap=ExpressionWrapper(
+                F("first_secretary_on") - F("first_manager_on"), output_field=DurationField()
+            ),
+            approval_to_start=ExpressionWrapper(
+                F("start_on") - F("approval_on"), output_field=DurationField()
+            ),
+            start_to_completion=ExpressionWrapper(
+                F("completion_on") - F("start_on"), output_field=DurationField()
+            ),
+        )
+        .annotate(
+            setup_sync=_sync_state(
+                "engineering_established_on", "branch_established_on", "setup_gap", today
+            ),
+            staffing_sync=_sync_state(
+                "first_manager_on", "first_secretary_on", "staffing_gap", today
+            ),
+        )
+    )
 
 
 def _current_participations() -> Prefetch:
@@ -24,8 +150,22 @@ def _active_branches() -> Prefetch:
 
 
 def project_list_for_user(*, user) -> QuerySet[Project]:
+    today = timezone.localdate()
     queryset = (
-        Project.objects.select_related("community")
+        with_timeline_and_sync(Project.objects.select_related("community"))
+        .annotate(
+            open_items=Count(
+                "coordination_items",
+                filter=~Q(coordination_items__status=CoordinationItem.Status.RESOLVED),
+                distinct=True,
+            ),
+            overdue_items=Count(
+                "coordination_items",
+                filter=~Q(coordination_items__status=CoordinationItem.Status.RESOLVED)
+                & Q(coordination_items__due_on__lt=today),
+                distinct=True,
+            ),
+        )
         .prefetch_related(_current_participations(), _active_branches())
         .order_by("name")
     )
@@ -33,8 +173,15 @@ def project_list_for_user(*, user) -> QuerySet[Project]:
 
 
 def project_get_for_user(*, user, pk: int) -> Project:
-    queryset = Project.objects.select_related("community", "community__street")
+    queryset = with_timeline_and_sync(
+        Project.objects.select_related("community", "community__street")
+    )
     return get_in_scope_or_404(queryset, user, branch_path="branches__id", pk=pk)
+
+
+def project_for_staff_or_404(*, user, pk: int) -> Project:
+    """A project for an edit page; scope is checked by the view's staff-only decorator."""
+    return get_in_scope_or_404(Project.objects.all(), user, branch_path="branches__id", pk=pk)
 
 
 def branches_of_project(*, project: Project) -> QuerySet[Branch]:
@@ -45,4 +192,167 @@ def branches_of_project(*, project: Project) -> QuerySet[Branch]:
 def participation_history_for_project(*, project: Project) -> QuerySet[ProjectEnterprise]:
     return project.participations.select_related("enterprise").order_by(
         "role", F("ended_on").desc(nulls_first=True), "enterprise__name"
+    )
+
+
+def managers_of_project(*, project: Project) -> QuerySet[ProjectManager]:
+    return project.managers.select_related("enterprise").order_by("-appointed_on")
+
+
+# The timeline ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    stage: Stage
+    planned_on: datetime.date | None
+    actual_on: datetime.date | None
+    is_current: bool
+    days_late: int | None  # done after the plan, or still open past it
+    is_overdue: bool  # planned date passed, not done
+
+    @property
+    def is_done(self) -> bool:
+        return self.actual_on is not None
+
+
+def timeline_of_project(*, project: Project) -> list[TimelineRow]:
+    today = timezone.localdate()
+    rows = {row.stage: row for row in project.stages.all()}
+    current = getattr(project, "current_stage", None)
+    timeline = []
+    for stage in Stage:
+        row = rows.get(stage.value)
+        planned = row.planned_on if row else None
+        actual = row.actual_on if row else None
+        overdue = bool(planned and not actual and planned < today)
+        if planned and actual and actual > planned:
+            late = (actual - planned).days
+        elif overdue:
+            late = (today - planned).days
+        else:
+            late = None
+        timeline.append(
+            TimelineRow(
+                stage=stage,
+                planned_on=planned,
+                actual_on=actual,
+                is_current=stage.value == current,
+                days_late=late,
+                is_overdue=overdue,
+            )
+        )
+    return timeline
+
+
+def lead_times_for_street(*, user) -> list[Project]:
+    """Every visible project with an approval date, with its lead times (in the database)."""
+    queryset = with_timeline_and_sync(Project.objects.select_related("community")).filter(
+        approval_on__isnull=False
+    )
+    return list(
+        restrict(queryset, user, branch_path="branches__id").order_by(
+            F("approval_to_start").asc(nulls_last=True), "name"
+        )
+    )
+
+
+# Working groups ----------------------------------------------------------------------------------
+
+
+def working_groups_of_project(*, project: Project) -> QuerySet[WorkingGroup]:
+    return project.working_groups.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=WorkingGroupMember.objects.order_by(
+                F("left_on").desc(nulls_first=True), "joined_on", "name"
+            ),
+        ),
+        Prefetch(
+            "party_groups",
+            queryset=PartyGroup.objects.filter(dissolved_on__isnull=True).order_by("name"),
+            to_attr="active_party_groups",
+        ),
+    ).order_by(F("dissolved_on").desc(nulls_first=True), "kind", "name")
+
+
+def working_group_get_for_user(*, user, pk: int) -> WorkingGroup:
+    return get_in_scope_or_404(
+        WorkingGroup.objects.select_related("project"),
+        user,
+        branch_path="project__branches__id",
+        pk=pk,
+    )
+
+
+def membership_get_for_user(*, user, pk: int) -> WorkingGroupMember:
+    return get_in_scope_or_404(
+        WorkingGroupMember.objects.select_related("working_group__project"),
+        user,
+        branch_path="working_group__project__branches__id",
+        pk=pk,
+    )
+
+
+# Coordination ledger -----------------------------------------------------------------------------
+
+
+def _coordination_base() -> QuerySet[CoordinationItem]:
+    today = timezone.localdate()
+    return CoordinationItem.objects.select_related(
+        "project", "branch", "working_group", "owner_party_group"
+    ).annotate(
+        is_overdue=Case(
+            When(
+                ~Q(status=CoordinationItem.Status.RESOLVED) & Q(due_on__lt=today),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        )
+    )
+
+
+def coordination_items_for_user(*, user) -> QuerySet[CoordinationItem]:
+    """A secretary sees the items their branch owns; staff see every item."""
+    return restrict(_coordination_base(), user, branch_path="branch_id").order_by(
+        "is_overdue", "due_on", "pk"
+    )
+
+
+def coordination_items_of_project(*, project: Project, user) -> QuerySet[CoordinationItem]:
+    return coordination_items_for_user(user=user).filter(project=project)
+
+
+def coordination_item_get_for_user(*, user, pk: int) -> CoordinationItem:
+    return get_in_scope_or_404(_coordination_base(), user, branch_path="branch_id", pk=pk)
+
+
+def coordination_history(*, item: CoordinationItem):
+    return item.events.select_related("actor").order_by("happened_on", "recorded_at")
+
+
+# Enterprises -------------------------------------------------------------------------------------
+
+
+def enterprise_list_for_user(*, user) -> QuerySet[Enterprise]:
+    """Enterprises on the projects the user sees (all of them for street staff)."""
+    queryset = Enterprise.objects.annotate(
+        project_count=Count(
+            "participations__project",
+            filter=Q(participations__ended_on__isnull=True),
+            distinct=True,
+        )
+    ).order_by("name")
+    if is_street_staff(user):
+        return queryset
+    return restrict(queryset, user, branch_path="participations__project__branches__id")
+
+
+def enterprise_get_for_user(*, user, pk: int) -> Enterprise:
+    return get_in_scope_or_404(
+        Enterprise.objects.all(),
+        user,
+        branch_path="participations__project__branches__id",
+        pk=pk,
     )

@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from branches.models import Branch, PartyCommittee, Seat
+from branches.models import Branch, PartyCommittee, PartyGroup, Seat
 from projects.tests.factories import ProjectFactory, StreetFactory
 
 
@@ -35,3 +35,12 @@ class SeatFactory(factory.django.DjangoModelFactory):
     holder_name = factory.Faker("name", locale="zh_CN")
     origin = Seat.Origin.LINKED_LEADER
     started_on = datetime.date(2025, 3, 1)
+
+
+class PartyGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartyGroup
+
+    branch = factory.SubFactory(BranchFactory)
+    name = factory.Sequence(lambda n: f"党小组{n}")
+    established_on = datetime.date(2025, 3, 10)

@@ -83,3 +83,136 @@ def test_a_seat_cannot_end_before_it_starts(branch):
     )
     with pytest.raises(ValidationError):
         seat.full_clean()
+
+
+# Forms and pages of issue 3 -----------------------------------------------------------------------
+
+from branches.models import Branch, PartyGroup  # noqa: E402
+from branches.tests.factories import PartyGroupFactory  # noqa: E402
+from projects.tests.factories import ProjectFactory, WorkingGroupFactory  # noqa: E402
+
+
+def test_secretary_adds_a_party_group_to_own_branch(secretary_client, branch):
+    group = WorkingGroupFactory(project=branch.project)
+    url = reverse("branches:party_group_create", args=[branch.pk])
+    assert secretary_client.get(url).status_code == 200
+    response = secretary_client.post(
+        url,
+        {
+            "name": "项目协调党小组",
+            "working_group": group.pk,
+            "leader_name": "王五",
+            "established_on": "2025-04-01",
+            "submission_token": "5f0c2b1e-0000-4000-8000-000000000002",
+        },
+    )
+    assert response.status_code == 302
+    assert PartyGroup.objects.get().working_group == group
+
+
+def test_secretary_cannot_touch_another_branchs_groups(secretary_client, other_branch):
+    group = PartyGroupFactory(branch=other_branch)
+    for url in (
+        reverse("branches:party_group_create", args=[other_branch.pk]),
+        reverse("branches:party_group_edit", args=[group.pk]),
+        reverse("branches:party_group_dissolve", args=[group.pk]),
+    ):
+        assert secretary_client.get(url).status_code == 404, url
+
+
+def test_party_group_form_keeps_values_and_explains(secretary_client, branch):
+    response = secretary_client.post(
+        reverse("branches:party_group_create", args=[branch.pk]),
+        {"name": "早于支部的小组", "established_on": "2020-01-01"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["established_on"]
+    assert "早于支部的小组" in response.content.decode()
+    assert not PartyGroup.objects.exists()
+
+
+def test_secretary_cannot_manage_seats_or_transform(secretary_client, branch):
+    for name in ("branches:seat_appoint", "branches:transform", "branches:dissolve"):
+        assert secretary_client.get(reverse(name, args=[branch.pk])).status_code == 403
+    assert secretary_client.get(reverse("branches:coverage")).status_code == 403
+    assert secretary_client.get(reverse("branches:establish")).status_code == 403
+
+
+def test_staff_establishes_a_branch_for_an_uncovered_project(staff_client, branch):
+    project = ProjectFactory()
+    form = staff_client.get(reverse("branches:establish")).context["form"]
+    assert list(form.fields["project"].queryset) == [project]
+    response = staff_client.post(
+        reverse("branches:establish"),
+        {"project": project.pk, "name": "新项目党支部", "established_on": "2025-05-01"},
+    )
+    assert response.status_code == 302
+    assert Branch.objects.get(project=project).name == "新项目党支部"
+
+
+def test_staff_appoints_a_second_secretary_and_is_told_no(staff_client, branch):
+    SeatFactory(branch=branch)
+    response = staff_client.post(
+        reverse("branches:seat_appoint", args=[branch.pk]),
+        {
+            "kind": "secretary",
+            "holder_name": "赵六",
+            "origin": "linked_leader",
+            "started_on": "2025-06-01",
+        },
+    )
+    assert response.status_code == 400
+    assert "已有书记" in response.content.decode()
+    assert branch.seats.count() == 1
+
+
+def test_transformed_branch_stays_readable(staff_client, branch):
+    PartyGroupFactory(branch=branch, name="质量监管党小组")
+    response = staff_client.post(
+        reverse("branches:transform", args=[branch.pk]),
+        {
+            "on": "2026-06-30",
+            "into": "community",
+            "successor_name": "第一社区党委",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    page = staff_client.get(reverse("branches:detail", args=[branch.pk])).content.decode()
+    assert "质量监管党小组" in page and "第一社区党委" in page
+    assert reverse("branches:party_group_create", args=[branch.pk]) not in page
+
+
+def test_coverage_counts(staff_client, branch):
+    ProjectFactory(is_key_project=True)
+    ProjectFactory(is_key_project=False)
+    coverage = staff_client.get(reverse("branches:coverage")).context["coverage"]
+    assert coverage["projects"] == {
+        "active": 3,
+        "covered": 1,
+        "uncovered": 2,
+        "key": 2,
+        "key_covered": 1,
+    }
+    assert len(coverage["uncovered_projects"]) == 2
+
+
+@pytest.mark.parametrize("url_name", ["branches:list", "branches:coverage"])
+def test_branch_pages_cost_the_same_queries_at_ten_times_the_rows(staff_client, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(n):
+        for _ in range(n):
+            branch = BranchFactory()
+            SeatFactory(branch=branch)
+            PartyGroupFactory(branch=branch)
+            ProjectFactory()
+
+    grow(2)
+    with CaptureQueriesContext(connection) as small:
+        assert staff_client.get(reverse(url_name)).status_code == 200
+    grow(18)
+    with CaptureQueriesContext(connection) as large:
+        assert staff_client.get(reverse(url_name)).status_code == 200
+    assert len(large) == len(small)

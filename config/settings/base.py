@@ -197,3 +197,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Portal rules ------------------------------------------------------------------------------------
+# 同步组建 / 同步配备: the branch (secretary) must follow the engineering department (project
+# manager) within this many days, either way.
+SYNC_TOLERANCE_DAYS = env.int("PORTAL_SYNC_TOLERANCE_DAYS", default=30)

@@ -2,11 +2,13 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 
 from accounts.access import restrict
 from accounts.models import User
-from branches.models import Branch, Seat
-from projects.models import Community, Enterprise, Project
+from branches.models import Branch, PartyGroup, Seat
+from projects.models import Community, CoordinationItem, Enterprise, Project, WorkingGroup
+from projects.selectors import SyncState, with_timeline_and_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +37,17 @@ def demo(db):
 
 def test_demo_has_the_reports_figures(demo):
     assert Community.objects.count() == 15
-    assert set(Project.objects.values_list("name", flat=True)) == PILOT_PROJECTS
-    assert Project.objects.filter(total_investment__gt=1_000_000_000).count() == 5
+    assert Project.objects.filter(is_key_project=True).count() == 52
+    assert Project.objects.filter(total_investment__gt=1_000_000_000).count() == 10
+    assert (
+        set(Project.objects.filter(branches__isnull=False).values_list("name", flat=True))
+        == PILOT_PROJECTS
+    )
     assert Branch.objects.filter(status=Branch.Status.ACTIVE).count() == 5
+    assert PartyGroup.objects.filter(dissolved_on__isnull=True).count() == 21
+    assert WorkingGroup.objects.count() == 25
+    # Every Party group is matched to a working group of its own project.
+    assert not PartyGroup.objects.exclude(working_group__project=F("branch__project")).exists()
     assert set(Enterprise.objects.values_list("name", flat=True)) == {
         "凤凰传媒集团",
         "苏宁电器",
@@ -46,6 +56,32 @@ def test_demo_has_the_reports_figures(demo):
         "南通一建",
     }
     assert Enterprise.objects.filter(party_org_status=Enterprise.PartyOrgStatus.NONE).count() == 2
+
+
+def test_the_pilots_timelines_and_synchronisations(demo):
+    rows = {p.name: p for p in with_timeline_and_sync(Project.objects.filter(is_key_project=True))}
+    # The report's benchmark: approval to start in under six months.
+    assert rows["江海美食文化街区"].approval_to_start.days == 176
+    assert rows["南通大学城综合配套服务区"].setup_sync == SyncState.OUT_OF_STEP
+    assert rows["南通大学城综合配套服务区"].setup_gap.days == 72
+    assert rows["陆洪闸历史文化街区"].staffing_sync == SyncState.OUT_OF_STEP
+    assert rows["陆洪闸历史文化街区"].current_stage == "scheme_design"
+    in_step = [name for name in PILOT_PROJECTS if rows[name].setup_sync == SyncState.IN_STEP]
+    assert len(in_step) == 4
+
+
+def test_the_coordination_items_went_through_their_steps(demo):
+    items = {item.title: item for item in CoordinationItem.objects.all()}
+    assert len(items) == 4
+    resolved = items["地下管线迁改进度滞后"]
+    assert (resolved.status, resolved.resolved_on.isoformat()) == ("resolved", "2026-10-12")
+    assert list(resolved.events.values_list("status", flat=True)) == [
+        "open",
+        "in_progress",
+        "resolved",
+    ]
+    assert items["历史建筑保护方案待文物部门审批"].status == "escalated"
+    assert all(item.branch is not None for item in items.values())
 
 
 def test_every_branch_has_one_secretary_with_a_login(demo):

@@ -1,8 +1,18 @@
+import datetime
 from decimal import Decimal
 
 import factory
 
-from projects.models import Community, Enterprise, Project, ProjectEnterprise, Street
+from projects.models import (
+    Community,
+    CoordinationItem,
+    Enterprise,
+    Project,
+    ProjectEnterprise,
+    ProjectManager,
+    Street,
+    WorkingGroup,
+)
 
 
 class StreetFactory(factory.django.DjangoModelFactory):
@@ -48,3 +58,33 @@ class ProjectEnterpriseFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
     role = ProjectEnterprise.Role.INVESTOR
+
+
+class ProjectManagerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectManager
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Faker("name", locale="zh_CN")
+    appointed_on = datetime.date(2025, 3, 1)
+
+
+class WorkingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkingGroup
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = WorkingGroup.Kind.COORDINATION
+    name = factory.Sequence(lambda n: f"项目协调工作小组{n}")
+    established_on = datetime.date(2025, 3, 1)
+
+
+class CoordinationItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoordinationItem
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"协调事项{n}")
+    raised_by = "项目工程部"
+    raised_on = datetime.date(2026, 1, 5)
+    due_on = datetime.date(2026, 2, 5)

@@ -22,7 +22,7 @@ def test_staff_logs_in_and_sees_the_home_page_in_chinese(demo_server, watched_pa
     log_in(page, demo_server, "jiedao")
     assert page.locator("h1").inner_text() == "欢迎，杨旭"
     assert page.get_by_role("link", name="星光耀广场项目党支部").is_visible()
-    assert page.locator(".portal-stat .display-6").first.inner_text() == "5"
+    assert page.locator(".portal-stat .display-6").first.inner_text() == "52"
     # The vendored icon font and stylesheet really loaded (no blank boxes, no unstyled page).
     assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"
     page.screenshot(path=artifacts / "home-zh-hans.png", full_page=True)
@@ -67,4 +67,40 @@ def test_committee_admin_works_in_the_admin_under_the_csp(demo_server, watched_p
     page.get_by_role("link", name="星光耀广场项目党支部").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("input[name=name]").input_value() == "星光耀广场项目党支部"
+    watch.assert_clean()
+
+
+def test_secretary_opens_their_branch_and_adds_a_party_group(demo_server, watched_page, artifacts):
+    page, watch = watched_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, demo_server, "xingguang")
+    page.get_by_role("link", name="星光耀广场项目党支部").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#party-groups ~ .table-responsive tbody tr").count() == 5
+    page.get_by_role("link", name="新建党小组").click()
+    page.fill("input[name=name]", "安全生产党小组")
+    page.select_option("select[name=working_group]", label="质量监管工作小组")
+    page.fill("input[name=leader_name]", "周建国")
+    page.fill("input[name=established_on]", "2026-11-01")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("党小组已成立。").is_visible()
+    row = page.locator("tr", has_text="安全生产党小组")
+    assert "质量监管工作小组" in row.inner_text() and "周建国" in row.inner_text()
+    page.screenshot(path=artifacts / "secretary-adds-party-group.png", full_page=True)
+    watch.assert_clean()
+
+
+def test_staff_sees_a_project_with_its_timeline_and_syncs(demo_server, watched_page, artifacts):
+    page, watch = watched_page
+    log_in(page, demo_server, "jiedao")
+    page.goto(demo_server + "/projects/?has_branch=yes")
+    page.get_by_role("link", name="南通大学城综合配套服务区", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    sync_row = page.locator("tr", has_text="同步组建")
+    assert "不同步" in sync_row.inner_text() and "72" in sync_row.inner_text()
+    assert (
+        page.locator("#timeline ~ .table-responsive .table-warning").inner_text().startswith("开工")
+    )
+    page.screenshot(path=artifacts / "project-detail-zh-hans.png", full_page=True)
     watch.assert_clean()

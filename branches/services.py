@@ -1,0 +1,191 @@
+"""Writes for the Party organisation: branches, their seats and Party groups, transformation."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.access import forget_scope
+from branches.models import Branch, PartyCommittee, PartyGroup, Seat
+from core.services import create_once
+from projects.models import Project, WorkingGroup
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def branch_establish(
+    *,
+    project: Project,
+    committee: PartyCommittee,
+    name: str,
+    established_on: datetime.date,
+) -> Branch:
+    """Set up the branch of a project (a project has one active branch at a time)."""
+    return _save(
+        Branch(project=project, committee=committee, name=name, established_on=established_on)
+    )
+
+
+@transaction.atomic
+def branch_update(*, branch: Branch) -> Branch:
+    return _save(branch)
+
+
+def _close(branch: Branch, *, on: datetime.date) -> None:
+    """End what a closing branch still holds open: its seats and its Party groups."""
+    if branch.status != Branch.Status.ACTIVE:
+        raise ValidationError(_("This branch has already been transformed or dissolved."))
+    if on < branch.established_on:
+        raise ValidationError({"closed_on": _("A branch cannot close before it is established.")})
+    for seat in branch.seats.filter(ended_on__isnull=True):
+        seat.ended_on = max(on, seat.started_on)
+        _save(seat)
+        if seat.user_id:
+            forget_scope(seat.user)
+    for group in branch.party_groups.filter(dissolved_on__isnull=True):
+        group.dissolved_on = max(on, group.established_on)
+        _save(group)
+
+
+@transaction.atomic
+def branch_transform(
+    *,
+    branch: Branch,
+    on: datetime.date,
+    into: str,
+    successor_name: str,
+    note: str = "",
+) -> Branch:
+    """The project is completed: its Party building becomes business-district, building or
+    community Party building. Everything the branch recorded stays with it, readable."""
+    branch = Branch.objects.select_for_update().get(pk=branch.pk)
+    _close(branch, on=on)
+    branch.status = Branch.Status.TRANSFORMED
+    branch.closed_on = on
+    branch.transformed_into = into
+    branch.successor_name = successor_name
+    branch.closure_note = note
+    return _save(branch)
+
+
+@transaction.atomic
+def branch_dissolve(*, branch: Branch, on: datetime.date, note: str) -> Branch:
+    branch = Branch.objects.select_for_update().get(pk=branch.pk)
+    if not note.strip():
+        raise ValidationError({"closure_note": _("Say why the branch is dissolved.")})
+    _close(branch, on=on)
+    branch.status = Branch.Status.DISSOLVED
+    branch.closed_on = on
+    branch.closure_note = note
+    return _save(branch)
+
+
+@transaction.atomic
+def seat_appoint(
+    *,
+    branch: Branch,
+    kind: str,
+    holder_name: str,
+    origin: str,
+    started_on: datetime.date,
+    user=None,
+) -> Seat:
+    """Appoint someone to a seat. A secretary's seat must be ended before another is appointed."""
+    branch = Branch.objects.select_for_update().get(pk=branch.pk)
+    if branch.status != Branch.Status.ACTIVE:
+        raise ValidationError(_("Seats are appointed only in an active branch."))
+    seat = _save(
+        Seat(
+            branch=branch,
+            kind=kind,
+            holder_name=holder_name,
+            origin=origin,
+            started_on=started_on,
+            user=user,
+        )
+    )
+    if user is not None:
+        forget_scope(user)
+    return seat
+
+
+@transaction.atomic
+def seat_end(*, seat: Seat, ended_on: datetime.date) -> Seat:
+    if seat.ended_on is not None:
+        raise ValidationError(_("This seat has already ended."))
+    seat.ended_on = ended_on
+    _save(seat)
+    if seat.user_id:
+        forget_scope(seat.user)
+    return seat
+
+
+def _check_working_group(branch: Branch, working_group: WorkingGroup | None) -> None:
+    if working_group is not None and working_group.project_id != branch.project_id:
+        raise ValidationError(
+            {"working_group": _("This working group belongs to another project.")}
+        )
+
+
+def party_group_create(
+    *,
+    branch: Branch,
+    name: str,
+    established_on: datetime.date,
+    working_group: WorkingGroup | None = None,
+    leader_name: str = "",
+    submission_token: uuid.UUID | None = None,
+) -> PartyGroup:
+    branch_id = branch.pk
+
+    def create() -> PartyGroup:
+        branch = Branch.objects.select_for_update().get(pk=branch_id)
+        if branch.status != Branch.Status.ACTIVE:
+            raise ValidationError(_("Party groups are set up only in an active branch."))
+        _check_working_group(branch, working_group)
+        if established_on < branch.established_on:
+            raise ValidationError(
+                {"established_on": _("This is before the branch was established.")}
+            )
+        return _save(
+            PartyGroup(
+                branch=branch,
+                name=name,
+                established_on=established_on,
+                working_group=working_group,
+                leader_name=leader_name,
+                submission_token=submission_token,
+            )
+        )
+
+    return create_once(PartyGroup, submission_token, create)
+
+
+def _check_open(group: PartyGroup) -> None:
+    if group.branch.status != Branch.Status.ACTIVE:
+        raise ValidationError(
+            _("The branch is no longer active: its records are kept as they are.")
+        )
+    if group.dissolved_on is not None:
+        raise ValidationError(_("This group has already been dissolved."))
+
+
+@transaction.atomic
+def party_group_update(*, group: PartyGroup) -> PartyGroup:
+    _check_open(PartyGroup.objects.select_related("branch").get(pk=group.pk))
+    _check_working_group(group.branch, group.working_group)
+    return _save(group)
+
+
+@transaction.atomic
+def party_group_dissolve(*, group: PartyGroup, on: datetime.date) -> PartyGroup:
+    _check_open(group)
+    group.dissolved_on = on
+    return _save(group)
