@@ -2,6 +2,7 @@
 with its secretary (so every scoping test has an outsider at hand)."""
 
 import pytest
+from django.test import Client
 
 from accounts.tests.factories import CommitteeAdminFactory, StreetStaffFactory, UserFactory
 from branches.tests.factories import BranchFactory, SeatFactory
@@ -42,12 +43,15 @@ def other_secretary(other_branch):
 
 
 @pytest.fixture
-def staff_client(client, street_staff):
+def staff_client(street_staff):
+    """A browser of its own, so that a test can hold a staff and a secretary session at once."""
+    client = Client()
     client.force_login(street_staff)
     return client
 
 
 @pytest.fixture
-def secretary_client(client, secretary):
+def secretary_client(secretary):
+    client = Client()
     client.force_login(secretary)
     return client

@@ -45,6 +45,7 @@ def new_context() -> DemoContext:
 def load() -> DemoContext:
     from accounts import demo as accounts_demo
     from branches import demo as branches_demo
+    from members import demo as members_demo
     from projects import demo as projects_demo
 
     ctx = new_context()
@@ -53,6 +54,7 @@ def load() -> DemoContext:
         accounts_demo.load,
         branches_demo.load,
         projects_demo.load_coordination,
+        members_demo.load,
     ):
         step(ctx)
     return ctx

@@ -32,7 +32,6 @@ def form_page(
         else:
             messages.success(request, success_message)
             return redirect(next_url)
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "form_page.html",
@@ -43,5 +42,4 @@ def form_page(
             "intro": intro,
             "danger": danger,
         },
-        status=status,
     )

@@ -122,6 +122,7 @@ def project_manager_appoint(
 
 @transaction.atomic
 def project_manager_end(*, manager: ProjectManager, ended_on: datetime.date) -> ProjectManager:
+    manager = ProjectManager.objects.select_for_update().get(pk=manager.pk)
     if manager.ended_on is not None:
         raise ValidationError(_("This appointment has already ended."))
     manager.ended_on = ended_on
@@ -145,6 +146,7 @@ def participation_add(
 def participation_end(
     *, participation: ProjectEnterprise, ended_on: datetime.date
 ) -> ProjectEnterprise:
+    participation = ProjectEnterprise.objects.select_for_update().get(pk=participation.pk)
     if participation.ended_on is not None:
         raise ValidationError(_("This enterprise has already left the project."))
     participation.ended_on = ended_on
@@ -183,6 +185,7 @@ def working_group_member_add(
 def working_group_member_leave(
     *, membership: WorkingGroupMember, left_on: datetime.date
 ) -> WorkingGroupMember:
+    membership = WorkingGroupMember.objects.select_for_update().get(pk=membership.pk)
     if membership.left_on is not None:
         raise ValidationError(_("This person has already left the group."))
     membership.left_on = left_on

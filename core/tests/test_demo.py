@@ -2,7 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import F
+from django.db.models import F, Q
 
 from accounts.access import restrict
 from accounts.models import User
@@ -24,7 +24,7 @@ PILOT_PROJECTS = {
 def snapshot() -> dict:
     """Every row of the portal's own apps, as values."""
     rows = {}
-    for app_label in ("accounts", "projects", "branches"):
+    for app_label in ("accounts", "projects", "branches", "members"):
         for model in apps.get_app_config(app_label).get_models():
             rows[model._meta.label] = sorted(model.objects.values_list(), key=lambda row: row[0])
     return rows
@@ -82,6 +82,32 @@ def test_the_coordination_items_went_through_their_steps(demo):
     ]
     assert items["历史建筑保护方案待文物部门审批"].status == "escalated"
     assert all(item.branch is not None for item in items.values())
+
+
+def test_the_reports_105_members_are_spread_over_the_21_groups(demo):
+    from members.models import Member, Participation, PioneerPost, Transfer
+
+    assert Member.objects.count() == 105
+    active = Participation.objects.filter(left_on__isnull=True)
+    assert active.count() == 105
+    assert active.values("party_group").distinct().count() == 21
+    assert active.filter(branch__name="星光耀广场项目党支部").count() == 25
+    # Most contractor members are floating or in the pocket.
+    contractor = Member.objects.filter(employer_enterprise__name__in=["龙信集团", "南通一建"])
+    floating_or_pocket = contractor.filter(
+        Q(is_floating=True) | Q(relation_state=Member.RelationState.IN_POCKET)
+    )
+    assert floating_or_pocket.count() > contractor.count() / 2
+    assert sorted(Transfer.objects.values_list("status", flat=True)) == [
+        "completed",
+        "completed",
+        "letter_issued",
+        "received",
+        "rejected",
+        "requested",
+    ]
+    assert PioneerPost.objects.values("project").distinct().count() == 5
+    assert Member.objects.filter(relation_state=Member.RelationState.IN_BRANCH).count() == 2
 
 
 def test_every_branch_has_one_secretary_with_a_login(demo):

@@ -127,7 +127,7 @@ def test_staff_creates_a_project(staff_client):
 )
 def test_bad_project_input_is_explained_and_nothing_saved(staff_client, field, value):
     response = staff_client.post(reverse("projects:create"), _project_form(**{field: value}))
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert not Project.objects.filter(name="新建项目").exists()
     # Every other value typed is still in the form.
@@ -148,7 +148,7 @@ def test_timeline_out_of_order_is_shown_on_the_field(staff_client, branch):
     response = staff_client.post(
         url, {"approval_actual": "2024-05-01", "land_listing_actual": "2024-03-01"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors["land_listing_actual"]
     assert not ProjectStage.objects.exists()
     response = staff_client.post(
@@ -233,7 +233,7 @@ def test_a_bad_step_is_explained(secretary_client, branch):
         reverse("projects:coordination_move", args=[item.pk]),
         {"to_status": "resolved", "happened_on": "2026-01-10", "note": ""},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors["note"]
 
 

@@ -104,3 +104,79 @@ def test_staff_sees_a_project_with_its_timeline_and_syncs(demo_server, watched_p
     )
     page.screenshot(path=artifacts / "project-detail-zh-hans.png", full_page=True)
     watch.assert_clean()
+
+
+def _roster(path, rows):
+    from openpyxl import Workbook
+
+    from members.roster import COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([header for _n, header, _e, _r in COLUMNS])
+    for row in rows:
+        sheet.append([row.get(name, "") for name, _h, _e, _r in COLUMNS])
+    workbook.save(path)
+    return path
+
+
+def _row(n, **overrides):
+    import datetime
+
+    from members.identity import check_character
+
+    birth = datetime.date(1988, 2, 1) + datetime.timedelta(days=n)
+    first = f"320602{birth:%Y%m%d}{n * 10 + 1:03d}"
+    row = {
+        "name": f"导入党员{n}",
+        "gender": "男",
+        "birth_date": birth.isoformat(),
+        "phone": f"1391000{n:04d}",
+        "id_number": first + check_character(first),
+        "standing": "正式党员",
+        "joined_party_on": "2012-07-01",
+        "full_member_on": "2013-07-01",
+        "employer": "龙信集团",
+        "is_floating": "是",
+        "floating_from": "江苏省如东县",
+        "relation_state": "口袋党员",
+        "branch": "星光耀广场项目党支部",
+        "party_group": "质量监管党小组",
+        "joined_on": "2026-11-01",
+    }
+    return row | overrides
+
+
+def test_secretary_imports_a_roster_fixing_a_bad_row(
+    demo_server, watched_page, artifacts, tmp_path
+):
+    page, watch = watched_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, demo_server, "xingguang")
+    page.goto(demo_server + "/members/")
+    page.get_by_role("link", name="导入名册").click()
+    bad = _roster(
+        tmp_path / "bad.xlsx",
+        [_row(1), _row(2, id_number="320602198802030021"), _row(3)],
+    )
+    page.set_input_files("input[name=file]", str(bad))
+    page.get_by_role("button", name="校验并导入").click()
+    page.wait_for_load_state("networkidle")
+    errors = page.locator(".portal-import-errors tbody tr")
+    assert errors.count() == 1
+    assert errors.first.inner_text().split("\t")[:2] == ["3", "身份证号码"]
+    assert "校验位" in errors.first.inner_text()
+    page.screenshot(path=artifacts / "roster-import-error.png", full_page=True)
+
+    good = _roster(tmp_path / "good.xlsx", [_row(1), _row(2), _row(3)])
+    page.set_input_files("input[name=file]", str(good))
+    page.get_by_role("button", name="校验并导入").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("已登记 3 名党员").is_visible()
+    page.get_by_role("link", name="查看党员").click()
+    page.fill("input[name=q]", "导入党员")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("tbody tr").count() == 3
+    assert page.get_by_text("320***********").count() == 3  # masked in the list
+    watch.assert_clean()

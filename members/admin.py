@@ -1,0 +1,54 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.models import (
+    HomeOrganisation,
+    Member,
+    Participation,
+    PioneerPost,
+    Transfer,
+    TransferStep,
+)
+
+
+@admin.register(HomeOrganisation)
+class HomeOrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "contact_name", "contact_phone")
+    search_fields = ("name", "region")
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+
+
+class PioneerPostInline(admin.TabularInline):
+    model = PioneerPost
+    extra = 0
+
+
+@admin.register(Member)
+class MemberAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "standing", "masked_phone", "masked_id_number", "relation_state")
+    list_filter = ("standing", "is_floating", "relation_state", "employer_kind")
+    search_fields = ("name", "phone", "id_number")
+    inlines = [ParticipationInline, PioneerPostInline]
+
+
+class TransferStepInline(admin.TabularInline):
+    model = TransferStep
+    extra = 0
+    readonly_fields = ("status", "happened_on", "note", "actor", "recorded_at")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # steps are recorded through the portal, which keeps the order
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin):
+    list_display = ("member", "to_branch", "status", "requested_on", "closed_on")
+    list_filter = ("status", "to_branch")
+    search_fields = ("member__name",)
+    readonly_fields = ("status", "closed_on")
+    inlines = [TransferStepInline]

@@ -1,0 +1,149 @@
+"""The report's 105 members over the 5 pilot branches and their 21 Party groups.
+
+Names and phones come from a seeded Faker; ID numbers are built here (a seeded birth date, an
+area code, a checksum) so they are valid and the same on every machine, whatever the date."""
+
+import datetime
+import random
+
+from branches.models import Branch
+from core.demo import SEED, DemoContext
+from members import services
+from members.identity import check_character
+from members.models import HomeOrganisation, Member, Participation, PioneerPost, Transfer
+
+D = datetime.date
+MEMBERS_PER_GROUP = 5  # 21 groups x 5 = the report's 105 members
+AREA_CODES = ["320602", "320611", "320623", "341202", "341221", "342201", "410526", "510129"]
+JOBS = ["项目副经理", "施工员", "安全员", "钢筋工", "木工", "电工", "质检员", "资料员", "架子工"]
+HOMES = [
+    ("安徽省阜阳市颍州区某村党支部", "安徽省阜阳市"),
+    ("江苏省如东县建筑业协会党委", "江苏省南通市"),
+    ("河南省滑县某镇党委", "河南省安阳市"),
+    ("四川省金堂县某街道党工委", "四川省成都市"),
+    ("南通一建集团党委", "江苏省南通市"),
+    ("龙信建设集团党委", "江苏省南通市"),
+]
+
+
+def _id_number(rng: random.Random, birth: datetime.date, gender: str) -> str:
+    sequence = rng.randrange(0, 100) * 10 + (
+        rng.choice([1, 3, 5, 7, 9]) if gender == "M" else rng.choice([0, 2, 4, 6, 8])
+    )
+    first = f"{rng.choice(AREA_CODES)}{birth:%Y%m%d}{sequence:03d}"
+    return first + check_character(first)
+
+
+def load(ctx: DemoContext) -> None:
+    fake = ctx.faker_for("members")
+    rng = random.Random(f"{SEED}-members")  # noqa: S311 - demo data, not secrets
+    homes = [
+        HomeOrganisation.objects.get_or_create(name=name, defaults={"region": region})[0]
+        for name, region in HOMES
+    ]
+    actor = ctx.objects["staff_user"]
+    members_by_branch: dict[int, list[Member]] = {}
+    for branch in ctx.objects["branches"]:
+        branch = Branch.objects.select_related("project").get(pk=branch.pk)
+        contractor = branch.project.participations.filter(role="general_contractor").first()
+        investor = branch.project.participations.filter(role="investor").first()
+        groups = list(branch.party_groups.filter(dissolved_on__isnull=True).order_by("pk"))
+        for group in groups:
+            for _seat in range(MEMBERS_PER_GROUP):
+                gender = "M" if rng.random() < 0.8 else "F"
+                name = fake.name_male() if gender == "M" else fake.name_female()
+                birth = D(1966, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 36))
+                id_number = _id_number(rng, birth, gender)
+                joined_party = birth + datetime.timedelta(days=365 * rng.randrange(20, 30))
+                probationary = joined_party > D(2025, 6, 30) or rng.random() < 0.06
+                if probationary:
+                    joined_party = D(2025, 7, 1) + datetime.timedelta(days=rng.randrange(0, 300))
+                # Contractor staff are mostly floating, many of them "pocket" members.
+                kind = rng.choices(["contractor", "investor", "community"], [0.75, 0.15, 0.10])[0]
+                floating = kind == "contractor" and rng.random() < 0.7
+                pocket = kind == "contractor" and rng.random() < 0.45
+                home = None if pocket else rng.choice(homes)
+                phone = fake.phone_number()
+                from_where = f"{fake.province()}{fake.city_name()}"
+                job = rng.choice(JOBS)
+                joined_branch = group.established_on + datetime.timedelta(days=rng.randrange(0, 60))
+                if Member.objects.filter(id_number=id_number).exists():
+                    continue
+                member = Member(
+                    name=name,
+                    gender=gender,
+                    birth_date=birth,
+                    phone=phone,
+                    id_number=id_number,
+                    standing=Member.Standing.PROBATIONARY if probationary else Member.Standing.FULL,
+                    joined_party_on=joined_party,
+                    full_member_on=None
+                    if probationary
+                    else joined_party + datetime.timedelta(days=365),
+                    job=job if kind != "investor" else "投资方代表",
+                    is_floating=floating,
+                    floating_from=from_where if floating else "",
+                    home_organisation=home,
+                    relation_state=Member.RelationState.IN_POCKET
+                    if pocket
+                    else Member.RelationState.AT_HOME,
+                )
+                if kind == "community":
+                    member.employer_kind = Member.EmployerKind.COMMUNITY
+                    member.employer_name = branch.project.community.name
+                else:
+                    source = contractor if kind == "contractor" else investor
+                    member.employer_kind = Member.EmployerKind.ENTERPRISE
+                    member.employer_enterprise = source.enterprise
+                services.member_register(
+                    member=member, branch=branch, party_group=group, joined_on=joined_branch
+                )
+                members_by_branch.setdefault(branch.pk, []).append(member)
+    _transfers_and_posts(ctx, members_by_branch, actor)
+
+
+def _transfers_and_posts(ctx: DemoContext, members_by_branch, actor) -> None:
+    """A few transfers at each step, and pioneer posts on every project (first run only)."""
+    if Transfer.objects.exists() or PioneerPost.objects.exists():
+        return
+    steps = [
+        [],  # requested
+        ["letter_issued"],
+        ["letter_issued", "received"],
+        ["letter_issued", "received", "completed"],
+        ["letter_issued", "received", "completed"],
+        ["rejected"],
+    ]
+    pocket = list(
+        Member.objects.filter(relation_state=Member.RelationState.IN_POCKET).order_by("pk")
+    )
+    for index, (member, path) in enumerate(zip(pocket[::5], steps, strict=False)):
+        branch = Participation.objects.get(member=member, left_on__isnull=True).branch
+        requested = D(2026, 3, 2) + datetime.timedelta(days=14 * index)
+        transfer = services.transfer_request(
+            member=member, to_branch=branch, requested_on=requested, actor=actor,
+            from_organisation="原务工地党组织",
+        )  # fmt: skip
+        for number, status in enumerate(path, start=1):
+            note = "组织关系介绍信信息不全" if status == "rejected" else ""
+            transfer = services.transfer_advance(
+                transfer=transfer,
+                to_status=status,
+                on=requested + datetime.timedelta(days=9 * number),
+                actor=actor,
+                note=note,
+            )
+    posts = [
+        (PioneerPost.Kind.KEY_POST, "塔吊指挥党员先锋岗"),
+        (PioneerPost.Kind.KEY_PROCESS, "钢筋隐蔽工程质量把关"),
+        (PioneerPost.Kind.KEY_LINK, "安全巡查责任区"),
+        (PioneerPost.Kind.KEY_MOMENT, "防汛抢险突击队"),
+    ]
+    for branch in ctx.objects["branches"]:
+        for member, (kind, title) in zip(
+            members_by_branch.get(branch.pk, [])[::6], posts, strict=False
+        ):
+            services.pioneer_post_assign(
+                member=member, project=branch.project, kind=kind, title=title,
+                started_on=D(2025, 5, 1),
+            )  # fmt: skip

@@ -1,0 +1,72 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import restrict
+from branches.models import Branch, PartyGroup
+from members.models import Member
+from projects.models import Enterprise
+
+STATES = [("active", _("Active in a branch")), ("left", _("Left"))]
+
+
+def visible_branches(request):
+    if request is None:
+        return Branch.objects.none()
+    return restrict(Branch.objects.order_by("name"), request.user, branch_path="id")
+
+
+def visible_groups(request):
+    if request is None:
+        return PartyGroup.objects.none()
+    return restrict(
+        PartyGroup.objects.select_related("branch").order_by("branch__name", "name"),
+        request.user,
+        branch_path="branch_id",
+    )
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or phone"), method="search")
+    branch = django_filters.ModelChoiceFilter(
+        label=_("branch"), queryset=visible_branches, method="filter_branch"
+    )
+    party_group = django_filters.ModelChoiceFilter(
+        label=_("Party group"), queryset=visible_groups, method="filter_group"
+    )
+    standing = django_filters.ChoiceFilter(label=_("membership"), choices=Member.Standing.choices)
+    is_floating = django_filters.BooleanFilter(label=_("floating member"))
+    relation_state = django_filters.ChoiceFilter(
+        label=_("organisational relation"), choices=Member.RelationState.choices
+    )
+    employer_enterprise = django_filters.ModelChoiceFilter(
+        label=_("employing enterprise"), queryset=Enterprise.objects.order_by("name")
+    )
+    state = django_filters.ChoiceFilter(label=_("state"), choices=STATES, method="filter_state")
+
+    class Meta:
+        model = Member
+        fields = ["q", "branch", "party_group", "standing", "is_floating", "relation_state"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(phone__contains=value))
+
+    def filter_branch(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Member.objects.filter(
+                participations__branch=value, participations__left_on__isnull=True
+            ).values("pk")
+        )
+
+    def filter_group(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Member.objects.filter(
+                participations__party_group=value, participations__left_on__isnull=True
+            ).values("pk")
+        )
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(is_active=value == "active")

@@ -1,0 +1,172 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import restrict
+from branches.models import Branch, PartyGroup
+from core.forms import DateInput, SubmissionTokenMixin
+from members.models import Member, PioneerPost, Transfer
+from members.services import NEXT_STEP
+from projects.models import Project
+
+MEMBER_FIELDS = [
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "id_number",
+    "standing",
+    "joined_party_on",
+    "full_member_on",
+    "employer_kind",
+    "employer_enterprise",
+    "employer_name",
+    "job",
+    "is_floating",
+    "floating_from",
+    "home_organisation",
+    "relation_state",
+]
+DATE_WIDGETS = {"birth_date": DateInput, "joined_party_on": DateInput, "full_member_on": DateInput}
+
+
+def branches_for(user):
+    return restrict(
+        Branch.objects.filter(status=Branch.Status.ACTIVE).order_by("name"), user, branch_path="id"
+    )
+
+
+class BranchAndGroupMixin(forms.Form):
+    """A branch the user may work in, and optionally one of its active Party groups."""
+
+    branch = forms.ModelChoiceField(label=_("branch"), queryset=Branch.objects.none())
+    party_group = forms.ModelChoiceField(
+        label=_("Party group"), queryset=PartyGroup.objects.none(), required=False
+    )
+
+    def setup_branches(self, user):
+        branches = branches_for(user)
+        self.fields["branch"].queryset = branches
+        self.fields["party_group"].queryset = PartyGroup.objects.filter(
+            branch__in=branches, dissolved_on__isnull=True
+        ).select_related("branch")
+        self.fields["party_group"].label_from_instance = lambda g: f"{g.branch} · {g.name}"
+        if branches.count() == 1 and not self.is_bound:
+            self.initial.setdefault("branch", branches.first().pk)
+
+    def clean(self):
+        data = super().clean()
+        branch, group = data.get("branch"), data.get("party_group")
+        if branch and group and group.branch_id != branch.pk:
+            self.add_error("party_group", _("Choose an active Party group of this branch."))
+        return data
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS
+        widgets = DATE_WIDGETS
+
+
+class MemberRegisterForm(SubmissionTokenMixin, BranchAndGroupMixin, forms.ModelForm):
+    joined_on = forms.DateField(
+        label=_("joined the branch on"), widget=DateInput, initial=timezone.localdate
+    )
+
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS
+        widgets = DATE_WIDGETS
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_branches(user)
+
+
+class MoveForm(BranchAndGroupMixin, forms.Form):
+    on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_branches(user)
+
+
+class JoinForm(BranchAndGroupMixin, forms.Form):
+    joined_on = forms.DateField(label=_("joined on"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_branches(user)
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("left on"), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason for leaving"), max_length=200)
+
+
+class TransferRequestForm(forms.Form):
+    requested_on = forms.DateField(
+        label=_("requested on"), widget=DateInput, initial=timezone.localdate
+    )
+    from_organisation = forms.CharField(
+        label=_("from"),
+        max_length=200,
+        required=False,
+        help_text=_("Left empty: the member's home organisation."),
+    )
+
+
+class TransferStepForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("next step"))
+    on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(
+        label=_("note"),
+        max_length=200,
+        required=False,
+        help_text=_("For a rejection: the reason."),
+    )
+
+    def __init__(self, *args, transfer: Transfer, **kwargs):
+        super().__init__(*args, **kwargs)
+        following = NEXT_STEP[Transfer.Status(transfer.status)]
+        self.fields["to_status"].choices = [
+            (following.value, following.label),
+            (Transfer.Status.REJECTED.value, Transfer.Status.REJECTED.label),
+        ]
+
+
+class PioneerPostForm(forms.ModelForm):
+    class Meta:
+        model = PioneerPost
+        fields = ["project", "kind", "title", "started_on"]
+        widgets = {"started_on": DateInput}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = restrict(
+            Project.objects.filter(branches__status=Branch.Status.ACTIVE).distinct(),
+            user,
+            branch_path="branches__id",
+        ).order_by("name")
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster (xlsx)"),
+        help_text=_("Fill in the template; every row is checked before anything is saved."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload the roster as an .xlsx file."))
+        return upload

@@ -1,0 +1,372 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.validators import validate_phone
+from members.identity import (
+    birth_date_from_id,
+    gender_from_id,
+    id_number_problem,
+    mask_id_number,
+    mask_phone,
+    normalise_id_number,
+)
+
+ID_PROBLEMS = {
+    "format": _("An ID number has 17 digits followed by a digit or X."),
+    "checksum": _("This ID number's check digit is wrong: please check it against the card."),
+    "birth_date": _("The date of birth inside this ID number is not a real date."),
+}
+
+
+def validate_id_number(value: str) -> None:
+    problem = id_number_problem(value)
+    if problem:
+        raise ValidationError(ID_PROBLEMS[problem], code=f"id_{problem}")
+
+
+class HomeOrganisation(models.Model):
+    """Where a member's organisational relation (组织关系) sits when it is not in the branch."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    region = models.CharField(_("level or region"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+
+    class Meta:
+        verbose_name = _("home organisation")
+        verbose_name_plural = _("home organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    """A Party member under dual management: the organisational relation at a home
+    organisation (or in the pocket), the Party life in a project branch (Participation)."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class Standing(models.TextChoices):
+        FULL = "full", _("Full member")
+        PROBATIONARY = "probationary", _("Probationary member")
+
+    class EmployerKind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Investor or contractor")
+        STREET = "street", _("The street")
+        COMMUNITY = "community", _("A community")
+        OTHER = "other", _("Another organisation")
+
+    class RelationState(models.TextChoices):
+        AT_HOME = "at_home", _("At the home organisation")
+        IN_POCKET = "in_pocket", _("In the pocket")
+        IN_BRANCH = "in_branch", _("Transferred into the project branch")
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"))
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
+    id_number = models.CharField(
+        _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
+    )
+    standing = models.CharField(_("membership"), max_length=12, choices=Standing.choices)
+    joined_party_on = models.DateField(_("joined the Party on"))
+    full_member_on = models.DateField(_("became a full member on"), null=True, blank=True)
+    employer_kind = models.CharField(
+        _("employer"), max_length=12, choices=EmployerKind.choices, default=EmployerKind.ENTERPRISE
+    )
+    employer_enterprise = models.ForeignKey(
+        "projects.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("employing enterprise"),
+    )
+    employer_name = models.CharField(_("employer's name"), max_length=200, blank=True)
+    job = models.CharField(_("job or trade on site"), max_length=100, blank=True)
+    is_floating = models.BooleanField(_("floating member"), default=False)
+    floating_from = models.CharField(_("floating from"), max_length=200, blank=True)
+    home_organisation = models.ForeignKey(
+        HomeOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("home organisation"),
+    )
+    relation_state = models.CharField(
+        _("organisational relation"),
+        max_length=10,
+        choices=RelationState.choices,
+        default=RelationState.AT_HOME,
+    )
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["submission_token"])
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True)
+                | Q(full_member_on__gte=F("joined_party_on")),
+                name="member_full_after_joining",
+                violation_error_message=_(
+                    "A member cannot become a full member before joining the Party."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(standing="full") | Q(full_member_on__isnull=False),
+                name="member_full_has_date",
+                violation_error_message=_("Give the date this member became a full member."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(standing="probationary") | Q(full_member_on__isnull=True),
+                name="member_probationary_has_no_full_date",
+                violation_error_message=_("A probationary member has no date of becoming full."),
+            ),
+            models.CheckConstraint(
+                condition=Q(joined_party_on__gt=F("birth_date")),
+                name="member_joined_after_birth",
+                violation_error_message=_("The Party joining date must be after the birth date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.pk])
+
+    def clean(self):
+        if self.id_number:
+            self.id_number = normalise_id_number(self.id_number)
+        errors = {}
+        if self.employer_kind == self.EmployerKind.ENTERPRISE and not self.employer_enterprise_id:
+            errors["employer_enterprise"] = _("Choose the investor or contractor.")
+        if self.employer_kind != self.EmployerKind.ENTERPRISE and not self.employer_name:
+            errors["employer_name"] = _("Give the employer's name.")
+        if self.is_floating and not self.floating_from:
+            errors["floating_from"] = _("Say where this floating member comes from.")
+        if self.relation_state == self.RelationState.AT_HOME and self.home_organisation is None:
+            errors["home_organisation"] = _("Give the home organisation.")
+        # The date rules are database constraints too; checked here to say which field is wrong.
+        if self.standing == self.Standing.FULL and not self.full_member_on:
+            errors["full_member_on"] = _("Give the date this member became a full member.")
+        if self.standing == self.Standing.PROBATIONARY and self.full_member_on:
+            errors["full_member_on"] = _("A probationary member has no date of becoming full.")
+        if (
+            self.full_member_on
+            and self.joined_party_on
+            and self.full_member_on < self.joined_party_on
+        ):
+            errors["full_member_on"] = _(
+                "A member cannot become a full member before joining the Party."
+            )
+        if self.joined_party_on and self.birth_date and self.joined_party_on <= self.birth_date:
+            errors["joined_party_on"] = _("The Party joining date must be after the birth date.")
+        if self.id_number and not id_number_problem(self.id_number):
+            if self.birth_date and birth_date_from_id(self.id_number) != self.birth_date:
+                errors["birth_date"] = _("The date of birth differs from the one in the ID number.")
+            if self.gender and gender_from_id(self.id_number) != self.gender:
+                errors["gender"] = _("The gender differs from the one in the ID number.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_pocket(self) -> bool:
+        return self.relation_state == self.RelationState.IN_POCKET
+
+    @property
+    def employer_display(self) -> str:
+        if self.employer_kind == self.EmployerKind.ENTERPRISE and self.employer_enterprise_id:
+            return str(self.employer_enterprise)
+        return self.employer_name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class Participation(models.Model):
+    """A member's Party life in a project branch (and Party group), from one date to another:
+    the second side of dual management. At most one is active at a time."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="participations", verbose_name=_("member")
+    )
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("branch"),
+    )
+    party_group = models.ForeignKey(
+        "branches.PartyGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("Party group"),
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leaving_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["member", "-joined_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(left_on__isnull=True),
+                name="one_active_participation_per_member",
+                violation_error_message=_(
+                    "This member is already active in a branch: they must leave it first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="participation_dates_in_order",
+                violation_error_message=_("Nobody can leave before joining."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.branch}"
+
+
+class Transfer(models.Model):
+    """The transfer of a member's organisational relation (组织关系转接) into the project branch:
+    the path by which a pocket or floating member gets a normal organisational life."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        LETTER_ISSUED = "letter_issued", _("Letter issued")
+        RECEIVED = "received", _("Received")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Rejected")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("member")
+    )
+    to_branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+        verbose_name=_("into branch"),
+    )
+    from_organisation = models.CharField(_("from"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_on = models.DateField(_("requested on"))
+    closed_on = models.DateField(_("completed or rejected on"), null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer of organisational relation")
+        verbose_name_plural = _("transfers of organisational relation")
+        ordering = ["-requested_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status__in=["requested", "letter_issued", "received"]),
+                name="one_open_transfer_per_member",
+                violation_error_message=_("This member already has a transfer in progress."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.to_branch}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.COMPLETED, self.Status.REJECTED)
+
+
+class TransferStep(models.Model):
+    transfer = models.ForeignKey(
+        Transfer, on_delete=models.CASCADE, related_name="steps", verbose_name=_("transfer")
+    )
+    status = models.CharField(_("status"), max_length=14, choices=Transfer.Status.choices)
+    happened_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transfer step")
+        verbose_name_plural = _("transfer steps")
+        ordering = ["transfer", "happened_on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.transfer} · {self.get_status_display()}"
+
+
+class PioneerPost(models.Model):
+    """A pioneer post (党员先锋岗): a named member holds a named responsibility on a project."""
+
+    class Kind(models.TextChoices):
+        KEY_POST = "key_post", _("Key post led by a member")
+        KEY_PROCESS = "key_process", _("Key process watched by a member")
+        KEY_LINK = "key_link", _("Key link held by a member")
+        KEY_MOMENT = "key_moment", _("Key moment backed by a member")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="pioneer_posts", verbose_name=_("member")
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.CASCADE,
+        related_name="pioneer_posts",
+        verbose_name=_("project"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("responsibility"), max_length=200)
+    started_on = models.DateField(_("since"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pioneer post")
+        verbose_name_plural = _("pioneer posts")
+        ordering = ["project", "kind", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="pioneer_post_dates_in_order",
+                violation_error_message=_("A post cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,174 @@
+"""Reads for members. Every read goes through accounts.access: a secretary sees the members who
+take part (or took part) in their branch; personal data is shown whole only to street staff and
+to the secretary of the member's current branch."""
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+
+from accounts.access import get_in_scope_or_404, is_street_staff, restrict, scope_for
+from branches.models import Branch
+from members.models import Member, Participation, PioneerPost, Transfer, TransferStep
+
+
+def _active_participations() -> Prefetch:
+    return Prefetch(
+        "participations",
+        queryset=Participation.objects.filter(left_on__isnull=True).select_related(
+            "branch", "party_group"
+        ),
+        to_attr="active_participations",
+    )
+
+
+def member_list_for_user(*, user) -> QuerySet[Member]:
+    active = Participation.objects.filter(member=OuterRef("pk"), left_on__isnull=True)
+    queryset = (
+        Member.objects.select_related("employer_enterprise", "home_organisation")
+        .prefetch_related(_active_participations())
+        .annotate(is_active=Exists(active))
+        .order_by("name", "pk")
+    )
+    return restrict(queryset, user, branch_path="participations__branch_id")
+
+
+def member_get_for_user(*, user, pk: int) -> Member:
+    queryset = Member.objects.select_related("employer_enterprise", "home_organisation")
+    queryset = queryset.prefetch_related(_active_participations())
+    return get_in_scope_or_404(queryset, user, branch_path="participations__branch_id", pk=pk)
+
+
+def current_participation(member: Member) -> Participation | None:
+    participations = getattr(member, "active_participations", None)
+    if participations is None:
+        participations = list(
+            member.participations.filter(left_on__isnull=True).select_related("branch")
+        )
+    return participations[0] if participations else None
+
+
+def member_is_managed_by(*, user, member: Member) -> bool:
+    """Street staff, or the secretary of the branch the member is active in now."""
+    if is_street_staff(user):
+        return True
+    current = current_participation(member)
+    return current is not None and scope_for(user).covers_branch(current.branch_id)
+
+
+def participation_history(*, member: Member) -> QuerySet[Participation]:
+    return member.participations.select_related("branch", "party_group").order_by(
+        F("left_on").desc(nulls_first=True), "-joined_on"
+    )
+
+
+def transfers_of_member(*, member: Member) -> QuerySet[Transfer]:
+    return member.transfers.select_related("to_branch").prefetch_related(
+        Prefetch("steps", queryset=TransferStep.objects.select_related("actor"))
+    )
+
+
+def posts_of_member(*, member: Member) -> QuerySet[PioneerPost]:
+    return member.pioneer_posts.select_related("project").order_by(
+        F("ended_on").desc(nulls_first=True), "-started_on"
+    )
+
+
+def transfer_get_for_user(*, user, pk: int) -> Transfer:
+    return get_in_scope_or_404(
+        Transfer.objects.select_related("member", "to_branch"),
+        user,
+        branch_path="to_branch_id",
+        pk=pk,
+    )
+
+
+def post_get_for_user(*, user, pk: int) -> PioneerPost:
+    return get_in_scope_or_404(
+        PioneerPost.objects.select_related("member", "project"),
+        user,
+        branch_path="project__branches__id",
+        pk=pk,
+    )
+
+
+def member_history(*, member: Member) -> list[dict]:
+    """The audit trail of a member (who changed what, when), newest first, for street staff."""
+    records = list(member.history.select_related("history_user").order_by("-history_date"))
+    trail = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            changes = [
+                {
+                    "field": Member._meta.get_field(change.field).verbose_name,
+                    "old": change.old,
+                    "new": change.new,
+                }
+                for change in delta.changes
+            ]
+        trail.append(
+            {
+                "when": newer.history_date,
+                "who": newer.history_user,
+                "type": newer.get_history_type_display(),
+                "changes": changes,
+            }
+        )
+    return trail
+
+
+def transfer_overview(*, user) -> list[Branch]:
+    """Per branch: members active there whose relation is still in the pocket, transfers in
+    progress, and how long completed transfers took (on average, in the database). Two
+    queries, whatever the number of branches and transfers."""
+    queryset = Branch.objects.select_related("project").annotate(
+        active_members=Count(
+            "participations__member",
+            filter=Q(participations__left_on__isnull=True),
+            distinct=True,
+        ),
+        pocket_members=Count(
+            "participations__member",
+            filter=Q(
+                participations__left_on__isnull=True,
+                participations__member__relation_state=Member.RelationState.IN_POCKET,
+            ),
+            distinct=True,
+        ),
+    )
+    rows = restrict(queryset, user, branch_path="id").order_by("status", "name")
+    durations = {
+        row["to_branch"]: row
+        for row in restrict(Transfer.objects.all(), user, branch_path="to_branch_id")
+        .values("to_branch")
+        .annotate(
+            open=Count("id", filter=Q(status__in=["requested", "letter_issued", "received"])),
+            completed=Count("id", filter=Q(status="completed")),
+            rejected=Count("id", filter=Q(status="rejected")),
+            average=Avg(
+                ExpressionWrapper(F("closed_on") - F("requested_on"), output_field=DurationField()),
+                filter=Q(status="completed"),
+            ),
+        )
+    }
+    result = list(rows)
+    for branch in result:
+        figures = durations.get(branch.pk, {})
+        branch.transfers_open = figures.get("open", 0)
+        branch.transfers_completed = figures.get("completed", 0)
+        branch.transfers_rejected = figures.get("rejected", 0)
+        average = figures.get("average")
+        branch.average_transfer_days = (
+            round(average.total_seconds() / 86400, 1) if average else None
+        )
+    return result

@@ -1,0 +1,268 @@
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from branches.tests.factories import PartyGroupFactory
+from members.models import Member
+from members.roster import COLUMNS
+from members.tests.factories import MemberFactory, ParticipationFactory, make_id_number
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def own_member(branch):
+    return ParticipationFactory(branch=branch, member__phone="13812345678").member
+
+
+@pytest.fixture
+def other_member(other_branch):
+    return ParticipationFactory(branch=other_branch).member
+
+
+def test_secretary_lists_only_own_branch_members(secretary_client, own_member, other_member):
+    response = secretary_client.get(reverse("members:list"))
+    assert list(response.context["filter"].qs) == [own_member]
+    assert other_member.name not in response.content.decode()
+
+
+def test_secretary_gets_404_for_another_branchs_member(secretary_client, other_member):
+    for name in ("members:detail", "members:edit", "members:move", "members:leave"):
+        url = reverse(name, args=[other_member.pk])
+        assert secretary_client.get(url).status_code == 404, name
+
+
+def test_list_masks_personal_data(staff_client, own_member):
+    page = staff_client.get(reverse("members:list")).content.decode()
+    assert own_member.id_number not in page and own_member.masked_id_number in page
+    assert "13812345678" not in page and "138****5678" in page
+
+
+def test_detail_shows_personal_data_to_staff_and_own_secretary(
+    staff_client, secretary_client, own_member
+):
+    for client in (staff_client, secretary_client):
+        page = client.get(own_member.get_absolute_url()).content.decode()
+        assert own_member.id_number in page and "13812345678" in page
+
+
+def test_a_secretary_whose_member_moved_on_sees_only_masked_data(
+    secretary_client, own_member, other_branch
+):
+    from members import services
+
+    services.participation_move(
+        member=own_member, branch=other_branch, on=D(2025, 9, 1), reason="调往新项目"
+    )
+    response = secretary_client.get(own_member.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200  # the branch's own history stays readable
+    assert own_member.id_number not in page and own_member.masked_id_number in page
+    assert secretary_client.get(reverse("members:edit", args=[own_member.pk])).status_code == 403
+
+
+def test_audit_history_is_shown_to_staff_only(staff_client, secretary_client, own_member):
+    staff_client.post(
+        reverse("members:edit", args=[own_member.pk]),
+        {
+            **{
+                f: getattr(own_member, f)
+                for f in ("name", "gender", "phone", "id_number", "standing", "employer_kind")
+            },
+            "birth_date": own_member.birth_date.isoformat(),
+            "joined_party_on": "2010-07-01",
+            "full_member_on": "2011-07-01",
+            "employer_name": "某建筑劳务公司",
+            "job": "安全员",
+            "home_organisation": own_member.home_organisation_id,
+            "relation_state": "at_home",
+        },
+    )
+    own_member.refresh_from_db()
+    assert own_member.job == "安全员"
+    staff_page = staff_client.get(own_member.get_absolute_url())
+    assert staff_page.context["history"][0]["changes"][0]["new"] == "安全员"
+    assert secretary_client.get(own_member.get_absolute_url()).context["history"] is None
+
+
+def test_register_a_member_with_bad_input_keeps_the_values(secretary_client, branch):
+    response = secretary_client.post(
+        reverse("members:create"),
+        {
+            "name": "李志强",
+            "gender": "M",
+            "birth_date": "1980-03-03",
+            "phone": "13912345678",
+            "id_number": "320602198003030071",
+            "standing": "full",
+            "joined_party_on": "2005-07-01",
+            "full_member_on": "2006-07-01",
+            "employer_kind": "other",
+            "employer_name": "某劳务公司",
+            "relation_state": "in_pocket",
+            "branch": branch.pk,
+            "joined_on": "2025-04-01",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["id_number"]
+    assert "李志强" in response.content.decode()
+    assert not Member.objects.exists()
+
+
+def test_secretary_cannot_register_into_another_branch(secretary_client, other_branch):
+    form = secretary_client.get(reverse("members:create")).context["form"]
+    assert other_branch not in form.fields["branch"].queryset
+
+
+def test_filters(staff_client, branch, other_branch):
+    group = PartyGroupFactory(branch=branch)
+    in_group = ParticipationFactory(branch=branch, party_group=group).member
+    pocket = ParticipationFactory(
+        branch=other_branch, member__relation_state="in_pocket", member__home_organisation=None
+    ).member
+    left = ParticipationFactory(branch=branch, left_on=D(2025, 8, 1)).member
+    url = reverse("members:list")
+
+    def names(**params):
+        return {m.pk for m in staff_client.get(url, params).context["filter"].qs}
+
+    assert names(party_group=group.pk) == {in_group.pk}
+    assert names(relation_state="in_pocket") == {pocket.pk}
+    assert names(state="left") == {left.pk}
+    assert names(branch=branch.pk) == {in_group.pk}
+    assert names(q=in_group.phone[-4:]) == {in_group.pk}
+
+
+def test_member_list_query_count_holds_at_ten_times_the_rows(staff_client, branch):
+    group = PartyGroupFactory(branch=branch)
+    for _ in range(5):
+        ParticipationFactory(branch=branch, party_group=group)
+    with CaptureQueriesContext(connection) as small:
+        staff_client.get(reverse("members:list"))
+    for _ in range(45):
+        ParticipationFactory(branch=branch, party_group=group)
+    with CaptureQueriesContext(connection) as large:
+        response = staff_client.get(reverse("members:list"))
+    assert len(response.context["filter"].qs) == 50
+    assert len(large) == len(small)
+
+
+def test_transfer_overview_counts_in_two_queries(staff_client, branch, other_branch):
+    ParticipationFactory(
+        branch=branch, member__relation_state="in_pocket", member__home_organisation=None
+    )
+    ParticipationFactory(branch=branch)
+    response = staff_client.get(reverse("members:transfers"))
+    rows = {b.pk: b for b in response.context["branches"]}
+    assert (rows[branch.pk].active_members, rows[branch.pk].pocket_members) == (2, 1)
+    assert rows[other_branch.pk].active_members == 0
+
+
+# Roster files ------------------------------------------------------------------------------------
+
+
+def roster_file(rows: list[dict]) -> io.BytesIO:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([header for _n, header, _e, _r in COLUMNS])
+    for row in rows:
+        sheet.append([row.get(name, "") for name, _h, _e, _r in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "roster.xlsx"
+    return buffer
+
+
+def good_row(n: int, in_branch, **overrides) -> dict:
+    birth = D(1980, 1, 1) + datetime.timedelta(days=n)
+    row = {
+        "name": f"成员{n}",
+        "gender": "男",
+        "birth_date": birth.isoformat(),
+        "phone": f"139{n:08d}",
+        "id_number": make_id_number(n, birth),
+        "standing": "正式党员",
+        "joined_party_on": "2005-07-01",
+        "full_member_on": "2006-07-01",
+        "employer": "某劳务公司",
+        "is_floating": "否",
+        "relation_state": "口袋党员",
+        "branch": in_branch.name,
+        "joined_on": "2025-04-01",
+    }
+    return row | overrides
+
+
+def test_template_has_the_chinese_headers(secretary_client, branch):
+    response = secretary_client.get(reverse("members:template"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]][:5] == ["姓名", "性别", "出生日期", "手机号码", "身份证号码"]
+
+
+def test_import_reports_errors_by_row_and_column_and_saves_nothing(secretary_client, branch):
+    rows = [
+        good_row(1, branch),
+        good_row(2, branch, id_number="320602198001030021"),  # wrong checksum
+        good_row(3, branch, full_member_on="2004-01-01"),  # full before joining
+        good_row(4, branch, branch="别的支部"),
+        good_row(5, branch, id_number=make_id_number(1, D(1980, 1, 2))),  # same as row 2's first
+    ]
+    response = secretary_client.post(reverse("members:import"), {"file": roster_file(rows)})
+    assert response.status_code == 200
+    errors = {(e.row, e.column) for e in response.context["errors"]}
+    assert (3, "身份证号码") in errors
+    assert (4, "转正日期") in errors
+    assert (5, "所在支部") in errors
+    assert (6, "身份证号码") in errors  # duplicate of row 2 in the file
+    assert not Member.objects.exists()
+
+
+def test_import_refuses_members_already_recorded(secretary_client, branch):
+    existing = MemberFactory()
+    row = good_row(
+        1, branch, id_number=existing.id_number, birth_date=existing.birth_date.isoformat()
+    )
+    response = secretary_client.post(reverse("members:import"), {"file": roster_file([row])})
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "身份证号码")]
+
+
+def test_a_valid_roster_is_imported_whole(secretary_client, branch):
+    group = PartyGroupFactory(branch=branch, name="质量监管党小组")
+    rows = [good_row(n, branch, party_group="质量监管党小组") for n in range(1, 31)]
+    response = secretary_client.post(reverse("members:import"), {"file": roster_file(rows)})
+    assert response.status_code == 200 and response.context["imported"] == 30
+    assert Member.objects.count() == 30
+    assert all(p.party_group == group for p in branch.participations.all())
+    assert Member.history.count() == 30  # the import is in the audit history too
+
+
+def test_a_file_that_is_not_xlsx_is_explained(secretary_client):
+    fake = io.BytesIO(b"not a spreadsheet")
+    fake.name = "roster.xlsx"
+    response = secretary_client.post(reverse("members:import"), {"file": fake})
+    assert response.status_code == 200
+    assert response.context["errors"][0].row == 0
+
+
+def test_export_is_masked_and_filtered(staff_client, own_member, other_member):
+    response = staff_client.get(reverse("members:export"), {"q": own_member.name})
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "姓名" and len(rows) == 2
+    assert rows[1][0] == own_member.name
+    assert rows[1][4] == own_member.masked_id_number and rows[1][3] == "138****5678"
+
+
+def test_secretary_exports_only_own_branch(secretary_client, own_member, other_member):
+    response = secretary_client.get(reverse("members:export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [own_member.name]

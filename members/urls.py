@@ -1,0 +1,23 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("new/", views.member_create, name="create"),
+    path("import/", views.roster_import, name="import"),
+    path("import/template.xlsx", views.roster_template, name="template"),
+    path("export.xlsx", views.roster_export, name="export"),
+    path("transfers/", views.transfers, name="transfers"),
+    path("transfers/<int:transfer_pk>/step/", views.transfer_step, name="transfer_step"),
+    path("posts/<int:post_pk>/end/", views.post_end, name="post_end"),
+    path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/move/", views.member_move, name="move"),
+    path("<int:pk>/leave/", views.member_leave, name="leave"),
+    path("<int:pk>/join/", views.member_join, name="join"),
+    path("<int:pk>/transfer/", views.transfer_request, name="transfer_request"),
+    path("<int:pk>/posts/new/", views.post_assign, name="post_assign"),
+]
