@@ -118,7 +118,7 @@ def seat_appoint(
 
 @transaction.atomic
 def seat_end(*, seat: Seat, ended_on: datetime.date) -> Seat:
-    seat = Seat.objects.select_for_update().select_related("user").get(pk=seat.pk)
+    seat = Seat.objects.select_for_update(of=("self",)).select_related("user").get(pk=seat.pk)
     if seat.ended_on is not None:
         raise ValidationError(_("This seat has already ended."))
     seat.ended_on = ended_on
@@ -187,7 +187,9 @@ def party_group_update(*, group: PartyGroup) -> PartyGroup:
 
 @transaction.atomic
 def party_group_dissolve(*, group: PartyGroup, on: datetime.date) -> PartyGroup:
-    group = PartyGroup.objects.select_for_update().select_related("branch").get(pk=group.pk)
+    group = (
+        PartyGroup.objects.select_for_update(of=("self",)).select_related("branch").get(pk=group.pk)
+    )
     _check_open(group)
     group.dissolved_on = on
     return _save(group)

@@ -164,7 +164,11 @@ def transfer_advance(
 ) -> Transfer:
     """Take the transfer one step further (requested → letter issued → received → completed),
     or reject it with a reason. Completing it puts the member's relation in the branch."""
-    transfer = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=transfer.pk)
+    )
     if not transfer.is_open:
         raise ValidationError(_("This transfer is closed."))
     expected = NEXT_STEP[Transfer.Status(transfer.status)]

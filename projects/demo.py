@@ -188,7 +188,7 @@ def load(ctx: DemoContext) -> None:
                 enterprise=enterprises[contractor],
             )
         services.project_timeline_update(project=project, dates=TIMELINES[index])
-        _working_groups(project, fake, index)
+        _working_groups(project, fake, index, established_on=engineering_on)
         projects.append(project)
     ctx.objects["projects"] = projects
 
@@ -204,8 +204,10 @@ def load(ctx: DemoContext) -> None:
         )
 
 
-def _working_groups(project: Project, fake, project_index: int) -> None:
-    joined = project.engineering_established_on
+def _working_groups(
+    project: Project, fake, project_index: int, *, established_on: datetime.date
+) -> None:
+    joined = established_on
     for kind, name in WORKING_GROUPS:
         group, created = WorkingGroup.objects.get_or_create(
             project=project,
