@@ -2,10 +2,12 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.models import dates_in_order
 
 
 class PartyCommittee(models.Model):
@@ -98,10 +100,11 @@ class Branch(models.Model):
                 name="branch_transformed_into_given",
                 violation_error_message=_("Say what the branch was transformed into."),
             ),
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("established_on")),
+            dates_in_order(
+                "established_on",
+                "closed_on",
                 name="branch_dates_in_order",
-                violation_error_message=_("A branch cannot close before it is established."),
+                message=_("A branch cannot close before it is established."),
             ),
         ]
 
@@ -173,10 +176,11 @@ class Seat(models.Model):
                     "This branch already has a secretary: end that seat first."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+            dates_in_order(
+                "started_on",
+                "ended_on",
                 name="seat_dates_in_order",
-                violation_error_message=_("A seat cannot end before it starts."),
+                message=_("A seat cannot end before it starts."),
             ),
         ]
 
@@ -218,10 +222,11 @@ class PartyGroup(models.Model):
                 name="party_group_name_unique_while_active",
                 violation_error_message=_("This branch already has an active group of that name."),
             ),
-            models.CheckConstraint(
-                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("established_on")),
+            dates_in_order(
+                "established_on",
+                "dissolved_on",
                 name="party_group_dates_in_order",
-                violation_error_message=_("A group cannot be dissolved before it is established."),
+                message=_("A group cannot be dissolved before it is established."),
             ),
         ]
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import dates_in_order, one_open_period
 from core.validators import validate_phone
 from members.identity import (
     birth_date_from_id,
@@ -237,18 +238,17 @@ class Participation(models.Model):
         verbose_name_plural = _("participations")
         ordering = ["member", "-joined_on"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["member"],
-                condition=Q(left_on__isnull=True),
+            one_open_period(
+                "member",
+                "left_on",
                 name="one_active_participation_per_member",
-                violation_error_message=_(
-                    "This member is already active in a branch: they must leave it first."
-                ),
+                message=_("This member is already active in a branch: they must leave it first."),
             ),
-            models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+            dates_in_order(
+                "joined_on",
+                "left_on",
                 name="participation_dates_in_order",
-                violation_error_message=_("Nobody can leave before joining."),
+                message=_("Nobody can leave before joining."),
             ),
         ]
 
@@ -361,10 +361,11 @@ class PioneerPost(models.Model):
         verbose_name_plural = _("pioneer posts")
         ordering = ["project", "kind", "-started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+            dates_in_order(
+                "started_on",
+                "ended_on",
                 name="pioneer_post_dates_in_order",
-                violation_error_message=_("A post cannot end before it starts."),
+                message=_("A post cannot end before it starts."),
             ),
         ]
 

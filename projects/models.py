@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import dates_in_order, one_open_period
 from core.validators import validate_phone
 
 
@@ -211,18 +212,19 @@ class ProjectManager(models.Model):
         verbose_name_plural = _("project managers")
         ordering = ["project", "-appointed_on"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["project"],
-                condition=Q(ended_on__isnull=True),
+            one_open_period(
+                "project",
+                "ended_on",
                 name="one_current_project_manager",
-                violation_error_message=_(
+                message=_(
                     "This project already has a project manager: end that appointment first."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("appointed_on")),
+            dates_in_order(
+                "appointed_on",
+                "ended_on",
                 name="project_manager_dates_in_order",
-                violation_error_message=_("An appointment cannot end before it starts."),
+                message=_("An appointment cannot end before it starts."),
             ),
         ]
 
@@ -334,10 +336,11 @@ class WorkingGroupMember(models.Model):
         verbose_name_plural = _("working group members")
         ordering = ["working_group", "left_on", "joined_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+            dates_in_order(
+                "joined_on",
+                "left_on",
                 name="working_group_member_dates_in_order",
-                violation_error_message=_("Nobody can leave before joining."),
+                message=_("Nobody can leave before joining."),
             ),
         ]
 
