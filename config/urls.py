@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("branches/", include("branches.urls")),
     path("members/", include("members.urls")),
+    path("activities/", include("activities.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).

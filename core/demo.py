@@ -44,6 +44,7 @@ def new_context() -> DemoContext:
 @transaction.atomic
 def load() -> DemoContext:
     from accounts import demo as accounts_demo
+    from activities import demo as activities_demo
     from branches import demo as branches_demo
     from members import demo as members_demo
     from projects import demo as projects_demo
@@ -55,6 +56,7 @@ def load() -> DemoContext:
         branches_demo.load,
         projects_demo.load_coordination,
         members_demo.load,
+        activities_demo.load,
     ):
         step(ctx)
     return ctx

@@ -22,6 +22,7 @@ def form_page(
     success_message: str,
     intro: str = "",
     danger: bool = False,
+    multipart: bool = False,
 ) -> HttpResponse:
     """`on_valid` calls the service and returns the URL to go to next."""
     if request.method == "POST" and form.is_valid():
@@ -41,5 +42,6 @@ def form_page(
             "cancel_url": cancel_url,
             "intro": intro,
             "danger": danger,
+            "multipart": multipart,
         },
     )

@@ -1,7 +1,10 @@
+import io
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.db.models import F, Q
 
 from accounts.access import restrict
@@ -24,15 +27,25 @@ PILOT_PROJECTS = {
 def snapshot() -> dict:
     """Every row of the portal's own apps, as values."""
     rows = {}
-    for app_label in ("accounts", "projects", "branches", "members"):
+    for app_label in ("accounts", "projects", "branches", "members", "activities"):
         for model in apps.get_app_config(app_label).get_models():
             rows[model._meta.label] = sorted(model.objects.values_list(), key=lambda row: row[0])
     return rows
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module inside a transaction rolled back at its end (each
+    test runs in a savepoint of its own within it)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_demo", force=True, stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def test_demo_has_the_reports_figures(demo):
@@ -110,6 +123,34 @@ def test_the_reports_105_members_are_spread_over_the_21_groups(demo):
     assert Member.objects.filter(relation_state=Member.RelationState.IN_BRANCH).count() == 2
 
 
+def test_a_year_of_organisational_life_with_two_branches_behind(demo, db):
+    import datetime
+
+    from activities.compliance import compliance_grid
+    from activities.models import ActivityLog, Brand, Campaign, Rule, Suggestion
+
+    assert ActivityLog.objects.filter(status="submitted").count() == 379
+    assert ActivityLog.objects.filter(status="draft").count() == 2
+    staff = User.objects.get(username="jiedao")
+    rows = {
+        row.branch.name: row
+        for row in compliance_grid(user=staff, year=2026, today=datetime.date(2026, 11, 25))
+    }
+    behind = sorted(name for name, row in rows.items() if row.is_behind)
+    assert behind == ["南通大学城综合配套服务区项目党支部", "陆洪闸历史文化街区项目党支部"]
+    luhongzha = rows["陆洪闸历史文化街区项目党支部"]
+    assert [c.month for c in luhongzha.cells if c.state == "missing"] == [3, 6, 7, 9]
+    assert rows["星光耀广场项目党支部"].rate == 100.0
+    assert set(Suggestion.objects.values_list("status", flat=True)) == {
+        "submitted",
+        "adopted",
+        "declined",
+        "implemented",
+    }
+    assert sorted(Brand.objects.values_list("name", flat=True)) == ["三亮化", "三关爱", "三竞赛"]
+    assert Campaign.objects.count() == 2 and Rule.objects.count() == 15
+
+
 def test_every_branch_has_one_secretary_with_a_login(demo):
     for branch in Branch.objects.all():
         secretary = Seat.objects.get(branch=branch, kind=Seat.Kind.SECRETARY, ended_on=None)
@@ -128,7 +169,7 @@ def test_demo_logins_work(demo, client):
 
 def test_loading_twice_changes_nothing(demo):
     before = snapshot()
-    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", force=True, stdout=io.StringIO())
     assert snapshot() == before
 
 

@@ -180,3 +180,49 @@ def test_secretary_imports_a_roster_fixing_a_bad_row(
     assert page.locator("tbody tr").count() == 3
     assert page.get_by_text("320***********").count() == 3  # masked in the list
     watch.assert_clean()
+
+
+def test_secretary_logs_a_work_shed_lesson_on_a_phone_and_staff_see_it(
+    demo_server, watched_page, artifacts, tmp_path, browser
+):
+    from PIL import Image
+
+    page, watch = watched_page
+    photo = tmp_path / "lesson.jpg"
+    Image.new("RGB", (800, 600), "darkred").save(photo, "JPEG")
+
+    def june_cell(p):
+        p.goto(demo_server + "/activities/compliance/?year=2026")
+        row = p.locator("tr", has_text="陆洪闸历史文化街区项目党支部")
+        return row.locator("td").nth(5)  # June
+
+    staff = browser.new_page(locale="zh-CN")
+    log_in(staff, demo_server, "jiedao")
+    assert "党课" in june_cell(staff).get_attribute("title")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, demo_server, "luhongzha")
+    page.goto(demo_server + "/activities/")
+    page.get_by_role("link", name="登记活动").click()
+    page.select_option("select[name=kind]", label="工棚小党课")
+    page.fill("input[name=title]", "工棚小党课：汛期安全")
+    page.fill("input[name=held_on]", "2026-06-20")
+    page.fill("input[name=lecturer]", "陈帅")
+    rows = page.locator(".portal-attendance li")
+    assert rows.count() == 20
+    rows.nth(0).get_by_text("请假").click()
+    rows.nth(0).locator("input[type=text]").fill("返乡探亲")
+    rows.nth(1).get_by_text("缺席").click()
+    page.set_input_files("input[name=photos]", str(photo))
+    page.screenshot(path=artifacts / "secretary-logs-lesson-phone.png", full_page=True)
+    page.get_by_role("button", name="保存并提交").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("活动记录已提交。").is_visible()
+    assert page.locator("h1 .badge").inner_text() == "已提交"
+    assert page.locator("img.img-fluid").count() == 1
+    assert page.evaluate("document.querySelector('img.img-fluid').naturalWidth") == 800
+    watch.assert_clean()
+
+    assert "党课" not in (june_cell(staff).get_attribute("title") or "")
+    staff.screenshot(path=artifacts / "compliance-grid-zh-hans.png", full_page=True)
+    staff.close()

@@ -1,0 +1,52 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import restrict
+from activities.models import ActivityKind, ActivityLog, Campaign, Suggestion
+from branches.models import Branch
+from core.forms import DateInput
+from projects.models import Project
+
+
+def visible_branches(request):
+    if request is None:
+        return Branch.objects.none()
+    return restrict(Branch.objects.order_by("name"), request.user, branch_path="id")
+
+
+def visible_projects(request):
+    if request is None:
+        return Project.objects.none()
+    return restrict(Project.objects.order_by("name"), request.user, branch_path="branches__id")
+
+
+class ActivityFilter(django_filters.FilterSet):
+    branch = django_filters.ModelChoiceFilter(label=_("branch"), queryset=visible_branches)
+    kind = django_filters.ModelChoiceFilter(
+        label=_("kind"), queryset=ActivityKind.objects.order_by("order")
+    )
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ActivityLog.Status.choices)
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("campaign"),
+        queryset=Campaign.objects.order_by("-starts_on"),
+        field_name="campaign_item__campaign",
+    )
+    held_from = django_filters.DateFilter(
+        label=_("from"), field_name="held_on", lookup_expr="gte", widget=DateInput
+    )
+    held_until = django_filters.DateFilter(
+        label=_("until"), field_name="held_on", lookup_expr="lte", widget=DateInput
+    )
+
+    class Meta:
+        model = ActivityLog
+        fields = ["branch", "kind", "status", "campaign", "held_from", "held_until"]
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(label=_("project"), queryset=visible_projects)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Suggestion.Status.choices)
+
+    class Meta:
+        model = Suggestion
+        fields = ["project", "status"]

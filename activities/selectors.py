@@ -1,0 +1,171 @@
+"""Reads for organisational life, scoped through accounts.access."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from accounts.access import get_in_scope_or_404, restrict
+from activities.models import (
+    ActivityLog,
+    ActivityPhoto,
+    Attendance,
+    Brand,
+    Campaign,
+    Rule,
+    Suggestion,
+    SuggestionStep,
+)
+from projects.models import Project
+
+
+def activity_list_for_user(*, user) -> QuerySet[ActivityLog]:
+    queryset = (
+        ActivityLog.objects.select_related(
+            "branch", "party_group", "kind", "campaign_item__campaign"
+        )
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status="present"), distinct=True),
+            absent=Count("attendance", filter=Q(attendance__status="absent"), distinct=True),
+            on_leave=Count("attendance", filter=Q(attendance__status="leave"), distinct=True),
+            photo_count=Count("photos", distinct=True),
+        )
+        .order_by("-held_on", "-pk")
+    )
+    return restrict(queryset, user, branch_path="branch_id")
+
+
+def activity_get_for_user(*, user, pk: int) -> ActivityLog:
+    queryset = ActivityLog.objects.select_related(
+        "branch", "branch__project", "party_group", "kind", "campaign_item__campaign",
+        "submitted_by", "created_by",
+    )  # fmt: skip
+    return get_in_scope_or_404(queryset, user, branch_path="branch_id", pk=pk)
+
+
+def attendance_of(*, log: ActivityLog) -> QuerySet[Attendance]:
+    return log.attendance.select_related("member").order_by("member__name", "member_id")
+
+
+def photo_get_for_user(*, user, pk: int) -> ActivityPhoto:
+    return get_in_scope_or_404(
+        ActivityPhoto.objects.select_related("log"), user, branch_path="log__branch_id", pk=pk
+    )
+
+
+def ledger_rows(queryset: QuerySet[ActivityLog]) -> QuerySet[ActivityLog]:
+    """The ledger export: each log with its attendance, read in chunks."""
+    return queryset.prefetch_related(
+        Prefetch("attendance", queryset=Attendance.objects.select_related("member"))
+    )
+
+
+# Campaigns ---------------------------------------------------------------------------------------
+
+
+def campaign_list_for_user(*, user) -> QuerySet[Campaign]:
+    return restrict(
+        Campaign.objects.annotate(branch_count=Count("branches", distinct=True)),
+        user,
+        branch_path="branches__id",
+    ).order_by("-starts_on")
+
+
+def campaign_get_for_user(*, user, pk: int) -> Campaign:
+    return get_in_scope_or_404(Campaign.objects.all(), user, branch_path="branches__id", pk=pk)
+
+
+def campaign_rollup(*, campaign: Campaign, user) -> dict:
+    """What each participating branch did under each item (submitted logs, counted in the
+    database): {"items": [...], "rows": [(branch, [count per item], total)]}."""
+    items = list(campaign.items.all())
+    branches = list(restrict(campaign.branches.all(), user, branch_path="id").order_by("name"))
+    counts = {
+        (row["branch_id"], row["campaign_item_id"]): row["n"]
+        for row in ActivityLog.objects.filter(
+            campaign_item__campaign=campaign,
+            status=ActivityLog.Status.SUBMITTED,
+            branch__in=branches,
+        )
+        .values("branch_id", "campaign_item_id")
+        .annotate(n=Count("id"))
+    }
+    rows = []
+    for branch in branches:
+        per_item = [counts.get((branch.pk, item.pk), 0) for item in items]
+        rows.append((branch, per_item, sum(per_item)))
+    return {"items": items, "rows": rows}
+
+
+# Brands and rules --------------------------------------------------------------------------------
+
+
+def brand_list_for_user(*, user) -> QuerySet[Brand]:
+    return restrict(
+        Brand.objects.select_related("branch", "branch__project").annotate(
+            evidence_count=Count("evidence", distinct=True)
+        ),
+        user,
+        branch_path="branch_id",
+    ).order_by("branch__name")
+
+
+def brand_get_for_user(*, user, pk: int) -> Brand:
+    return get_in_scope_or_404(
+        Brand.objects.select_related("branch"), user, branch_path="branch_id", pk=pk
+    )
+
+
+def rule_list_for_user(*, user) -> QuerySet[Rule]:
+    return restrict(Rule.objects.select_related("branch"), user, branch_path="branch_id").order_by(
+        "branch__name", "owner", "-effective_on"
+    )
+
+
+def rule_get_for_user(*, user, pk: int) -> Rule:
+    return get_in_scope_or_404(
+        Rule.objects.select_related("branch"), user, branch_path="branch_id", pk=pk
+    )
+
+
+# Suggestions -------------------------------------------------------------------------------------
+
+
+def suggestion_list_for_user(*, user) -> QuerySet[Suggestion]:
+    return restrict(
+        Suggestion.objects.select_related("project", "working_group"),
+        user,
+        branch_path="branch_id",
+    ).order_by("-submitted_on", "-pk")
+
+
+def suggestion_get_for_user(*, user, pk: int) -> Suggestion:
+    return get_in_scope_or_404(
+        Suggestion.objects.select_related("project", "working_group", "branch"),
+        user,
+        branch_path="branch_id",
+        pk=pk,
+    )
+
+
+def suggestion_steps(*, suggestion: Suggestion) -> QuerySet[SuggestionStep]:
+    return suggestion.steps.select_related("actor")
+
+
+def suggestion_stats_by_project(*, user) -> QuerySet[Project]:
+    """Suggestions submitted, adopted (including implemented) and the adoption rate, per
+    project, with the days and money saved: all in the database."""
+    adopted = Q(suggestions__status__in=[Suggestion.Status.ADOPTED, Suggestion.Status.IMPLEMENTED])
+    reviewed = adopted | Q(suggestions__status=Suggestion.Status.DECLINED)
+    return (
+        restrict(Project.objects.all(), user, branch_path="branches__id")
+        .annotate(
+            submitted=Count("suggestions", distinct=True),
+            adopted=Count("suggestions", filter=adopted, distinct=True),
+            reviewed=Count("suggestions", filter=reviewed, distinct=True),
+            implemented=Count(
+                "suggestions", filter=Q(suggestions__status="implemented"), distinct=True
+            ),
+            days_saved=Sum("suggestions__days_saved"),
+            money_saved=Sum("suggestions__money_saved"),
+        )
+        .filter(submitted__gt=0)
+        .order_by("-submitted", "name")
+    )

@@ -1,0 +1,300 @@
+"""Writes for organisational life: activity logs (draft → submitted), attendance, photos,
+brands, rules and suggestions. Each step is dated; nothing typed is thrown away."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import is_street_staff
+from activities.models import (
+    ActivityKind,
+    ActivityLog,
+    ActivityPhoto,
+    Attendance,
+    Brand,
+    Rule,
+    Suggestion,
+    SuggestionStep,
+)
+from activities.uploads import check_document, check_image
+from branches.models import Branch
+from core.services import create_once
+from members.models import Member, Participation
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def members_active_on(branch: Branch, day: datetime.date):
+    """Members taking part in the branch on that day (the attendance roster)."""
+    return Member.objects.filter(
+        pk__in=Participation.objects.filter(branch=branch, joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+        .values("member_id")
+    ).order_by("name", "pk")
+
+
+def _check_log(log: ActivityLog) -> None:
+    errors = {}
+    if log.branch.status != Branch.Status.ACTIVE:
+        errors["branch"] = _("Activities are recorded only for an active branch.")
+    if log.party_group_id and log.party_group.branch_id != log.branch_id:
+        errors["party_group"] = _("Choose a Party group of this branch.")
+    if log.kind.level == ActivityKind.Level.GROUP and not log.party_group_id:
+        errors["party_group"] = _("A Party group meeting names its Party group.")
+    if (
+        log.campaign_item_id
+        and not log.campaign_item.campaign.branches.filter(pk=log.branch_id).exists()
+    ):
+        errors["campaign_item"] = _("This branch does not take part in that campaign.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_attendance(log: ActivityLog, attendance: dict[int, tuple[str, str]]) -> None:
+    roster = set(members_active_on(log.branch, log.held_on).values_list("pk", flat=True))
+    strangers = set(attendance) - roster
+    if strangers:
+        names = ", ".join(
+            Member.objects.filter(pk__in=strangers).order_by("name").values_list("name", flat=True)
+        )
+        raise ValidationError(
+            {
+                "attendance": _("Not in this branch on %(day)s: %(names)s.")
+                % {"day": log.held_on.isoformat(), "names": names or "?"}
+            }
+        )
+    for member_id, (status, reason) in attendance.items():
+        if status not in Attendance.Status.values:
+            raise ValidationError({"attendance": _("Unknown attendance value.")})
+        if status == Attendance.Status.LEAVE and not reason.strip():
+            name = Member.objects.get(pk=member_id).name
+            raise ValidationError(
+                {"attendance": _("Give the reason %(name)s is on leave.") % {"name": name}}
+            )
+    log.attendance.exclude(member_id__in=attendance).delete()
+    existing = {a.member_id: a for a in log.attendance.all()}
+    new = []
+    for member_id, (status, reason) in attendance.items():
+        row = existing.get(member_id)
+        if row is None:
+            new.append(Attendance(log=log, member_id=member_id, status=status, reason=reason))
+        elif (row.status, row.reason) != (status, reason):
+            row.status, row.reason = status, reason
+            row.save(update_fields=["status", "reason"])
+    Attendance.objects.bulk_create(new)
+
+
+def activity_log_create(
+    *,
+    log: ActivityLog,
+    attendance: dict[int, tuple[str, str]],
+    actor,
+    submission_token: uuid.UUID | None = None,
+) -> ActivityLog:
+    """Record a draft with its attendance (a form sent twice makes one log)."""
+
+    def create() -> ActivityLog:
+        log.status = ActivityLog.Status.DRAFT
+        log.created_by = actor
+        log.submission_token = submission_token
+        _check_log(log)
+        _save(log)
+        _write_attendance(log, attendance)
+        return log
+
+    return create_once(ActivityLog, submission_token, create)
+
+
+@transaction.atomic
+def activity_log_update(
+    *, log: ActivityLog, attendance: dict[int, tuple[str, str]], actor
+) -> ActivityLog:
+    """Change a log. A draft is changed by its branch; a submitted log only by street staff,
+    and the change stays in the audit history."""
+    stored = ActivityLog.objects.select_for_update().get(pk=log.pk)
+    if stored.status == ActivityLog.Status.SUBMITTED:
+        if not is_street_staff(actor):
+            raise ValidationError(_("A submitted log is changed only by street staff."))
+        if log.held_on > timezone.localdate():
+            raise ValidationError({"held_on": _("A submitted activity cannot be in the future.")})
+    _check_log(log)
+    _save(log)
+    _write_attendance(log, attendance)
+    return log
+
+
+@transaction.atomic
+def activity_log_submit(*, log: ActivityLog, actor) -> ActivityLog:
+    log = ActivityLog.objects.select_for_update().get(pk=log.pk)
+    if log.status != ActivityLog.Status.DRAFT:
+        raise ValidationError(_("This log has already been submitted."))
+    errors = {}
+    if log.held_on > timezone.localdate():
+        errors["held_on"] = _("An activity is submitted once it has taken place.")
+    if log.kind.needs_lecturer and not log.lecturer.strip():
+        errors["lecturer"] = _("Give the lecturer of this lesson.")
+    if errors:
+        raise ValidationError(errors)
+    log.status = ActivityLog.Status.SUBMITTED
+    log.submitted_at = timezone.now()
+    log.submitted_by = actor
+    return _save(log)
+
+
+@transaction.atomic
+def activity_log_delete_draft(*, log: ActivityLog) -> None:
+    log = ActivityLog.objects.select_for_update().get(pk=log.pk)
+    if log.status != ActivityLog.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be deleted."))
+    for photo in log.photos.all():
+        photo.image.delete(save=False)
+    log.delete()
+
+
+@transaction.atomic
+def photo_add(*, log: ActivityLog, upload, actor, caption: str = "") -> ActivityPhoto:
+    content_type, width, height = check_image(upload)
+    photo = ActivityPhoto(
+        log=log,
+        caption=caption,
+        content_type=content_type,
+        width=width,
+        height=height,
+        uploaded_by=actor,
+    )
+    photo.image.save(upload.name, upload, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, photo: ActivityPhoto, actor) -> None:
+    if not photo.log.is_draft and not is_street_staff(actor):
+        raise ValidationError(_("A submitted log is changed only by street staff."))
+    photo.image.delete(save=False)
+    photo.delete()
+
+
+# Brands and rules --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def brand_save(*, brand: Brand, evidence=None) -> Brand:
+    _save(brand)
+    if evidence is not None:
+        if any(log.branch_id != brand.branch_id for log in evidence):
+            raise ValidationError({"evidence": _("Evidence comes from the branch's own logs.")})
+        brand.evidence.set(evidence)
+    return brand
+
+
+@transaction.atomic
+def rule_save(*, rule: Rule, document=None) -> Rule:
+    if document is not None:
+        rule.document_type = check_document(document)
+        rule.document.save(document.name, document, save=False)
+    if not rule.text.strip() and not rule.document:
+        raise ValidationError({"text": _("Give the text of the rule or attach its document.")})
+    return _save(rule)
+
+
+# Suggestions -------------------------------------------------------------------------------------
+
+SUGGESTION_NEXT = {
+    Suggestion.Status.SUBMITTED: {Suggestion.Status.ADOPTED, Suggestion.Status.DECLINED},
+    Suggestion.Status.ADOPTED: {Suggestion.Status.IMPLEMENTED},
+    Suggestion.Status.DECLINED: set(),
+    Suggestion.Status.IMPLEMENTED: set(),
+}
+
+
+def suggestion_submit(
+    *,
+    suggestion: Suggestion,
+    actor,
+    submission_token: uuid.UUID | None = None,
+) -> Suggestion:
+    def create() -> Suggestion:
+        if suggestion.submitted_on > timezone.localdate():
+            raise ValidationError({"submitted_on": _("This date is in the future.")})
+        if (
+            suggestion.working_group_id
+            and suggestion.working_group.project_id != suggestion.project_id
+        ):
+            raise ValidationError({"working_group": _("This working group is on another project.")})
+        suggestion.branch = suggestion.project.branches.filter(status="active").first()
+        suggestion.status = Suggestion.Status.SUBMITTED
+        suggestion.submission_token = submission_token
+        _save(suggestion)
+        SuggestionStep.objects.create(
+            suggestion=suggestion,
+            status=suggestion.status,
+            happened_on=suggestion.submitted_on,
+            actor=actor,
+        )
+        return suggestion
+
+    return create_once(Suggestion, submission_token, create)
+
+
+@transaction.atomic
+def suggestion_move(
+    *,
+    suggestion: Suggestion,
+    to_status: str,
+    on: datetime.date,
+    actor,
+    note: str = "",
+    days_saved: int | None = None,
+    money_saved=None,
+) -> Suggestion:
+    """Review (adopt or decline, with a reply) or record the implementation and its effect."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if to_status not in SUGGESTION_NEXT[Suggestion.Status(suggestion.status)]:
+        raise ValidationError(
+            {
+                "to_status": _("A suggestion that is %(from)s cannot become %(to)s.")
+                % {
+                    "from": Suggestion.Status(suggestion.status).label,
+                    "to": Suggestion.Status(to_status).label,
+                }
+            }
+        )
+    last = suggestion.steps.order_by("-happened_on").values_list("happened_on", flat=True)[0]
+    if on < last:
+        raise ValidationError(
+            {"on": _("This is before the previous step (%(date)s).") % {"date": last}}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("This date is in the future.")})
+    if not note.strip():
+        raise ValidationError(
+            {
+                "note": _("Write the effect of the implementation.")
+                if to_status == Suggestion.Status.IMPLEMENTED
+                else _("Write the reply to the person who made the suggestion.")
+            }
+        )
+    suggestion.status = to_status
+    if to_status in (Suggestion.Status.ADOPTED, Suggestion.Status.DECLINED):
+        suggestion.reply = note
+        suggestion.reviewed_on = on
+    else:
+        suggestion.effect = note
+        suggestion.implemented_on = on
+        suggestion.days_saved = days_saved
+        suggestion.money_saved = money_saved
+    _save(suggestion)
+    SuggestionStep.objects.create(
+        suggestion=suggestion, status=to_status, happened_on=on, note=note, actor=actor
+    )
+    return suggestion

@@ -1,0 +1,239 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from PIL import Image
+
+from activities.models import ActivityLog, ActivityPhoto, Attendance, Rule
+from activities.tests.factories import ActivityLogFactory, kind
+from members.tests.factories import ParticipationFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def jpeg(name="site.jpg") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def roster(branch):
+    return [ParticipationFactory(branch=branch, joined_on=D(2025, 4, 1)).member for _ in range(3)]
+
+
+def form_data(roster, **overrides):
+    data = {
+        "kind": kind("work-shed-lesson").pk,
+        "title": "工棚小党课",
+        "held_on": "2026-03-10",
+        "lecturer": "张书记",
+        "non_member_count": "2",
+        "submission_token": "5f0c2b1e-0000-4000-8000-000000000010",
+    }
+    for member in roster:
+        data[f"att_{member.pk}"] = "present"
+        data[f"why_{member.pk}"] = ""
+    return data | overrides
+
+
+def test_secretary_records_and_submits_with_a_photo(secretary_client, branch, roster):
+    data = form_data(roster, **{f"att_{roster[1].pk}": "leave", f"why_{roster[1].pk}": "返乡"})
+    response = secretary_client.post(
+        reverse("activities:create"), {**data, "submit": "1", "photos": jpeg()}
+    )
+    log = ActivityLog.objects.get()
+    assert response.status_code == 302 and response["Location"] == log.get_absolute_url()
+    assert log.status == "submitted" and log.branch == branch
+    assert Attendance.objects.filter(log=log, status="leave").get().reason == "返乡"
+    photo = log.photos.get()
+    assert photo.content_type == "image/jpeg"
+    assert not photo.image.name.endswith("site.jpg")  # stored under a random name
+
+
+def test_a_bad_form_keeps_every_value_and_saves_nothing(secretary_client, branch, roster):
+    response = secretary_client.post(
+        reverse("activities:create"),
+        form_data(roster, title="", content="今天讲安全生产", **{f"att_{roster[0].pk}": "leave"}),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "今天讲安全生产" in page
+    assert response.context["form"].errors["title"]
+    assert not ActivityLog.objects.exists()
+
+
+def test_a_forged_photo_is_explained_and_nothing_saved(secretary_client, branch, roster):
+    forged = SimpleUploadedFile("site.jpg", b"not an image at all", content_type="image/jpeg")
+    response = secretary_client.post(
+        reverse("activities:create"), {**form_data(roster), "photos": forged}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["photos"]
+    assert not ActivityLog.objects.exists() and not ActivityPhoto.objects.exists()
+
+
+def test_secretary_cannot_see_or_touch_another_branchs_logs(secretary_client, other_branch):
+    log = ActivityLogFactory(branch=other_branch, status="draft", submitted_at=None)
+    for name in ("activities:detail", "activities:edit"):
+        assert secretary_client.get(reverse(name, args=[log.pk])).status_code == 404
+    assert secretary_client.post(reverse("activities:submit", args=[log.pk])).status_code == 404
+    assert (
+        secretary_client.get(reverse("activities:create"), {"branch": other_branch.pk}).status_code
+        == 404
+    )
+
+
+def test_photos_are_served_only_within_scope(secretary_client, staff_client, branch, other_branch):
+    from activities import services
+
+    own = services.photo_add(log=ActivityLogFactory(branch=branch), upload=jpeg(), actor=None)
+    foreign = services.photo_add(
+        log=ActivityLogFactory(branch=other_branch), upload=jpeg(), actor=None
+    )
+    response = secretary_client.get(reverse("activities:photo", args=[own.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert secretary_client.get(reverse("activities:photo", args=[foreign.pk])).status_code == 404
+    assert staff_client.get(reverse("activities:photo", args=[foreign.pk])).status_code == 200
+
+
+def test_a_submitted_log_is_edited_by_staff_only(secretary_client, staff_client, branch):
+    log = ActivityLogFactory(branch=branch)
+    assert secretary_client.get(reverse("activities:edit", args=[log.pk])).status_code == 403
+    assert staff_client.get(reverse("activities:edit", args=[log.pk])).status_code == 200
+
+
+def test_activity_list_query_count_holds_at_ten_times_the_rows(staff_client, branch, roster):
+    def grow(n):
+        for _ in range(n):
+            log = ActivityLogFactory(branch=branch)
+            Attendance.objects.bulk_create(
+                [Attendance(log=log, member=m, status="present") for m in roster]
+            )
+
+    grow(3)
+    with CaptureQueriesContext(connection) as small:
+        staff_client.get(reverse("activities:list"))
+    grow(27)
+    with CaptureQueriesContext(connection) as large:
+        response = staff_client.get(reverse("activities:list"))
+    assert len(response.context["filter"].qs) == 30
+    assert len(large) == len(small)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "activities:compliance",
+        "activities:campaigns",
+        "activities:brands",
+        "activities:rules",
+        "activities:suggestions",
+    ],
+)
+def test_other_activity_pages_cost_the_same_queries_as_rows_grow(staff_client, url_name):
+    from branches.tests.factories import BranchFactory
+
+    def grow(n):
+        for _ in range(n):
+            ActivityLogFactory(branch=BranchFactory())
+
+    grow(2)
+    with CaptureQueriesContext(connection) as small:
+        assert staff_client.get(reverse(url_name)).status_code == 200
+    grow(18)
+    with CaptureQueriesContext(connection) as large:
+        assert staff_client.get(reverse(url_name)).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_the_ledger_exports_the_filtered_logs_with_attendance(
+    staff_client, branch, other_branch, roster
+):
+    log = ActivityLogFactory(branch=branch, title="三月支委会")
+    Attendance.objects.create(log=log, member=roster[0], status="present")
+    Attendance.objects.create(log=log, member=roster[1], status="leave", reason="病假")
+    ActivityLogFactory(branch=other_branch, title="别的支部")
+    response = staff_client.get(reverse("activities:ledger"), {"branch": branch.pk})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    activities = list(workbook["活动台账"].iter_rows(values_only=True))
+    assert [row[6] for row in activities[1:]] == ["三月支委会"]
+    assert activities[1][11:14] == (1, 0, 1)
+    attendance = list(workbook["出勤明细"].iter_rows(values_only=True))
+    assert {(row[3], row[4], row[5]) for row in attendance[1:]} == {
+        (roster[0].name, "出席", None),
+        (roster[1].name, "请假", "病假"),
+    }
+
+
+def test_compliance_shows_a_secretary_what_is_due(secretary_client, branch):
+    response = secretary_client.get(reverse("activities:compliance"))
+    assert [row.branch for row in response.context["rows"]] == [branch]
+    assert response.context["due"][0][0] == branch
+
+
+def test_a_rule_with_a_forged_document_is_refused(secretary_client, branch):
+    response = secretary_client.post(
+        reverse("activities:rule_create"),
+        {
+            "branch": branch.pk,
+            "owner": "branch",
+            "kind": "operating",
+            "title": "支部工作制度",
+            "effective_on": "2025-04-01",
+            "upload": SimpleUploadedFile("rule.pdf", b"MZ not a pdf"),
+        },
+    )
+    assert response.status_code == 200
+    assert "PDF" in response.content.decode()
+    assert not Rule.objects.exists()
+
+
+def test_a_rule_document_is_downloaded_within_scope_only(
+    secretary_client, staff_client, branch, other_branch
+):
+    from activities import services
+
+    rule = services.rule_save(
+        rule=Rule(
+            branch=other_branch,
+            owner="branch",
+            kind="operating",
+            title="制度",
+            effective_on=D(2025, 4, 1),
+        ),
+        document=SimpleUploadedFile("rule.pdf", b"%PDF-1.7 ..."),
+    )
+    assert (
+        secretary_client.get(reverse("activities:rule_document", args=[rule.pk])).status_code == 404
+    )
+    response = staff_client.get(reverse("activities:rule_document", args=[rule.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_suggestion_flow_and_adoption_rate(staff_client, branch):
+    response = staff_client.post(
+        reverse("activities:suggestion_create"),
+        {
+            "project": branch.project.pk,
+            "author": "木工",
+            "content": "增设工地图书角",
+            "submitted_on": "2026-03-01",
+            "submission_token": "5f0c2b1e-0000-4000-8000-000000000011",
+        },
+    )
+    assert response.status_code == 302
+    suggestion = branch.project.suggestions.get()
+    staff_client.post(
+        reverse("activities:suggestion_move", args=[suggestion.pk]),
+        {"to_status": "adopted", "on": "2026-03-04", "note": "采纳"},
+    )
+    stats = staff_client.get(reverse("activities:suggestions")).context["stats"]
+    row = next(p for p in stats if p.pk == branch.project.pk)
+    assert (row.submitted, row.adopted, row.reviewed) == (1, 1, 1)

@@ -1,0 +1,78 @@
+"""Uploaded files are checked by what they contain, never by their name."""
+
+import warnings
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # e.g. 8000 x 5000: more than any phone camera
+MAX_SIDE = 12_000
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def check_image(upload) -> tuple[str, int, int]:
+    """(content type, width, height) of a real JPEG, PNG or WebP photo, else ValidationError."""
+    if upload.size > MAX_PHOTO_BYTES:
+        raise ValidationError(
+            _("%(name)s is larger than 10 MB.") % {"name": upload.name}, code="too_big"
+        )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                kind = image.format
+                width, height = image.size
+                if kind not in IMAGE_TYPES:
+                    raise ValidationError(
+                        _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": upload.name},
+                        code="not_image",
+                    )
+                if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
+                    raise ValidationError(
+                        _("%(name)s has too many pixels.") % {"name": upload.name}, code="pixels"
+                    )
+                image.verify()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("%(name)s has too many pixels.") % {"name": upload.name}, code="pixels"
+        ) from exc
+    except Exception as exc:  # whatever Pillow cannot read is not a photo
+        raise ValidationError(
+            _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": upload.name},
+            code="not_image",
+        ) from exc
+    finally:
+        upload.seek(0)
+    return IMAGE_TYPES[kind], width, height
+
+
+def check_document(upload) -> str:
+    """ "pdf" or "docx" for a real PDF or Word document, else ValidationError."""
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            _("%(name)s is larger than 20 MB.") % {"name": upload.name}, code="too_big"
+        )
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return "pdf"
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+        if {"[Content_Types].xml", "word/document.xml"} <= names:
+            return "docx"
+    except zipfile.BadZipFile:
+        pass
+    finally:
+        upload.seek(0)
+    raise ValidationError(
+        _("%(name)s is not a PDF or DOCX document.") % {"name": upload.name}, code="not_document"
+    )

@@ -1,0 +1,411 @@
+"""Organisational-life pages. Reads go through the selectors (scoped), writes through services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import is_street_staff, restrict
+from activities import ledger, services
+from activities.compliance import compliance_grid, due_for_branch
+from activities.filters import ActivityFilter, SuggestionFilter
+from activities.forms import (
+    ActivityLogForm,
+    BrandForm,
+    RuleForm,
+    SuggestionForm,
+    SuggestionMoveForm,
+)
+from activities.models import Brand
+from activities.selectors import (
+    activity_get_for_user,
+    activity_list_for_user,
+    attendance_of,
+    brand_list_for_user,
+    campaign_get_for_user,
+    campaign_list_for_user,
+    campaign_rollup,
+    ledger_rows,
+    photo_get_for_user,
+    rule_get_for_user,
+    rule_list_for_user,
+    suggestion_get_for_user,
+    suggestion_list_for_user,
+    suggestion_stats_by_project,
+    suggestion_steps,
+)
+from branches.models import Branch
+from branches.selectors import branch_get_for_user
+from core.forms import add_service_errors
+from core.pages import form_page
+from projects.models import Project
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _working_branches(user):
+    return restrict(
+        Branch.objects.filter(status=Branch.Status.ACTIVE).order_by("name"), user, branch_path="id"
+    )
+
+
+# Activity logs -----------------------------------------------------------------------------------
+
+
+@require_GET
+def activity_list(request):
+    activity_filter = ActivityFilter(
+        request.GET, queryset=activity_list_for_user(user=request.user), request=request
+    )
+    return render(request, "activities/activity_list.html", {"filter": activity_filter})
+
+
+@require_GET
+def activity_ledger(request):
+    activity_filter = ActivityFilter(
+        request.GET, queryset=activity_list_for_user(user=request.user), request=request
+    )
+    output = ledger.export_ledger(ledger_rows(activity_filter.qs).iterator(chunk_size=500))
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        output, as_attachment=True, filename=f"activity-ledger-{stamp}.xlsx", content_type=XLSX
+    )
+
+
+def _save_activity(request, form, *, log=None):
+    """Save the form through the services; photos and an immediate submit in the same step."""
+    with transaction.atomic():
+        if log is None:
+            log = services.activity_log_create(
+                log=form.instance,
+                attendance=form.attendance(),
+                actor=request.user,
+                submission_token=form.cleaned_data.get("submission_token"),
+            )
+        else:
+            services.activity_log_update(
+                log=form.instance, attendance=form.attendance(), actor=request.user
+            )
+        for upload in form.cleaned_data.get("photos") or []:
+            try:
+                services.photo_add(log=log, upload=upload, actor=request.user)
+            except ValidationError as error:
+                raise ValidationError({"photos": error.messages}) from error
+        if "submit" in request.POST and log.is_draft:
+            log = services.activity_log_submit(log=log, actor=request.user)
+    return log
+
+
+@require_http_methods(["GET", "POST"])
+def activity_create(request):
+    branches = _working_branches(request.user)
+    branch_id = request.GET.get("branch") or (branches[0].pk if len(branches) == 1 else None)
+    if branch_id is None:
+        return render(request, "activities/choose_branch.html", {"branches": branches})
+    try:
+        branch = branches.get(pk=int(branch_id))
+    except (ValueError, Branch.DoesNotExist) as exc:
+        raise Http404 from exc
+    form = ActivityLogForm(request.POST or None, request.FILES or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            log = _save_activity(request, form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The activity was submitted.") if not log.is_draft else _("The draft was saved."),
+            )
+            return redirect(log)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"form": form, "branch": branch, "title": _("Record an activity"), "log": None},
+    )
+
+
+@require_GET
+def activity_detail(request, pk: int):
+    log = activity_get_for_user(user=request.user, pk=pk)
+    staff = is_street_staff(request.user)
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "log": log,
+            "attendance": attendance_of(log=log),
+            "photos": log.photos.all(),
+            "can_edit": log.is_draft or staff,
+            "history": log.history.select_related("history_user")[:20] if staff else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk: int):
+    log = activity_get_for_user(user=request.user, pk=pk)
+    if not log.is_draft and not is_street_staff(request.user):
+        raise PermissionDenied
+    form = ActivityLogForm(
+        request.POST or None, request.FILES or None, instance=log, branch=log.branch
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_activity(request, form, log=log)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The activity was saved."))
+            return redirect(log)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {
+            "form": form,
+            "branch": log.branch,
+            "title": _("Edit %(title)s") % {"title": log.title},
+            "log": log,
+        },
+    )
+
+
+@require_POST
+def activity_submit(request, pk: int):
+    log = activity_get_for_user(user=request.user, pk=pk)
+    try:
+        services.activity_log_submit(log=log, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The activity was submitted."))
+    return redirect(log)
+
+
+@require_POST
+def activity_delete(request, pk: int):
+    log = activity_get_for_user(user=request.user, pk=pk)
+    try:
+        services.activity_log_delete_draft(log=log)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(log)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("activities:list")
+
+
+@require_GET
+def photo(request, pk: int):
+    """Photos are served only to users allowed to see their activity."""
+    item = photo_get_for_user(user=request.user, pk=pk)
+    response = FileResponse(item.image.open("rb"), content_type=item.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Compliance --------------------------------------------------------------------------------------
+
+
+@require_GET
+def compliance(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year)
+    rows = compliance_grid(user=request.user, year=year, today=today)
+    behind_only = request.GET.get("behind") == "1"
+    if behind_only:
+        rows = [row for row in rows if row.is_behind]
+    due = []
+    if not is_street_staff(request.user) and year == today.year:
+        due = [
+            (row.branch, due_for_branch(user=request.user, branch=row.branch, today=today))
+            for row in rows
+        ]
+    return render(
+        request,
+        "activities/compliance.html",
+        {
+            "rows": rows,
+            "year": year,
+            "years": range(today.year, today.year - 4, -1),
+            "months": range(1, 13),
+            "behind_only": behind_only,
+            "due": due,
+        },
+    )
+
+
+# Campaigns, brands, rules ------------------------------------------------------------------------
+
+
+@require_GET
+def campaign_list(request):
+    return render(
+        request,
+        "activities/campaign_list.html",
+        {"campaigns": campaign_list_for_user(user=request.user)},
+    )
+
+
+@require_GET
+def campaign_detail(request, pk: int):
+    campaign = campaign_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "activities/campaign_detail.html",
+        {"campaign": campaign, "rollup": campaign_rollup(campaign=campaign, user=request.user)},
+    )
+
+
+@require_GET
+def brand_list(request):
+    return render(
+        request, "activities/brand_list.html", {"brands": brand_list_for_user(user=request.user)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def brand_edit(request, branch_pk: int):
+    branch = branch_get_for_user(user=request.user, pk=branch_pk)
+    brand = Brand.objects.filter(branch=branch).first() or Brand(branch=branch)
+    form = BrandForm(request.POST or None, instance=brand, branch=branch)
+
+    def save(f):
+        services.brand_save(brand=f.instance, evidence=f.cleaned_data["evidence"])
+        return reverse("activities:brands")
+
+    return form_page(
+        request,
+        form=form,
+        title=_("Brand of %(name)s") % {"name": branch.name},
+        cancel_url=reverse("activities:brands"),
+        on_valid=save,
+        success_message=_("The brand was saved."),
+    )
+
+
+@require_GET
+def rule_list(request):
+    return render(
+        request, "activities/rule_list.html", {"rules": rule_list_for_user(user=request.user)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rule_create(request):
+    form = RuleForm(
+        request.POST or None, request.FILES or None, branches=_working_branches(request.user)
+    )
+
+    def save(f):
+        services.rule_save(rule=f.instance, document=f.cleaned_data.get("upload"))
+        return reverse("activities:rules")
+
+    return form_page(
+        request,
+        form=form,
+        title=_("New rule"),
+        cancel_url=reverse("activities:rules"),
+        on_valid=save,
+        success_message=_("The rule was saved."),
+        multipart=True,
+    )
+
+
+@require_GET
+def rule_document(request, pk: int):
+    rule = rule_get_for_user(user=request.user, pk=pk)
+    if not rule.document:
+        raise Http404
+    content_type = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }[rule.document_type]
+    return FileResponse(
+        rule.document.open("rb"),
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"{rule.title}.{rule.document_type}",
+    )
+
+
+# Suggestions -------------------------------------------------------------------------------------
+
+
+@require_GET
+def suggestion_list(request):
+    suggestion_filter = SuggestionFilter(
+        request.GET, queryset=suggestion_list_for_user(user=request.user), request=request
+    )
+    return render(
+        request,
+        "activities/suggestion_list.html",
+        {"filter": suggestion_filter, "stats": suggestion_stats_by_project(user=request.user)},
+    )
+
+
+@require_GET
+def suggestion_detail(request, pk: int):
+    suggestion = suggestion_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "activities/suggestion_detail.html",
+        {"suggestion": suggestion, "steps": suggestion_steps(suggestion=suggestion)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def suggestion_create(request):
+    projects = restrict(
+        Project.objects.filter(branches__status=Branch.Status.ACTIVE).distinct().order_by("name"),
+        request.user,
+        branch_path="branches__id",
+    )
+    form = SuggestionForm(request.POST or None, projects=projects)
+
+    def save(f):
+        suggestion = services.suggestion_submit(
+            suggestion=f.instance,
+            actor=request.user,
+            submission_token=f.cleaned_data.get("submission_token"),
+        )
+        return suggestion.get_absolute_url()
+
+    return form_page(
+        request,
+        form=form,
+        title=_("Record a suggestion"),
+        cancel_url=reverse("activities:suggestions"),
+        on_valid=save,
+        success_message=_("The suggestion was recorded."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def suggestion_move(request, pk: int):
+    suggestion = suggestion_get_for_user(user=request.user, pk=pk)
+    form = SuggestionMoveForm(request.POST or None, suggestion=suggestion)
+
+    def save(f):
+        services.suggestion_move(suggestion=suggestion, actor=request.user, **f.cleaned_data)
+        return suggestion.get_absolute_url()
+
+    return form_page(
+        request,
+        form=form,
+        title=_("Next step of the suggestion"),
+        cancel_url=suggestion.get_absolute_url(),
+        on_valid=save,
+        success_message=_("The step was recorded."),
+    )
