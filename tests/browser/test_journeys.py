@@ -226,3 +226,29 @@ def test_secretary_logs_a_work_shed_lesson_on_a_phone_and_staff_see_it(
     assert "党课" not in (june_cell(staff).get_attribute("title") or "")
     staff.screenshot(path=artifacts / "compliance-grid-zh-hans.png", full_page=True)
     staff.close()
+
+
+def test_an_unsent_activity_form_survives_a_reload(demo_server, watched_page):
+    page, watch = watched_page
+    log_in(page, demo_server, "huijin")
+    page.goto(demo_server + "/activities/new/")
+    page.select_option("select[name=kind]", label="支委会")
+    page.fill("input[name=title]", "11月支委会")
+    page.fill("textarea[name=content]", "研究塔吊安全检查")
+    page.locator(".portal-attendance li").nth(0).get_by_text("缺席").click()
+    # The connection drops; the secretary opens the form again later.
+    page.goto(demo_server + "/activities/new/")
+    assert page.locator("[data-draft-notice]").is_visible()
+    assert page.input_value("input[name=title]") == "11月支委会"
+    assert page.locator("select[name=kind] option:checked").inner_text() == "支委会"
+    assert page.input_value("textarea[name=content]") == "研究塔吊安全检查"
+    first = page.locator(".portal-attendance li").nth(0)
+    assert first.locator("input[value=absent]").is_checked()
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("草稿已保存。").is_visible()
+    # Once saved on the server, the copy on the device is cleared.
+    page.goto(demo_server + "/activities/new/")
+    assert page.input_value("input[name=title]") == ""
+    assert not page.locator("[data-draft-notice]").is_visible()
+    watch.assert_clean()
