@@ -96,12 +96,16 @@ class BranchRow:
         return any(c.state == "missing" for c in self.cells)
 
 
-def compliance_grid(*, user, year: int, today: datetime.date | None = None) -> list[BranchRow]:
+def compliance_grid(
+    *, user=None, year: int, today: datetime.date | None = None, branches=None
+) -> list[BranchRow]:
+    """The grid for the branches the user sees (or the given branches, for the assessment)."""
     today = today or timezone.localdate()
     year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if branches is None:
+        branches = restrict(Branch.objects.all(), user, branch_path="id")
     branches = list(
-        restrict(Branch.objects.all(), user, branch_path="id")
-        .filter(established_on__lte=year_end)
+        branches.filter(established_on__lte=year_end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year_start))
         .order_by("name")
     )

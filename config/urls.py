@@ -17,6 +17,7 @@ urlpatterns = [
     path("branches/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
+    path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).

@@ -45,6 +45,7 @@ def new_context() -> DemoContext:
 def load() -> DemoContext:
     from accounts import demo as accounts_demo
     from activities import demo as activities_demo
+    from assessments import demo as assessments_demo
     from branches import demo as branches_demo
     from members import demo as members_demo
     from projects import demo as projects_demo
@@ -57,6 +58,7 @@ def load() -> DemoContext:
         projects_demo.load_coordination,
         members_demo.load,
         activities_demo.load,
+        assessments_demo.load,
     ):
         step(ctx)
     return ctx

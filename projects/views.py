@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import is_street_staff, street_staff_required
+from assessments.selectors import third_sync_for_project
 from core.forms import EndDateForm
 from core.pages import form_page
 from projects import services
@@ -73,6 +74,7 @@ def project_detail(request, pk: int):
             "working_groups": working_groups_of_project(project=project),
             "coordination_items": coordination_items_of_project(project=project, user=request.user),
             "sync_states": SyncState,
+            "third_sync": third_sync_for_project(project=project),
             "can_edit": is_street_staff(request.user),
         },
     )

@@ -202,3 +202,12 @@ LOGGING = {
 # 同步组建 / 同步配备: the branch (secretary) must follow the engineering department (project
 # manager) within this many days, either way.
 SYNC_TOLERANCE_DAYS = env.int("PORTAL_SYNC_TOLERANCE_DAYS", default=30)
+
+# Reminders: the channels besides the in-app list, and how e-mail failures are retried.
+PORTAL_NOTIFICATION_CHANNELS = env.list(
+    "PORTAL_NOTIFICATION_CHANNELS", default=["assessments.channels.EmailChannel"]
+)
+PORTAL_REMINDER_ATTEMPTS = env.int("PORTAL_REMINDER_ATTEMPTS", default=4)
+PORTAL_REMINDER_RETRY_SECONDS = env.int("PORTAL_REMINDER_RETRY_SECONDS", default=60)
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")

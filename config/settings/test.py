@@ -3,6 +3,7 @@
 import tempfile
 
 from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
@@ -10,6 +11,11 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 # Hashing with PBKDF2 costs seconds across a suite; tests don't need it to be slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
+# A worker process started by a test writes its e-mails where the test can count them.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=tempfile.gettempdir())
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+PORTAL_REMINDER_RETRY_SECONDS = env.int("PORTAL_REMINDER_RETRY_SECONDS", default=0)

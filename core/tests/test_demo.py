@@ -27,7 +27,7 @@ PILOT_PROJECTS = {
 def snapshot() -> dict:
     """Every row of the portal's own apps, as values."""
     rows = {}
-    for app_label in ("accounts", "projects", "branches", "members", "activities"):
+    for app_label in ("accounts", "projects", "branches", "members", "activities", "assessments"):
         for model in apps.get_app_config(app_label).get_models():
             rows[model._meta.label] = sorted(model.objects.values_list(), key=lambda row: row[0])
     return rows
@@ -149,6 +149,22 @@ def test_a_year_of_organisational_life_with_two_branches_behind(demo, db):
     }
     assert sorted(Brand.objects.values_list("name", flat=True)) == ["三亮化", "三关爱", "三竞赛"]
     assert Campaign.objects.count() == 2 and Rule.objects.count() == 15
+
+
+def test_one_cycle_published_and_one_under_way(demo, db):
+    from assessments.models import Cycle, Result, RuleVersion
+
+    version = RuleVersion.objects.get()
+    assert version.is_frozen and version.criteria.count() == 23
+    first, second = Cycle.objects.order_by("starts_on")
+    assert first.status == "published" and second.status == "inspecting"
+    ranking = list(
+        Result.objects.filter(cycle=first).order_by("rank").values_list("branch__name", "grade")
+    )
+    assert ranking[0] == ("江海美食文化街区项目党支部", "excellent")
+    assert ranking[-1][0] == "陆洪闸历史文化街区项目党支部"
+    assert second.tasks.filter(done_on__isnull=True).count() == 5
+    assert second.inspections.filter(rectification_due__isnull=False).count() == 1
 
 
 def test_every_branch_has_one_secretary_with_a_login(demo):

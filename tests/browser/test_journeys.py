@@ -252,3 +252,65 @@ def test_an_unsent_activity_form_survives_a_reload(demo_server, watched_page):
     assert page.input_value("input[name=title]") == ""
     assert not page.locator("[data-draft-notice]").is_visible()
     watch.assert_clean()
+
+
+def test_staff_deploy_a_cycle_secretary_self_scores_staff_score_and_publish(
+    demo_server, watched_page, artifacts, browser
+):
+    page, watch = watched_page
+    log_in(page, demo_server, "jiedao")
+    page.goto(demo_server + "/assessments/cycles/new/")
+    page.select_option("select[name=version]", label="2026年度项目党建与项目建设捆绑考核细则")
+    page.fill("input[name=name]", "2026年专项考核")
+    for name, value in (
+        ("starts_on", "2026-09-01"),
+        ("ends_on", "2026-11-15"),
+        ("deploy_due", "2026-09-10"),
+        ("inspect_due", "2026-11-01"),
+        ("assess_due", "2026-11-30"),
+    ):
+        page.fill(f"input[name={name}]", value)
+    for label in (
+        "汇金国际广场项目党支部",
+        "江海美食文化街区项目党支部",
+        "南通大学城综合配套服务区项目党支部",
+    ):
+        page.get_by_label(label).uncheck()
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("考核周期已部署。").is_visible()
+    cycle_url = page.url
+    for _ in range(2):
+        page.get_by_role("button", name="进入下一阶段").click()
+        page.wait_for_load_state("networkidle")
+    assert page.locator("h1 .badge").inner_text() == "同考核"
+
+    secretary = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    log_in(secretary, demo_server, "xingguang")
+    secretary.goto(cycle_url)
+    secretary.get_by_role("link", name="支部自评").click()
+    first = secretary.locator("tbody tr").first
+    first.locator("input[type=number]").fill("18")
+    first.locator("textarea").fill("支部成立批复、班子名单已上传台账")
+    secretary.get_by_role("button", name="保存").click()
+    secretary.wait_for_load_state("networkidle")
+    assert secretary.get_by_text("评分已保存。").is_visible()
+    secretary.close()
+
+    for row in range(2):
+        page.goto(cycle_url)
+        page.get_by_role("link", name="项目党委评分").nth(row).click()
+        if row == 0:
+            assert "18" in page.locator("tbody tr").first.inner_text()  # the self-score is shown
+        for field in page.locator("input[type=number]").all():
+            field.fill("2")
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_load_state("networkidle")
+        assert page.get_by_text("评分已保存。").is_visible()
+    page.get_by_role("button", name="发布考核结果").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("考核结果已发布。").is_visible()
+    page.wait_for_selector("#results-chart svg")
+    assert page.locator("#results-chart svg text", has_text="星光耀广场").count() >= 1
+    page.screenshot(path=artifacts / "assessment-results-zh-hans.png", full_page=True)
+    watch.assert_clean()

@@ -1,0 +1,94 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.models import (
+    Criterion,
+    Cycle,
+    DeploymentTask,
+    Inspection,
+    Notification,
+    Result,
+    RuleVersion,
+    Score,
+)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = (
+        "code", "parent", "title", "category", "max_score", "method", "metric", "highest_only",
+        "evidence_needed", "description", "order",
+    )  # fmt: skip
+
+    def has_change_permission(self, request, obj=None):
+        # A published version is frozen: changes make a new version.
+        return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.is_frozen) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.is_frozen) and super().has_delete_permission(request, obj)
+
+
+@admin.register(RuleVersion)
+class RuleVersionAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "year", "status", "published_on", "party_weight", "construction_weight")
+    readonly_fields = ("status", "published_on", "based_on")
+    inlines = [CriterionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj and obj.is_frozen:
+            return [f.name for f in RuleVersion._meta.fields]
+        return self.readonly_fields
+
+
+class TaskInline(admin.TabularInline):
+    model = DeploymentTask
+    extra = 0
+
+
+class InspectionInline(admin.TabularInline):
+    model = Inspection
+    extra = 0
+
+
+@admin.register(Cycle)
+class CycleAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "version", "status", "starts_on", "ends_on", "published_on")
+    list_filter = ("status",)
+    filter_horizontal = ("branches",)
+    readonly_fields = ("status", "published_on")
+    inlines = [TaskInline, InspectionInline]
+
+
+@admin.register(Score)
+class ScoreAdmin(SimpleHistoryAdmin):
+    list_display = ("cycle", "branch", "criterion", "self_score", "committee_score")
+    list_filter = ("cycle", "branch")
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    list_display = ("cycle", "rank", "branch", "total", "grade", "vetoed")
+    list_filter = ("cycle", "grade")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # published results are frozen
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "recipient",
+        "event",
+        "stage",
+        "created_at",
+        "email_status",
+        "email_attempts",
+    )
+    list_filter = ("event", "stage", "email_status")
+    search_fields = ("title", "recipient__username", "key")
+    readonly_fields = [f.name for f in Notification._meta.fields]

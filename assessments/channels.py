@@ -1,0 +1,25 @@
+"""Where a reminder goes besides the in-app list. A channel is a class with a `name` and a
+`send(notification)` that raises on failure; the setting PORTAL_NOTIFICATION_CHANNELS lists the
+ones in use. Another one (a WeCom group robot's webhook, say) is a class like these."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+
+class EmailChannel:
+    name = "email"
+
+    def send(self, notification) -> None:
+        url = notification.url
+        body = notification.body + (f"\n\n{settings.PORTAL_BASE_URL}{url}" if url else "")
+        send_mail(
+            subject=notification.title,
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.recipient.email],
+        )
+
+
+def channels() -> list:
+    return [import_string(path)() for path in settings.PORTAL_NOTIFICATION_CHANNELS]

@@ -1,0 +1,129 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Criterion, Cycle, DeploymentTask, Inspection, RuleVersion
+from branches.models import Branch
+from core.forms import DateInput
+
+
+class CycleForm(forms.ModelForm):
+    branches = forms.ModelMultipleChoiceField(
+        label=_("branches"),
+        queryset=Branch.objects.filter(status=Branch.Status.ACTIVE).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "version",
+            "name",
+            "starts_on",
+            "ends_on",
+            "deploy_due",
+            "inspect_due",
+            "assess_due",
+        ]
+        widgets = dict.fromkeys(
+            ("starts_on", "ends_on", "deploy_due", "inspect_due", "assess_due"), DateInput
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = RuleVersion.objects.filter(
+            status=RuleVersion.Status.PUBLISHED
+        )
+        if not self.is_bound:
+            self.initial.setdefault("branches", list(self.fields["branches"].queryset))
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = DeploymentTask
+        fields = ["branch", "side", "title", "description", "due_on"]
+        widgets = {"due_on": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cycle = cycle
+        self.fields["branch"].queryset = cycle.branches.order_by("name")
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = [
+            "branch",
+            "held_on",
+            "inspectors",
+            "findings",
+            "rectification",
+            "rectification_due",
+        ]
+        widgets = {
+            "held_on": DateInput,
+            "rectification_due": DateInput,
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "rectification": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cycle = cycle
+        self.fields["branch"].queryset = cycle.branches.order_by("name")
+
+
+class ScoreForm(forms.Form):
+    """One row per scored item: a score and its evidence (self-assessment) or note (committee)."""
+
+    def __init__(self, *args, leaves: list[Criterion], scores: dict, as_committee: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.leaves = leaves
+        for leaf in leaves:
+            score = scores.get(leaf.pk)
+            if leaf.category == Criterion.Category.VETO:
+                self.fields[f"score_{leaf.pk}"] = forms.TypedChoiceField(
+                    label=str(leaf),
+                    choices=[("0", _("Not triggered")), ("1", _("Triggered"))],
+                    coerce=int,
+                    required=False,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+            else:
+                self.fields[f"score_{leaf.pk}"] = forms.DecimalField(
+                    label=str(leaf),
+                    min_value=0,
+                    max_value=leaf.max_score,
+                    decimal_places=2,
+                    max_digits=6,
+                    required=False,
+                    help_text=_("0 to %(max)s") % {"max": leaf.max_score},
+                    widget=forms.NumberInput(
+                        attrs={"class": "form-control form-control-sm", "step": "0.5", "min": 0}
+                    ),
+                )
+            self.fields[f"text_{leaf.pk}"] = forms.CharField(
+                label=_("committee note") if as_committee else _("evidence"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
+            )
+            if score:
+                value = score.committee_score if as_committee else score.self_score
+                text = score.committee_note if as_committee else score.evidence
+                self.initial[f"score_{leaf.pk}"] = value
+                self.initial[f"text_{leaf.pk}"] = text
+
+    def rows(self):
+        return [(leaf, self[f"score_{leaf.pk}"], self[f"text_{leaf.pk}"]) for leaf in self.leaves]
+
+    def values(self):
+        out = {}
+        for leaf in self.leaves:
+            value = self.cleaned_data.get(f"score_{leaf.pk}")
+            text = self.cleaned_data.get(f"text_{leaf.pk}") or ""
+            if value is None or value == "":
+                value = None
+            out[leaf.pk] = (None if value is None else Decimal(value), text)
+        return out

@@ -1,0 +1,410 @@
+"""The bundled assessment (捆绑式考评) of Party building and project construction: versioned
+assessment rules (考核细则), cycles deployed, inspected and assessed together, scores and
+results; and the reminders that keep each cycle on time."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import dates_in_order
+
+PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+
+
+class RuleVersion(models.Model):
+    """One version of the assessment rules. A published version is frozen: changes make a new
+    version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("based on"),
+    )
+    party_weight = models.DecimalField(
+        _("weight of Party building, in percent"),
+        max_digits=5,
+        decimal_places=2,
+        default=50,
+        validators=PERCENT,
+    )
+    construction_weight = models.DecimalField(
+        _("weight of project construction, in percent"),
+        max_digits=5,
+        decimal_places=2,
+        default=50,
+        validators=PERCENT,
+    )
+    excellent_from = models.DecimalField(
+        _("excellent from"), max_digits=5, decimal_places=2, default=90, validators=PERCENT
+    )
+    good_from = models.DecimalField(
+        _("good from"), max_digits=5, decimal_places=2, default=80, validators=PERCENT
+    )
+    pass_from = models.DecimalField(
+        _("pass from"), max_digits=5, decimal_places=2, default=60, validators=PERCENT
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment rules version")
+        verbose_name_plural = _("assessment rules versions")
+        ordering = ["-year", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party_weight__gte=0)
+                & Q(construction_weight__gte=0)
+                & Q(party_weight=Decimal(100) - F("construction_weight")),
+                name="rule_version_weights_make_100",
+                violation_error_message=_(
+                    "The weights of Party building and construction add up to 100 percent."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(excellent_from__gt=F("good_from")) & Q(good_from__gt=F("pass_from")),
+                name="rule_version_grades_in_order",
+                violation_error_message=_(
+                    "Grade thresholds go down from excellent to good to pass."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:version_detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Criterion(models.Model):
+    """A node of the rules: a category, an item or a sub-item (1-1, 1-2 …). Scores are given to
+    the leaves; a parent's score is the sum of its children's, never above its maximum."""
+
+    class Category(models.TextChoices):
+        PARTY_BUILDING = "party", _("Party building")
+        CONSTRUCTION = "construction", _("Project construction")
+        BONUS = "bonus", _("Bonus")
+        PENALTY = "penalty", _("Penalty")
+        VETO = "veto", _("Veto")
+
+    class Method(models.TextChoices):
+        MANUAL = "manual", _("Scored by hand")
+        COMPUTED = "computed", _("Computed from the portal's data")
+
+    class Metric(models.TextChoices):
+        ACTIVITY_COMPLIANCE = "activity_compliance", _("Activity compliance rate")
+        POCKET_TRANSFERRED = "pocket_transferred", _("Share of pocket members transferred")
+        COORDINATION_ON_TIME = "coordination_on_time", _("Coordination items resolved on time")
+        STAGES_ON_TIME = "stages_on_time", _("Stage dates met")
+        SUGGESTIONS_ADOPTED = "suggestions_adopted", _("Suggestions adopted")
+        RECTIFIED_ON_TIME = "rectified_on_time", _("Inspections rectified on time")
+
+    version = models.ForeignKey(
+        RuleVersion, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("version")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    code = models.CharField(_("number"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    max_score = models.DecimalField(
+        _("maximum score"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    description = models.TextField(_("scoring rule"), blank=True)
+    evidence_needed = models.CharField(_("evidence needed"), max_length=200, blank=True)
+    method = models.CharField(
+        _("scored"), max_length=10, choices=Method.choices, default=Method.MANUAL
+    )
+    metric = models.CharField(_("computed from"), max_length=24, choices=Metric.choices, blank=True)
+    highest_only = models.BooleanField(
+        _("only the highest counts"),
+        default=False,
+        help_text=_(
+            "For a group of bonus items: only the highest of its items counts, not the sum."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["version", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="criterion_code_unique"),
+            models.CheckConstraint(
+                condition=~Q(method="computed") | ~Q(metric=""),
+                name="computed_criterion_has_metric",
+                violation_error_message=_("A computed criterion says what it is computed from."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Cycle(models.Model):
+    """A cycle applies one version to the branches, in three phases with their deadlines:
+    deploy (部署), inspect (检查), assess (考核)."""
+
+    class Status(models.TextChoices):
+        DEPLOYING = "deploying", _("Deploy")
+        INSPECTING = "inspecting", _("Inspect")
+        ASSESSING = "assessing", _("Assess")
+        PUBLISHED = "published", _("Results published")
+
+    version = models.ForeignKey(
+        RuleVersion, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("rules")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    starts_on = models.DateField(_("period from"))
+    ends_on = models.DateField(_("period until"))
+    deploy_due = models.DateField(_("deployment due"))
+    inspect_due = models.DateField(_("inspection due"))
+    assess_due = models.DateField(_("assessment due"))
+    status = models.CharField(
+        _("phase"), max_length=10, choices=Status.choices, default=Status.DEPLOYING
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    branches = models.ManyToManyField(
+        "branches.Branch", related_name="assessment_cycles", verbose_name=_("branches")
+    )
+
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        verbose_name = _("assessment cycle")
+        verbose_name_plural = _("assessment cycles")
+        ordering = ["-starts_on"]
+        constraints = [
+            dates_in_order(
+                "starts_on",
+                "ends_on",
+                name="cycle_period_in_order",
+                message=_("The period ends before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(inspect_due__gte=F("deploy_due")) & Q(assess_due__gte=F("inspect_due")),
+                name="cycle_deadlines_in_order",
+                violation_error_message=_(
+                    "Deadlines follow the phases: deploy, then inspect, then assess."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:cycle_detail", args=[self.pk])
+
+
+class DeploymentTask(models.Model):
+    """A task assigned in the deploy phase to a branch or to its engineering department."""
+
+    class Side(models.TextChoices):
+        PARTY = "party", _("Project branch")
+        CONSTRUCTION = "construction", _("Engineering department")
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("cycle")
+    )
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="assessment_tasks",
+        verbose_name=_("branch"),
+    )
+    side = models.CharField(_("assigned to"), max_length=12, choices=Side.choices)
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("details"), blank=True)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deployment task")
+        verbose_name_plural = _("deployment tasks")
+        ordering = ["cycle", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Inspection(models.Model):
+    """A joint inspection (检查): findings and, where needed, a rectification with its due date."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("cycle")
+    )
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("branch"),
+    )
+    held_on = models.DateField(_("inspected on"))
+    inspectors = models.CharField(_("inspectors"), max_length=200)
+    findings = models.TextField(_("findings"))
+    rectification = models.TextField(_("rectification required"), blank=True)
+    rectification_due = models.DateField(_("rectify by"), null=True, blank=True)
+    rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["cycle", "held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rectification="") | Q(rectification_due__isnull=False),
+                name="rectification_has_due_date",
+                violation_error_message=_("A rectification needs its due date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.held_on}"
+
+
+class Score(models.Model):
+    """The scores of one criterion for one branch in one cycle: the secretary's self-score with
+    its evidence, the committee's score, and a computed value for computed criteria."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="scores")
+    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    self_score = models.DecimalField(
+        _("self-score"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    committee_score = models.DecimalField(
+        _("committee score"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    committee_note = models.CharField(_("committee note"), max_length=200, blank=True)
+    self_scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    committee_scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "branch", "criterion"], name="score_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.criterion}"
+
+
+class Result(models.Model):
+    """A branch's bundled result, frozen when the cycle's results are published."""
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="results")
+    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="results")
+    party_score = models.DecimalField(_("Party building"), max_digits=7, decimal_places=2)
+    construction_score = models.DecimalField(
+        _("project construction"), max_digits=7, decimal_places=2
+    )
+    bonus = models.DecimalField(_("bonus"), max_digits=7, decimal_places=2)
+    penalty = models.DecimalField(_("penalty"), max_digits=7, decimal_places=2)
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=2)
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["cycle", "rank", "branch__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "branch"], name="result_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.branch} · {self.total}"
+
+
+class Notification(models.Model):
+    """A reminder to one person. Its key (recipient, subject, event, stage) is unique: the row is
+    claimed before anything is sent, so a second sweep, a retried task or two workers never
+    remind anyone twice."""
+
+    class Email(models.TextChoices):
+        NONE = "none", _("No e-mail address")
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=200, unique=True)
+    event = models.CharField(_("event"), max_length=40)
+    stage = models.CharField(_("stage"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail"), max_length=10, choices=Email.choices, default=Email.NONE
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

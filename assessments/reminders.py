@@ -1,0 +1,214 @@
+"""The reminder sweep: what is coming due or overdue, and who must hear of it.
+
+Each reminder has a key — recipient, subject, event, stage — and the Notification row with that
+key is created (claimed) before anything is sent: the unique constraint makes a second sweep,
+a retried task or a second worker find it taken and send nothing."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from activities.compliance import compliance_grid
+from assessments.models import Cycle, DeploymentTask, Inspection, Notification
+from branches.models import Branch, Seat
+from projects.models import CoordinationItem
+
+AHEAD = 7  # the first reminder comes a week ahead
+
+
+@dataclass(frozen=True)
+class Due:
+    subject: str  # e.g. "cycle:3:deploy"
+    event: str
+    stage: str  # "7d", "1d", "overdue", "missing"
+    title: str
+    body: str
+    url: str
+    branch_id: int | None  # its secretaries are told; None: street staff only
+    tell_staff: bool = False
+
+
+def stage_for(due_on: datetime.date, today: datetime.date) -> str | None:
+    days = (due_on - today).days
+    if days < 0:
+        return "overdue"
+    if days <= 1:
+        return "1d"
+    if days <= AHEAD:
+        return "7d"
+    return None
+
+
+def _stage_text(stage: str, due_on: datetime.date) -> str:
+    if stage == "overdue":
+        return _("overdue since %(date)s") % {"date": due_on.isoformat()}
+    return _("due on %(date)s") % {"date": due_on.isoformat()}
+
+
+def due_items(today: datetime.date) -> list[Due]:
+    items: list[Due] = []
+    phases = {
+        Cycle.Status.DEPLOYING: ("deploy", "deploy_due", _("Deployment")),
+        Cycle.Status.INSPECTING: ("inspect", "inspect_due", _("Inspection")),
+        Cycle.Status.ASSESSING: ("assess", "assess_due", _("Assessment")),
+    }
+    for cycle in Cycle.objects.exclude(status=Cycle.Status.PUBLISHED).prefetch_related("branches"):
+        phase, field, label = phases[cycle.status]
+        due_on = getattr(cycle, field)
+        stage = stage_for(due_on, today)
+        if stage is None:
+            continue
+        title = _("%(cycle)s: %(phase)s %(when)s") % {
+            "cycle": cycle.name,
+            "phase": label,
+            "when": _stage_text(stage, due_on),
+        }
+        for branch in cycle.branches.all():
+            items.append(
+                Due(
+                    f"cycle:{cycle.pk}:{phase}",
+                    "phase_deadline",
+                    stage,
+                    title,
+                    "",
+                    cycle.get_absolute_url(),
+                    branch.pk,
+                )
+            )
+        items.append(
+            Due(
+                f"cycle:{cycle.pk}:{phase}",
+                "phase_deadline",
+                stage,
+                title,
+                "",
+                cycle.get_absolute_url(),
+                None,
+                True,
+            )
+        )
+
+    horizon = today + datetime.timedelta(days=AHEAD)
+    for task in DeploymentTask.objects.filter(
+        done_on__isnull=True, due_on__lte=horizon
+    ).select_related("cycle"):
+        stage = stage_for(task.due_on, today)
+        items.append(
+            Due(
+                f"task:{task.pk}",
+                "task_due",
+                stage,
+                _("Task %(title)s %(when)s")
+                % {"title": task.title, "when": _stage_text(stage, task.due_on)},
+                task.description,
+                task.cycle.get_absolute_url(),
+                task.branch_id,
+            )
+        )
+    for inspection in Inspection.objects.filter(
+        rectified_on__isnull=True, rectification_due__isnull=False, rectification_due__lte=horizon
+    ).select_related("cycle"):
+        stage = stage_for(inspection.rectification_due, today)
+        items.append(
+            Due(
+                f"rectification:{inspection.pk}",
+                "rectification_due",
+                stage,
+                _("Rectification %(when)s")
+                % {"when": _stage_text(stage, inspection.rectification_due)},
+                inspection.rectification,
+                inspection.cycle.get_absolute_url(),
+                inspection.branch_id,
+                tell_staff=stage == "overdue",
+            )
+        )
+    for item in CoordinationItem.objects.filter(due_on__lt=today, branch__isnull=False).exclude(
+        status=CoordinationItem.Status.RESOLVED
+    ):
+        items.append(
+            Due(
+                f"coordination:{item.pk}",
+                "coordination_overdue",
+                "overdue",
+                _("Coordination item overdue: %(title)s") % {"title": item.title},
+                "",
+                item.get_absolute_url(),
+                item.branch_id,
+                tell_staff=True,
+            )
+        )
+    # Expected activities missing in the month just ended.
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    active = Branch.objects.filter(status=Branch.Status.ACTIVE)
+    for row in compliance_grid(year=last_month_end.year, today=today, branches=active):
+        cell = row.cells[last_month_end.month - 1]
+        if cell.state != "missing":
+            continue
+        month = f"{last_month_end:%Y-%m}"
+        items.append(
+            Due(
+                f"compliance:{row.branch.pk}:{month}",
+                "activities_missing",
+                "missing",
+                _("Activities missing in %(month)s") % {"month": month},
+                "、".join(r.label for r in cell.missing),
+                reverse("activities:compliance"),
+                row.branch.pk,
+            )
+        )
+    return items
+
+
+def recipients_for(due: Due, secretaries: dict[int, list[User]], staff: list[User]) -> list[User]:
+    people = list(secretaries.get(due.branch_id, [])) if due.branch_id else []
+    if due.tell_staff or due.branch_id is None or not people:
+        people += staff
+    unique = {user.pk: user for user in people}
+    return list(unique.values())
+
+
+def claim(user: User, due: Due) -> Notification | None:
+    """Create the reminder unless one with the same key exists: then None (already sent)."""
+    key = f"{user.pk}:{due.subject}:{due.event}:{due.stage}"
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                recipient=user,
+                key=key,
+                event=due.event,
+                stage=due.stage,
+                title=due.title,
+                body=due.body,
+                url=due.url,
+                email_status=Notification.Email.PENDING if user.email else Notification.Email.NONE,
+            )
+    except IntegrityError:
+        return None
+
+
+def sweep(today: datetime.date | None = None) -> list[int]:
+    """Claim every reminder now due; returns the ids of those created by this sweep (the ones
+    this sweep must deliver by e-mail)."""
+    today = today or timezone.localdate()
+    seats = (
+        Seat.objects.held_on(today)
+        .filter(user__isnull=False, user__is_active=True)
+        .select_related("user")
+    )
+    secretaries: dict[int, list[User]] = {}
+    for seat in seats:
+        secretaries.setdefault(seat.branch_id, []).append(seat.user)
+    staff = list(User.objects.filter(is_active=True).filter(Q(role=User.Role.STREET_STAFF)))
+    created = []
+    for due in due_items(today):
+        for user in recipients_for(due, secretaries, staff):
+            notification = claim(user, due)
+            if notification is not None:
+                created.append(notification.pk)
+    return created

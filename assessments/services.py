@@ -1,0 +1,334 @@
+"""Writes for the bundled assessment: rules versions, cycles and their phases, deployment
+tasks, inspections, scores, results."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import metrics, scoring
+from assessments.models import (
+    Criterion,
+    Cycle,
+    DeploymentTask,
+    Inspection,
+    Result,
+    RuleVersion,
+    Score,
+)
+from branches.models import Branch
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+# Versions ----------------------------------------------------------------------------------------
+
+
+def criterion_save(*, criterion: Criterion) -> Criterion:
+    if RuleVersion.objects.filter(
+        pk=criterion.version_id, status=RuleVersion.Status.PUBLISHED
+    ).exists():
+        raise ValidationError(_("A published version is frozen: make a new version to change it."))
+    if criterion.parent_id and criterion.parent.version_id != criterion.version_id:
+        raise ValidationError({"parent": _("The parent belongs to another version.")})
+    return _save(criterion)
+
+
+@transaction.atomic
+def version_publish(*, version: RuleVersion, on: datetime.date | None = None) -> RuleVersion:
+    version = RuleVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_frozen:
+        raise ValidationError(_("This version is already published."))
+    categories = set(
+        version.criteria.filter(parent__isnull=True).values_list("category", flat=True)
+    )
+    missing = {Criterion.Category.PARTY_BUILDING, Criterion.Category.CONSTRUCTION} - categories
+    if missing:
+        raise ValidationError(
+            _(
+                "A version scores both Party building and project construction "
+                "before it is published."
+            )
+        )
+    version.status = RuleVersion.Status.PUBLISHED
+    version.published_on = on or timezone.localdate()
+    return _save(version)
+
+
+@transaction.atomic
+def version_copy(*, version: RuleVersion, name: str, year: int) -> RuleVersion:
+    """A new draft with the same criteria: the way a published version is changed."""
+    copy = _save(
+        RuleVersion(
+            name=name,
+            year=year,
+            based_on=version,
+            party_weight=version.party_weight,
+            construction_weight=version.construction_weight,
+            excellent_from=version.excellent_from,
+            good_from=version.good_from,
+            pass_from=version.pass_from,
+        )
+    )
+    new_ids: dict[int, Criterion] = {}
+    pending = list(version.criteria.all())
+    while pending:
+        progressed = False
+        for criterion in list(pending):
+            if criterion.parent_id and criterion.parent_id not in new_ids:
+                continue
+            old_id = criterion.pk
+            criterion.pk = None
+            criterion.version = copy
+            criterion.parent = new_ids.get(criterion.parent_id) if criterion.parent_id else None
+            criterion.save()
+            new_ids[old_id] = criterion
+            pending.remove(criterion)
+            progressed = True
+        if not progressed:  # pragma: no cover - a cycle in the tree cannot be stored
+            raise ValidationError(_("The criteria do not form a tree."))
+    return copy
+
+
+# Cycles ------------------------------------------------------------------------------------------
+
+PHASE_ORDER = [Cycle.Status.DEPLOYING, Cycle.Status.INSPECTING, Cycle.Status.ASSESSING]
+
+
+@transaction.atomic
+def cycle_create(*, cycle: Cycle, branches) -> Cycle:
+    if not cycle.version.is_frozen:
+        raise ValidationError({"version": _("A cycle applies a published version of the rules.")})
+    if not (cycle.deploy_due <= cycle.inspect_due <= cycle.assess_due):
+        raise ValidationError(
+            {"inspect_due": _("Deadlines follow the phases: deploy, then inspect, then assess.")}
+        )
+    if not branches:
+        raise ValidationError({"branches": _("Choose the branches assessed in this cycle.")})
+    _save(cycle)
+    cycle.branches.set(branches)
+    return cycle
+
+
+@transaction.atomic
+def cycle_advance(*, cycle: Cycle) -> Cycle:
+    """Move to the next phase (deploy → inspect → assess); publishing ends the last one."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status not in PHASE_ORDER[:-1]:
+        raise ValidationError(_("The cycle is in its last phase: publish the results to close it."))
+    cycle.status = PHASE_ORDER[PHASE_ORDER.index(cycle.status) + 1]
+    return _save(cycle)
+
+
+def _check_branch(cycle: Cycle, branch: Branch) -> None:
+    cycle.refresh_from_db(fields=["status"])
+    if not cycle.branches.filter(pk=branch.pk).exists():
+        raise ValidationError({"branch": _("This branch is not assessed in this cycle.")})
+    if cycle.status == Cycle.Status.PUBLISHED:
+        raise ValidationError(_("The results of this cycle are published: it is closed."))
+
+
+@transaction.atomic
+def task_assign(*, task: DeploymentTask) -> DeploymentTask:
+    _check_branch(task.cycle, task.branch)
+    return _save(task)
+
+
+@transaction.atomic
+def task_done(*, task: DeploymentTask, on: datetime.date) -> DeploymentTask:
+    task = DeploymentTask.objects.select_for_update().get(pk=task.pk)
+    if task.done_on:
+        raise ValidationError(_("This task is already done."))
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("This date is in the future.")})
+    task.done_on = on
+    return _save(task)
+
+
+@transaction.atomic
+def inspection_record(*, inspection: Inspection) -> Inspection:
+    _check_branch(inspection.cycle, inspection.branch)
+    if inspection.held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("This date is in the future.")})
+    if inspection.rectification_due and inspection.rectification_due < inspection.held_on:
+        raise ValidationError({"rectification_due": _("This is before the inspection.")})
+    return _save(inspection)
+
+
+@transaction.atomic
+def inspection_rectified(*, inspection: Inspection, on: datetime.date) -> Inspection:
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not inspection.rectification:
+        raise ValidationError(_("This inspection required no rectification."))
+    if inspection.rectified_on:
+        raise ValidationError(_("The rectification is already recorded."))
+    if on < inspection.held_on or on > timezone.localdate():
+        raise ValidationError({"on": _("The date lies between the inspection and today.")})
+    inspection.rectified_on = on
+    return _save(inspection)
+
+
+# Scores ------------------------------------------------------------------------------------------
+
+
+def leaves_of(version: RuleVersion) -> list[Criterion]:
+    criteria = list(version.criteria.all())
+    parents = {c.parent_id for c in criteria}
+    return [c for c in criteria if c.pk not in parents]
+
+
+def _check_score(cycle: Cycle, branch: Branch, criterion: Criterion, value: Decimal | None) -> None:
+    _check_branch(cycle, branch)
+    if criterion.version_id != cycle.version_id:
+        raise ValidationError(_("This criterion belongs to another version of the rules."))
+    if criterion.children.exists():
+        raise ValidationError(_("Scores are given to the items, not to their groups."))
+    if value is not None and not (0 <= value <= criterion.max_score):
+        raise ValidationError(
+            {
+                "score": _("%(code)s is scored between 0 and %(max)s.")
+                % {"code": criterion.code, "max": criterion.max_score}
+            }
+        )
+
+
+@transaction.atomic
+def scores_save(
+    *,
+    cycle: Cycle,
+    branch: Branch,
+    values: dict[int, tuple[Decimal | None, str]],
+    actor,
+    as_committee: bool,
+) -> None:
+    """Save a branch's self-scores with evidence (the secretary) or the committee's scores.
+    Every value is checked first; on any error nothing is saved."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    criteria = {c.pk: c for c in Criterion.objects.filter(pk__in=values)}
+    errors = []
+    for criterion_id, (value, _text) in values.items():
+        try:
+            _check_score(cycle, branch, criteria[criterion_id], value)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"score": errors})
+    if as_committee and cycle.status != Cycle.Status.ASSESSING:
+        raise ValidationError(_("The committee scores in the assessment phase."))
+    for criterion_id, (value, text) in values.items():
+        score, _created = Score.objects.get_or_create(
+            cycle=cycle, branch=branch, criterion=criteria[criterion_id]
+        )
+        if as_committee:
+            score.committee_score, score.committee_note = value, text
+            score.committee_scored_by = actor
+        else:
+            score.self_score, score.evidence = value, text
+            score.self_scored_by = actor
+        _save(score)
+
+
+def _weights(version: RuleVersion) -> scoring.Weights:
+    return scoring.Weights(
+        party=version.party_weight,
+        construction=version.construction_weight,
+        excellent_from=version.excellent_from,
+        good_from=version.good_from,
+        pass_from=version.pass_from,
+    )
+
+
+def leaf_values(cycle: Cycle, branch: Branch) -> tuple[dict[int, Decimal], list[Criterion]]:
+    """The value of every leaf for a branch: the committee's score, or for a computed criterion
+    its value from the data. Returns the values and the manual leaves still unscored."""
+    scores = {s.criterion_id: s for s in Score.objects.filter(cycle=cycle, branch=branch)}
+    values: dict[int, Decimal] = {}
+    unscored = []
+    for leaf in leaves_of(cycle.version):
+        score = scores.get(leaf.pk)
+        if score and score.committee_score is not None:
+            values[leaf.pk] = score.committee_score
+        elif leaf.method == Criterion.Method.COMPUTED:
+            fraction = metrics.rate(leaf.metric, branch=branch, cycle=cycle)
+            share = Decimal(1) if fraction is None else fraction
+            values[leaf.pk] = (leaf.max_score * share).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        elif leaf.category == Criterion.Category.VETO:
+            values[leaf.pk] = Decimal(0)  # a veto is triggered only when the committee says so
+        elif leaf.category in (Criterion.Category.BONUS, Criterion.Category.PENALTY):
+            values[leaf.pk] = Decimal(0)  # nothing awarded or deducted unless scored
+        else:
+            unscored.append(leaf)
+    return values, unscored
+
+
+def results_preview(*, cycle: Cycle) -> list[dict]:
+    """Every branch's bundled result as it stands (not stored), best first."""
+    version = cycle.version
+    roots = scoring.build_tree(
+        list(
+            version.criteria.values_list("pk", "parent_id", "category", "max_score", "highest_only")
+        )
+    )
+    weights = _weights(version)
+    rows = []
+    for branch in cycle.branches.order_by("name"):
+        values, unscored = leaf_values(cycle, branch)
+        totals = scoring.bundle(roots, values, weights)
+        rows.append(
+            {
+                "branch": branch,
+                "totals": totals,
+                "grade": Result.Grade(totals.grade).label,
+                "unscored": unscored,
+            }
+        )
+    for row, rank in zip(rows, scoring.ranks([r["totals"].total for r in rows]), strict=True):
+        row["rank"] = rank
+    return sorted(rows, key=lambda r: (r["rank"], r["branch"].name))
+
+
+@transaction.atomic
+def results_publish(*, cycle: Cycle, on: datetime.date | None = None) -> list[Result]:
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != Cycle.Status.ASSESSING:
+        raise ValidationError(_("Results are published at the end of the assessment phase."))
+    rows = results_preview(cycle=cycle)
+    unscored = [
+        f"{row['branch'].name}: {', '.join(c.code for c in row['unscored'])}"
+        for row in rows
+        if row["unscored"]
+    ]
+    if unscored:
+        raise ValidationError(
+            _("Some criteria have no committee score yet — %(list)s.")
+            % {"list": "; ".join(unscored)}
+        )
+    results = [
+        Result(
+            cycle=cycle,
+            branch=row["branch"],
+            party_score=row["totals"].party,
+            construction_score=row["totals"].construction,
+            bonus=row["totals"].bonus,
+            penalty=row["totals"].penalty,
+            vetoed=row["totals"].vetoed,
+            total=row["totals"].total,
+            grade=row["totals"].grade,
+            rank=row["rank"],
+        )
+        for row in rows
+    ]
+    Result.objects.bulk_create(results)
+    cycle.status = Cycle.Status.PUBLISHED
+    cycle.published_on = on or timezone.localdate()
+    _save(cycle)
+    return results

@@ -1,0 +1,107 @@
+import datetime
+
+import pytest
+from django.core import mail
+
+from accounts.tests.factories import UserFactory
+from assessments import reminders, tasks
+from assessments.models import DeploymentTask, Notification
+from assessments.tests.factories import make_cycle, make_version
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def cycle(branch, secretary, street_staff):
+    return make_cycle(make_version(), [branch], deploy_due=D(2026, 3, 10))
+
+
+def test_stages():
+    due = D(2026, 3, 10)
+    assert reminders.stage_for(due, D(2026, 3, 1)) is None
+    assert reminders.stage_for(due, D(2026, 3, 3)) == "7d"
+    assert reminders.stage_for(due, D(2026, 3, 9)) == "1d"
+    assert reminders.stage_for(due, D(2026, 3, 10)) == "1d"
+    assert reminders.stage_for(due, D(2026, 3, 11)) == "overdue"
+
+
+def test_a_phase_deadline_reaches_the_secretary_and_staff_once(cycle, secretary, street_staff):
+    phase = Notification.objects.filter(event="phase_deadline")
+    reminders.sweep(today=D(2026, 3, 4))
+    assert sorted(phase.values_list("recipient__username", flat=True)) == ["secretary", "staff"]
+    # The same day again, or the next day in the same stage: nothing new.
+    assert reminders.sweep(today=D(2026, 3, 4)) == []
+    assert reminders.sweep(today=D(2026, 3, 5)) == []
+    # The next stage is a new reminder.
+    reminders.sweep(today=D(2026, 3, 9))
+    reminders.sweep(today=D(2026, 3, 12))
+    assert phase.count() == 6
+    stages = sorted(phase.filter(recipient=secretary).values_list("stage", flat=True))
+    assert stages == ["1d", "7d", "overdue"]
+
+
+def test_tasks_coming_due_reach_their_branch_only(cycle, branch, secretary, other_secretary):
+    DeploymentTask.objects.create(
+        cycle=cycle, branch=branch, side="party", title="计划", due_on=D(2026, 4, 20)
+    )
+    reminders.sweep(today=D(2026, 4, 15))
+    assert list(
+        Notification.objects.filter(event="task_due").values_list("recipient__username", flat=True)
+    ) == ["secretary"]
+
+
+def test_a_done_task_is_not_reminded(cycle, branch, secretary):
+    DeploymentTask.objects.create(
+        cycle=cycle,
+        branch=branch,
+        side="party",
+        title="计划",
+        due_on=D(2026, 4, 20),
+        done_on=D(2026, 4, 1),
+    )
+    reminders.sweep(today=D(2026, 4, 15))
+    assert not Notification.objects.filter(event="task_due").exists()
+
+
+def test_a_reminder_is_emailed_once(cycle, django_capture_on_commit_callbacks):
+    user = UserFactory(username="mailme", email="mailme@example.org", role="street_staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = tasks.sweep_reminders.apply().get()
+    assert created >= 1
+    notification = Notification.objects.get(recipient=user)
+    assert notification.email_status == Notification.Email.SENT
+    assert [m.to for m in mail.outbox] == [["mailme@example.org"]]
+    tasks.deliver_notification.apply(args=[notification.pk])  # a retried task: nothing more
+    assert len(mail.outbox) == 1
+
+
+class Broken:
+    name = "broken"
+
+    def send(self, notification):
+        raise ConnectionRefusedError("smtp down")
+
+
+def test_a_failed_email_is_retried_then_recorded(cycle, settings):
+    settings.PORTAL_NOTIFICATION_CHANNELS = ["assessments.tests.test_reminders.Broken"]
+    settings.PORTAL_REMINDER_ATTEMPTS = 3
+    user = UserFactory(username="mailme", email="mailme@example.org", role="street_staff")
+    notification = reminders.claim(
+        user, reminders.Due("x:1", "task_due", "7d", "计划", "", "/", None, True)
+    )
+    tasks.deliver_notification.apply(args=[notification.pk])
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.Email.FAILED
+    assert notification.email_attempts == 3
+    assert "smtp down" in notification.email_error
+
+
+def test_unread_count_in_the_navigation(secretary_client, secretary, cycle):
+    reminders.sweep(today=D(2026, 3, 4))
+    unread = secretary.notifications.filter(read_at__isnull=True).count()
+    assert unread >= 1
+    page = secretary_client.get("/").content.decode()
+    assert f'class="badge text-bg-warning">{unread}<' in page
+    secretary_client.post("/assessments/reminders/read/")
+    assert 'class="badge text-bg-warning">' not in secretary_client.get("/").content.decode()

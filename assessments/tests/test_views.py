@@ -1,0 +1,177 @@
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments import services
+from assessments.models import Cycle, Score
+from assessments.tests.factories import leaf, make_cycle, make_version
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def version():
+    return make_version()
+
+
+@pytest.fixture
+def cycle(version, branch, other_branch):
+    return make_cycle(version, [branch, other_branch], status=Cycle.Status.ASSESSING)
+
+
+def test_secretary_self_scores_own_branch_with_evidence(secretary_client, cycle, version, branch):
+    item = leaf(version, "1-1")
+    response = secretary_client.post(
+        reverse("assessments:score", args=[cycle.pk, branch.pk]),
+        {f"score_{item.pk}": "55", f"text_{item.pk}": "支部成立批复"},
+    )
+    assert response.status_code == 302
+    score = Score.objects.get(branch=branch, criterion=item)
+    assert (score.self_score, score.evidence, score.committee_score) == (
+        Decimal(55),
+        "支部成立批复",
+        None,
+    )
+
+
+def test_secretary_cannot_score_another_branch(secretary_client, cycle, other_branch):
+    url = reverse("assessments:score", args=[cycle.pk, other_branch.pk])
+    assert secretary_client.get(url).status_code == 404
+
+
+def test_a_score_above_the_maximum_is_explained(staff_client, cycle, version, branch):
+    item = leaf(version, "2-1")
+    response = staff_client.post(
+        reverse("assessments:score", args=[cycle.pk, branch.pk]), {f"score_{item.pk}": "120"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Score.objects.exists()
+
+
+def test_results_before_publication_are_for_staff_only(
+    secretary_client, staff_client, cycle, branch
+):
+    assert staff_client.get(cycle.get_absolute_url()).context["preview"]
+    response = secretary_client.get(cycle.get_absolute_url())
+    assert response.context["preview"] == [] and response.context["results"] == []
+    assert [b.pk for b in response.context["branches"]] == [branch.pk]
+    assert (
+        secretary_client.get(reverse("assessments:cycle_export", args=[cycle.pk])).status_code
+        == 403
+    )
+
+
+def test_publish_then_everyone_in_the_cycle_sees_the_ranking(
+    staff_client, secretary_client, cycle, version, branch, other_branch
+):
+    url = reverse("assessments:cycle_publish", args=[cycle.pk])
+    staff_client.post(url)
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.ASSESSING  # unscored: refused, with the reason shown
+    for b in (branch, other_branch):
+        services.scores_save(
+            cycle=cycle,
+            branch=b,
+            values={
+                leaf(version, "1-1").pk: (Decimal(50), ""),
+                leaf(version, "2-1").pk: (Decimal(80), ""),
+            },
+            actor=None,
+            as_committee=True,
+        )
+    staff_client.post(url)
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.PUBLISHED
+    response = secretary_client.get(cycle.get_absolute_url())
+    assert len(response.context["results"]) == 2
+    assert 'id="results-data"' in response.content.decode()
+    workbook = load_workbook(
+        io.BytesIO(
+            b"".join(
+                secretary_client.get(
+                    reverse("assessments:cycle_export", args=[cycle.pk])
+                ).streaming_content
+            )
+        )
+    )
+    rows = list(workbook["考核结果"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("考核周期", "名次", "支部") and len(rows) == 3
+
+
+def test_a_secretary_marks_own_task_done_not_others(secretary_client, cycle, branch, other_branch):
+    from assessments.models import DeploymentTask
+
+    own = DeploymentTask.objects.create(
+        cycle=cycle, branch=branch, side="party", title="计划", due_on=D(2026, 1, 31)
+    )
+    other = DeploymentTask.objects.create(
+        cycle=cycle, branch=other_branch, side="party", title="计划", due_on=D(2026, 1, 31)
+    )
+    assert (
+        secretary_client.get(reverse("assessments:task_done", args=[other.pk])).status_code == 404
+    )
+    response = secretary_client.post(
+        reverse("assessments:task_done", args=[own.pk]), {"on": "2026-01-20"}
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.done_on == D(2026, 1, 20)
+
+
+def test_secretary_cannot_deploy_or_publish(secretary_client, cycle):
+    assert secretary_client.get(reverse("assessments:cycle_create")).status_code == 403
+    assert (
+        secretary_client.post(reverse("assessments:cycle_publish", args=[cycle.pk])).status_code
+        == 403
+    )
+    assert (
+        secretary_client.get(reverse("assessments:task_create", args=[cycle.pk])).status_code == 403
+    )
+
+
+def test_deadlines_out_of_order_on_the_form(staff_client, version, branch):
+    response = staff_client.post(
+        reverse("assessments:cycle_create"),
+        {
+            "version": version.pk,
+            "name": "2026年下半年",
+            "starts_on": "2026-07-01",
+            "ends_on": "2026-12-31",
+            "deploy_due": "2026-08-31",
+            "inspect_due": "2026-07-31",
+            "assess_due": "2027-01-15",
+            "branches": [branch.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert not Cycle.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url_name", ["assessments:list", "assessments:versions", "assessments:reminders"]
+)
+def test_assessment_lists_cost_the_same_queries_as_rows_grow(staff_client, url_name, branch):
+    def grow(n, start):
+        for i in range(n):
+            make_cycle(make_version(name=f"v{start + i}"), [branch], name=f"c{start + i}")
+
+    grow(2, 0)
+    with CaptureQueriesContext(connection) as small:
+        assert staff_client.get(reverse(url_name)).status_code == 200
+    grow(18, 2)
+    with CaptureQueriesContext(connection) as large:
+        assert staff_client.get(reverse(url_name)).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_project_page_shows_the_third_synchronisation(staff_client, cycle, branch):
+    page = staff_client.get(branch.project.get_absolute_url()).content.decode()
+    assert cycle.name in page and "同步落实" in page

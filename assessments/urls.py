@@ -1,0 +1,29 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.cycle_list, name="list"),
+    path("cycles/new/", views.cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/advance/", views.cycle_advance, name="cycle_advance"),
+    path("cycles/<int:pk>/publish/", views.cycle_publish, name="cycle_publish"),
+    path("cycles/<int:pk>/ledger.xlsx", views.cycle_export, name="cycle_export"),
+    path("cycles/<int:pk>/tasks/new/", views.task_create, name="task_create"),
+    path("cycles/<int:pk>/inspections/new/", views.inspection_create, name="inspection_create"),
+    path("cycles/<int:pk>/score/<int:branch_pk>/", views.score, name="score"),
+    path("tasks/<int:task_pk>/done/", views.task_done, name="task_done"),
+    path(
+        "inspections/<int:inspection_pk>/rectified/",
+        views.inspection_rectified,
+        name="inspection_rectified",
+    ),
+    path("versions/", views.version_list_view, name="versions"),
+    path("versions/<int:pk>/", views.version_detail, name="version_detail"),
+    path("versions/<int:pk>/publish/", views.version_publish, name="version_publish"),
+    path("versions/<int:pk>/copy/", views.version_copy, name="version_copy"),
+    path("reminders/", views.reminder_list, name="reminders"),
+    path("reminders/read/", views.reminders_read, name="reminders_read"),
+]

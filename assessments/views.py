@@ -1,0 +1,344 @@
+"""Assessment pages. Reads go through the selectors (scoped), writes through the services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import is_street_staff, street_staff_required
+from assessments import ledger, services
+from assessments.forms import CycleForm, InspectionForm, ScoreForm, TaskForm
+from assessments.models import Cycle, RuleVersion
+from assessments.selectors import (
+    criteria_tree,
+    cycle_branches_for_user,
+    cycle_get_for_user,
+    cycle_list_for_user,
+    failed_deliveries,
+    inspection_get_for_user,
+    inspections_for_user,
+    notifications_for,
+    published_results,
+    scores_for,
+    task_get_for_user,
+    tasks_for_user,
+    version_list,
+)
+from branches.selectors import branch_get_for_user
+from core.forms import EndDateForm, add_service_errors
+from core.pages import form_page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _messages_from(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_GET
+def cycle_list(request):
+    return render(
+        request,
+        "assessments/cycle_list.html",
+        {
+            "cycles": cycle_list_for_user(user=request.user),
+            "can_edit": is_street_staff(request.user),
+        },
+    )
+
+
+@require_GET
+def cycle_detail(request, pk: int):
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    staff = is_street_staff(request.user)
+    published = cycle.status == Cycle.Status.PUBLISHED
+    results = list(published_results(cycle=cycle)) if published else []
+    preview = services.results_preview(cycle=cycle) if staff and not published else []
+    chart = [
+        {
+            "branch": r.branch.name,
+            "party": float(r.party_score),
+            "construction": float(r.construction_score),
+            "total": float(r.total),
+        }
+        for r in results
+    ]
+    return render(
+        request,
+        "assessments/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "branches": cycle_branches_for_user(cycle=cycle, user=request.user),
+            "tasks": tasks_for_user(cycle=cycle, user=request.user),
+            "inspections": inspections_for_user(cycle=cycle, user=request.user),
+            "results": results,
+            "preview": preview,
+            "chart": chart,
+            "can_edit": staff,
+            "leaf_count": len(services.leaves_of(cycle.version)),
+        },
+    )
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def cycle_create(request):
+    form = CycleForm(request.POST or None)
+
+    def save(f):
+        cycle = services.cycle_create(cycle=f.instance, branches=f.cleaned_data["branches"])
+        return cycle.get_absolute_url()
+
+    return form_page(
+        request,
+        form=form,
+        title=_("New assessment cycle"),
+        cancel_url=reverse("assessments:list"),
+        on_valid=save,
+        success_message=_("The cycle was deployed."),
+    )
+
+
+@street_staff_required
+@require_POST
+def cycle_advance(request, pk: int):
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    try:
+        cycle = services.cycle_advance(cycle=cycle)
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(
+            request,
+            _("The cycle moved to the phase: %(phase)s.") % {"phase": cycle.get_status_display()},
+        )
+    return redirect(cycle)
+
+
+@street_staff_required
+@require_POST
+def cycle_publish(request, pk: int):
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    try:
+        services.results_publish(cycle=cycle)
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("The results were published."))
+    return redirect(cycle)
+
+
+@require_GET
+def cycle_export(request, pk: int):
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    if cycle.status != Cycle.Status.PUBLISHED and not is_street_staff(request.user):
+        raise PermissionDenied
+    output = ledger.export_cycle(
+        cycle=cycle,
+        results=published_results(cycle=cycle),
+        inspections=inspections_for_user(cycle=cycle, user=request.user),
+    )
+    return FileResponse(
+        output, as_attachment=True, filename=f"assessment-{cycle.pk}.xlsx", content_type=XLSX
+    )
+
+
+# Tasks and inspections ---------------------------------------------------------------------------
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def task_create(request, pk: int):
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    form = TaskForm(request.POST or None, cycle=cycle)
+    return form_page(
+        request,
+        form=form,
+        title=_("Assign a deployment task"),
+        cancel_url=cycle.get_absolute_url(),
+        on_valid=lambda f: services.task_assign(task=f.instance).cycle.get_absolute_url(),
+        success_message=_("The task was assigned."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def task_done(request, task_pk: int):
+    task = task_get_for_user(user=request.user, pk=task_pk)
+    form = EndDateForm(request.POST or None, label=_("done on"))
+    return form_page(
+        request,
+        form=form,
+        title=_("Done: %(title)s") % {"title": task.title},
+        cancel_url=task.cycle.get_absolute_url(),
+        on_valid=lambda f: services.task_done(
+            task=task, on=f.cleaned_data["on"]
+        ).cycle.get_absolute_url(),
+        success_message=_("The task was marked done."),
+    )
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def inspection_create(request, pk: int):
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    form = InspectionForm(request.POST or None, cycle=cycle)
+    return form_page(
+        request,
+        form=form,
+        title=_("Record a joint inspection"),
+        cancel_url=cycle.get_absolute_url(),
+        on_valid=lambda f: services.inspection_record(
+            inspection=f.instance
+        ).cycle.get_absolute_url(),
+        success_message=_("The inspection was recorded."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inspection_rectified(request, inspection_pk: int):
+    inspection = inspection_get_for_user(user=request.user, pk=inspection_pk)
+    form = EndDateForm(request.POST or None, label=_("rectified on"))
+    return form_page(
+        request,
+        form=form,
+        title=_("Rectified: %(branch)s, %(date)s")
+        % {"branch": inspection.branch, "date": inspection.held_on},
+        cancel_url=inspection.cycle.get_absolute_url(),
+        on_valid=lambda f: services.inspection_rectified(
+            inspection=inspection, on=f.cleaned_data["on"]
+        ).cycle.get_absolute_url(),
+        success_message=_("The rectification was recorded."),
+    )
+
+
+# Scoring -----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def score(request, pk: int, branch_pk: int):
+    """Street staff enter the committee's scores; a secretary their branch's self-scores."""
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    branch = branch_get_for_user(user=request.user, pk=branch_pk)
+    as_committee = is_street_staff(request.user)
+    leaves = [
+        leaf
+        for leaf in services.leaves_of(cycle.version)
+        if not (as_committee is False and leaf.category == "veto")
+    ]
+    existing = scores_for(cycle=cycle, branch=branch)
+    form = ScoreForm(
+        request.POST or None, leaves=leaves, scores=existing, as_committee=as_committee
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scores_save(
+                cycle=cycle,
+                branch=branch,
+                values=form.values(),
+                actor=request.user,
+                as_committee=as_committee,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The scores were saved."))
+            return redirect(cycle)
+    values, _unscored = services.leaf_values(cycle, branch)
+    computed = {leaf.pk: values.get(leaf.pk) for leaf in leaves if leaf.method == "computed"}
+    return render(
+        request,
+        "assessments/score_form.html",
+        {
+            "cycle": cycle,
+            "branch": branch,
+            "form": form,
+            "rows": [
+                (leaf, s, t, computed.get(leaf.pk), existing.get(leaf.pk))
+                for leaf, s, t in form.rows()
+            ],
+            "as_committee": as_committee,
+        },
+    )
+
+
+# Rules versions ----------------------------------------------------------------------------------
+
+
+@require_GET
+def version_list_view(request):
+    return render(
+        request,
+        "assessments/version_list.html",
+        {"versions": version_list(), "can_edit": is_street_staff(request.user)},
+    )
+
+
+@require_GET
+def version_detail(request, pk: int):
+    version = get_object_or_404(RuleVersion, pk=pk)
+    return render(
+        request,
+        "assessments/version_detail.html",
+        {
+            "version": version,
+            "tree": criteria_tree(version=version),
+            "can_edit": is_street_staff(request.user),
+        },
+    )
+
+
+@street_staff_required
+@require_POST
+def version_publish(request, pk: int):
+    version = get_object_or_404(RuleVersion, pk=pk)
+    try:
+        services.version_publish(version=version)
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("The version was published and is now frozen."))
+    return redirect(version)
+
+
+@street_staff_required
+@require_POST
+def version_copy(request, pk: int):
+    version = get_object_or_404(RuleVersion, pk=pk)
+    year = timezone.localdate().year
+    name = _("%(name)s (revised %(date)s)") % {
+        "name": version.name,
+        "date": timezone.localdate().isoformat(),
+    }
+    try:
+        copy = services.version_copy(version=version, name=name, year=year)
+    except ValidationError as error:
+        _messages_from(request, error)
+        return redirect(version)
+    messages.success(request, _("A new draft version was made; edit its criteria in the admin."))
+    return redirect(copy)
+
+
+# Reminders ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def reminder_list(request):
+    return render(
+        request,
+        "assessments/reminder_list.html",
+        {
+            "notifications": notifications_for(user=request.user)[:200],
+            "failed": failed_deliveries()[:100] if is_street_staff(request.user) else None,
+        },
+    )
+
+
+@require_POST
+def reminders_read(request):
+    notifications_for(user=request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("assessments:reminders")
