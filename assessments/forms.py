@@ -127,3 +127,44 @@ class ScoreForm(forms.Form):
                 value = None
             out[leaf.pk] = (None if value is None else Decimal(value), text)
         return out
+
+
+class VersionForm(forms.ModelForm):
+    class Meta:
+        model = RuleVersion
+        fields = [
+            "name",
+            "year",
+            "party_weight",
+            "construction_weight",
+            "excellent_from",
+            "good_from",
+            "pass_from",
+        ]
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = [
+            "parent",
+            "code",
+            "title",
+            "category",
+            "max_score",
+            "method",
+            "metric",
+            "highest_only",
+            "description",
+            "evidence_needed",
+            "order",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, version: RuleVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.version = version
+        parents = version.criteria.all()
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents

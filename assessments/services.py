@@ -31,6 +31,13 @@ def _save(instance):
 # Versions ----------------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def version_save(*, version: RuleVersion) -> RuleVersion:
+    if version.pk and RuleVersion.objects.filter(pk=version.pk, status="published").exists():
+        raise ValidationError(_("A published version is frozen: make a new version to change it."))
+    return _save(version)
+
+
 def criterion_save(*, criterion: Criterion) -> Criterion:
     if RuleVersion.objects.filter(
         pk=criterion.version_id, status=RuleVersion.Status.PUBLISHED

@@ -11,7 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import is_street_staff, street_staff_required
 from assessments import ledger, services
-from assessments.forms import CycleForm, InspectionForm, ScoreForm, TaskForm
+from assessments.forms import (
+    CriterionForm,
+    CycleForm,
+    InspectionForm,
+    ScoreForm,
+    TaskForm,
+    VersionForm,
+)
 from assessments.models import Cycle, RuleVersion
 from assessments.selectors import (
     criteria_tree,
@@ -321,6 +328,63 @@ def version_copy(request, pk: int):
         return redirect(version)
     messages.success(request, _("A new draft version was made; edit its criteria in the admin."))
     return redirect(copy)
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def version_create(request):
+    form = VersionForm(request.POST or None, initial={"year": timezone.localdate().year})
+    return form_page(
+        request,
+        form=form,
+        title=_("New version of the assessment rules"),
+        cancel_url=reverse("assessments:versions"),
+        on_valid=lambda f: services.version_save(version=f.instance).get_absolute_url(),
+        success_message=_("The version was saved."),
+    )
+
+
+def _draft_version(pk: int) -> RuleVersion:
+    version = get_object_or_404(RuleVersion, pk=pk)
+    if version.is_frozen:
+        raise PermissionDenied  # a published version is frozen
+    return version
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def version_edit(request, pk: int):
+    version = _draft_version(pk)
+    form = VersionForm(request.POST or None, instance=version)
+    return form_page(
+        request,
+        form=form,
+        title=_("Edit %(name)s") % {"name": version.name},
+        cancel_url=version.get_absolute_url(),
+        on_valid=lambda f: services.version_save(version=f.instance).get_absolute_url(),
+        success_message=_("The version was saved."),
+    )
+
+
+@street_staff_required
+@require_http_methods(["GET", "POST"])
+def criterion_edit(request, pk: int, criterion_pk: int | None = None):
+    version = _draft_version(pk)
+    criterion = get_object_or_404(version.criteria, pk=criterion_pk) if criterion_pk else None
+    form = CriterionForm(request.POST or None, instance=criterion, version=version)
+
+    def save(f):
+        services.criterion_save(criterion=f.instance)
+        return version.get_absolute_url()
+
+    return form_page(
+        request,
+        form=form,
+        title=_("Criterion of %(name)s") % {"name": version.name},
+        cancel_url=version.get_absolute_url(),
+        on_valid=save,
+        success_message=_("The criterion was saved."),
+    )
 
 
 # Reminders ---------------------------------------------------------------------------------------

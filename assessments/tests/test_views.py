@@ -175,3 +175,46 @@ def test_assessment_lists_cost_the_same_queries_as_rows_grow(staff_client, url_n
 def test_project_page_shows_the_third_synchronisation(staff_client, cycle, branch):
     page = staff_client.get(branch.project.get_absolute_url()).content.decode()
     assert cycle.name in page and "同步落实" in page
+
+
+def test_staff_build_a_draft_version_and_weights_must_make_100(staff_client, secretary_client):
+    url = reverse("assessments:version_create")
+    assert secretary_client.get(url).status_code == 403
+    data = {
+        "name": "2027年度考核细则",
+        "year": "2027",
+        "party_weight": "60",
+        "construction_weight": "30",
+        "excellent_from": "90",
+        "good_from": "80",
+        "pass_from": "60",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 200 and "100" in response.content.decode()
+    response = staff_client.post(url, data | {"construction_weight": "40"})
+    assert response.status_code == 302
+    from assessments.models import RuleVersion
+
+    version = RuleVersion.objects.get(name="2027年度考核细则")
+    response = staff_client.post(
+        reverse("assessments:criterion_create", args=[version.pk]),
+        {
+            "code": "1",
+            "title": "党建工作",
+            "category": "party",
+            "max_score": "100",
+            "method": "manual",
+            "order": "0",
+        },
+    )
+    assert response.status_code == 302 and version.criteria.count() == 1
+
+
+def test_a_frozen_version_cannot_be_edited_in_the_portal(staff_client, version):
+    assert (
+        staff_client.get(reverse("assessments:version_edit", args=[version.pk])).status_code == 403
+    )
+    assert (
+        staff_client.get(reverse("assessments:criterion_create", args=[version.pk])).status_code
+        == 403
+    )
