@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.models import Branch, PartyCommittee, PartyGroup, Seat
+from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
 
 
 @admin.register(PartyCommittee)
@@ -42,3 +42,10 @@ class PartyGroupAdmin(SimpleHistoryAdmin):
     list_display = ("name", "branch", "working_group", "leader_name", "established_on")
     list_filter = ("branch",)
     search_fields = ("name", "leader_name")
+
+
+@admin.register(Archive)
+class ArchiveAdmin(admin.ModelAdmin):
+    list_display = ("branch", "status", "progress", "requested_at", "finished_at", "size")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in Archive._meta.fields]

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -235,3 +236,43 @@ class PartyGroup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("branches:detail", args=[self.branch_id]) + f"#party-group-{self.pk}"
+
+
+def archive_path(instance, filename: str) -> str:
+    return f"archives/{uuid.uuid4().hex}.zip"
+
+
+class Archive(models.Model):
+    """The handover archive of a branch (transformed, dissolved, or on demand): its ledgers as
+    xlsx, its photos and rule documents, and an index, in one zip kept with the branch."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        BUILDING = "building", _("Building")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="archives", verbose_name=_("branch")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(_("file"), upload_to=archive_path, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    digest = models.CharField(_("content digest"), max_length=64, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handover archive")
+        verbose_name_plural = _("handover archives")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.requested_at:%Y-%m-%d}"

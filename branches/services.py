@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.access import forget_scope
-from branches.models import Branch, PartyCommittee, PartyGroup, Seat
+from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
+from branches.tasks import build_archive
 from core.services import create_once
 from projects.models import Project, WorkingGroup
 
@@ -72,7 +73,9 @@ def branch_transform(
     branch.transformed_into = into
     branch.successor_name = successor_name
     branch.closure_note = note
-    return _save(branch)
+    _save(branch)
+    archive_request(branch=branch)  # everything the branch built is handed over whole
+    return branch
 
 
 @transaction.atomic
@@ -84,7 +87,9 @@ def branch_dissolve(*, branch: Branch, on: datetime.date, note: str) -> Branch:
     branch.status = Branch.Status.DISSOLVED
     branch.closed_on = on
     branch.closure_note = note
-    return _save(branch)
+    _save(branch)
+    archive_request(branch=branch)
+    return branch
 
 
 @transaction.atomic
@@ -193,3 +198,12 @@ def party_group_dissolve(*, group: PartyGroup, on: datetime.date) -> PartyGroup:
     _check_open(group)
     group.dissolved_on = on
     return _save(group)
+
+
+@transaction.atomic
+def archive_request(*, branch: Branch, actor=None) -> Archive:
+    """Queue the handover archive of a branch; it is built in the background once this
+    transaction has committed."""
+    item = Archive.objects.create(branch=branch, requested_by=actor)
+    transaction.on_commit(lambda: build_archive.delay(item.pk))
+    return item

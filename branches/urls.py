@@ -15,6 +15,9 @@ urlpatterns = [
     path("<int:pk>/seats/new/", views.seat_appoint, name="seat_appoint"),
     path("seats/<int:seat_pk>/end/", views.seat_end, name="seat_end"),
     path("<int:pk>/groups/new/", views.party_group_create, name="party_group_create"),
+    path("<int:pk>/archives/new/", views.archive_request, name="archive_request"),
+    path("archives/<int:archive_pk>/", views.archive_status, name="archive_status"),
+    path("archives/<int:archive_pk>/download/", views.archive_download, name="archive_download"),
     path("groups/<int:group_pk>/edit/", views.party_group_edit, name="party_group_edit"),
     path(
         "groups/<int:group_pk>/dissolve/", views.party_group_dissolve, name="party_group_dissolve"

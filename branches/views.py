@@ -1,11 +1,13 @@
 """Party organisation pages. Secretaries read their branch and manage its Party groups; street
 staff do everything else. Reads go through the selectors (scoped), writes through services."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import is_street_staff, street_staff_required
 from branches import services
@@ -17,7 +19,7 @@ from branches.forms import (
     SeatForm,
     TransformForm,
 )
-from branches.models import Branch, PartyCommittee
+from branches.models import Archive, Branch, PartyCommittee
 from branches.selectors import (
     branch_get_for_user,
     branch_list_for_user,
@@ -61,6 +63,7 @@ def branch_detail(request, pk: int):
             "party_groups": party_groups_of_branch(branch=branch),
             "can_edit": is_street_staff(request.user),
             "is_active": branch.status == Branch.Status.ACTIVE,
+            "archives": branch.archives.all()[:10] if is_street_staff(request.user) else None,
         },
     )
 
@@ -237,4 +240,37 @@ def party_group_dissolve(request, group_pk: int):
         ).get_absolute_url(),
         success_message=_("The Party group was dissolved."),
         danger=True,
+    )
+
+
+# Handover archive ---------------------------------------------------------------------------------
+
+
+@street_staff_required
+@require_POST
+def archive_request(request, pk: int):
+    branch = branch_get_for_user(user=request.user, pk=pk)
+    services.archive_request(branch=branch, actor=request.user)
+    messages.success(request, _("The handover archive is being built."))
+    return redirect(branch.get_absolute_url() + "#archives")
+
+
+@street_staff_required
+@require_GET
+def archive_status(request, archive_pk: int):
+    """The archive's row, polled by the page (htmx) while it is being built."""
+    item = get_object_or_404(Archive.objects.select_related("branch"), pk=archive_pk)
+    return render(request, "branches/_archive.html", {"archive": item})
+
+
+@street_staff_required
+@require_GET
+def archive_download(request, archive_pk: int):
+    item = get_object_or_404(Archive, pk=archive_pk, status=Archive.Status.DONE)
+    stamp = item.finished_at.date().isoformat()
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=f"handover-{item.branch_id}-{stamp}.zip",
+        content_type="application/zip",
     )

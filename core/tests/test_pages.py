@@ -62,15 +62,11 @@ def test_pages_are_made_for_a_phone(staff_client):
     assert "navbar-toggler" in page
 
 
-def test_home_for_street_staff_shows_the_street_totals(staff_client, branch, other_branch):
+def test_home_for_street_staff_is_the_workbench(staff_client, branch, other_branch):
     response = staff_client.get(reverse("core:home"))
-    assert response.context["overview"]["totals"] == {
-        "projects": 2,
-        "key_projects": 2,
-        "covered": 2,
-        "active_branches": 2,
-    }
-    assert branch.name in response.content.decode()
+    assert response.templates[0].name == "core/home_street.html"
+    coverage = response.context["workbench"]["coverage"]["projects"]
+    assert (coverage["active"], coverage["covered"]) == (2, 2)
 
 
 def test_home_for_a_secretary_shows_only_their_branch(secretary_client, branch, other_branch):
@@ -78,7 +74,7 @@ def test_home_for_a_secretary_shows_only_their_branch(secretary_client, branch, 
     page = response.content.decode()
     assert branch.name in page
     assert other_branch.name not in page
-    assert "totals" not in response.context["overview"]
+    assert [home["branch"] for home in response.context["homes"]] == [branch]
 
 
 def test_secretary_without_a_seat_is_told_what_to_do(client, db):

@@ -13,27 +13,38 @@ def demo_server(live_server):
     return live_server.url
 
 
-def test_staff_logs_in_and_sees_the_home_page_in_chinese(demo_server, watched_page, artifacts):
+def test_staff_logs_in_and_sees_the_workbench_in_chinese(demo_server, watched_page, artifacts):
     page, watch = watched_page
     page.goto(demo_server + "/")
     assert "/accounts/login/" in page.url
     assert page.locator("h1").inner_text() == "项目党建工作平台"
 
     log_in(page, demo_server, "jiedao")
-    assert page.locator("h1").inner_text() == "欢迎，杨旭"
-    assert page.get_by_role("link", name="星光耀广场项目党支部").is_visible()
-    assert page.locator(".portal-stat .display-6").first.inner_text() == "52"
+    assert page.locator("h1").inner_text().startswith("工作台")
+    page.wait_for_selector("#activity-chart svg")
+    assert page.locator("#activity-chart svg text", has_text="星光耀广场").count() >= 1
     # The vendored icon font and stylesheet really loaded (no blank boxes, no unstyled page).
     assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"
-    page.screenshot(path=artifacts / "home-zh-hans.png", full_page=True)
+    assert page.evaluate("document.fonts.check('16px bootstrap-icons')")
+    page.screenshot(path=artifacts / "workbench-zh-hans.png", full_page=True)
+    watch.assert_clean()
+
+    behind = page.locator("#branches-behind .display-6").inner_text()
+    assert behind == "2"
+    page.click("#branches-behind")
+    page.wait_for_load_state("networkidle")
+    assert "behind=1" in page.url
+    rows = page.locator(".portal-compliance tbody tr")
+    assert rows.count() == 2
+    assert all("落后" in rows.nth(i).inner_text() for i in range(2))
     watch.assert_clean()
 
 
 def test_secretary_sees_own_branch_only_on_a_phone(demo_server, page, artifacts):
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, demo_server, "xingguang")
-    assert page.get_by_role("heading", name="我的支部").is_visible()
-    assert page.get_by_text("星光耀广场项目党支部").is_visible()
+    assert page.get_by_role("heading", name="星光耀广场项目党支部").is_visible()
+    assert page.get_by_role("heading", name="待办").is_visible()
     assert page.get_by_text("汇金国际广场项目党支部").count() == 0
     # The menu folds into the toggler on a phone and opens on a tap.
     page.click(".navbar-toggler")
@@ -51,7 +62,7 @@ def test_language_switches_to_english(demo_server, watched_page):
     log_in(page, demo_server, "jiedao")
     with page.expect_navigation():
         page.select_option("#portal-language", "en")
-    assert page.locator("h1").inner_text() == "Welcome, 杨旭"
+    assert page.locator("h1").inner_text().startswith("Workbench")
     watch.assert_clean()
 
 

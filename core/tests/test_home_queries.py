@@ -1,0 +1,41 @@
+"""Each home page costs the same number of queries when the data grows tenfold."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from activities.tests.factories import ActivityLogFactory
+from branches.tests.factories import BranchFactory, PartyGroupFactory, SeatFactory
+from members.tests.factories import ParticipationFactory
+from projects.tests.factories import CoordinationItemFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(branches, n):
+    for _ in range(n):
+        branch = BranchFactory()
+        SeatFactory(branch=branch)
+        PartyGroupFactory(branch=branch)
+        ParticipationFactory(branch=branch)
+        ActivityLogFactory(branch=branch, held_on=datetime.date(2026, 3, 10))
+        CoordinationItemFactory(project=branch.project, branch=branch)
+        ProjectFactory()
+    for branch in branches:
+        ParticipationFactory(branch=branch)
+        ActivityLogFactory(branch=branch, held_on=datetime.date(2026, 3, 10))
+
+
+@pytest.mark.parametrize("who", ["staff_client", "secretary_client"])
+def test_home_queries_hold_at_ten_times_the_rows(request, who, branch):
+    client = request.getfixturevalue(who)
+    grow([branch], 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("core:home")).status_code == 200
+    grow([branch] * 9, 18)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(reverse("core:home")).status_code == 200
+    assert len(large) == len(small)
