@@ -55,3 +55,16 @@ def secretary_client(secretary):
     client = Client()
     client.force_login(secretary)
     return client
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in the test process even when a broker is configured (for tests of a
+    task's effect; the real-worker tests start a worker of their own)."""
+    from config.celery_app import app
+
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

@@ -64,7 +64,7 @@ def test_a_done_task_is_not_reminded(cycle, branch, secretary):
     assert not Notification.objects.filter(event="task_due").exists()
 
 
-def test_a_reminder_is_emailed_once(cycle, django_capture_on_commit_callbacks):
+def test_a_reminder_is_emailed_once(cycle, django_capture_on_commit_callbacks, eager_celery):
     user = UserFactory(username="mailme", email="mailme@example.org", role="street_staff")
     with django_capture_on_commit_callbacks(execute=True):
         created = tasks.sweep_reminders.apply().get()
@@ -83,7 +83,7 @@ class Broken:
         raise ConnectionRefusedError("smtp down")
 
 
-def test_a_failed_email_is_retried_then_recorded(cycle, settings):
+def test_a_failed_email_is_retried_then_recorded(cycle, settings, eager_celery):
     settings.PORTAL_NOTIFICATION_CHANNELS = ["assessments.tests.test_reminders.Broken"]
     settings.PORTAL_REMINDER_ATTEMPTS = 3
     user = UserFactory(username="mailme", email="mailme@example.org", role="street_staff")
