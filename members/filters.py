@@ -1,10 +1,10 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
 from branches.models import Branch, PartyGroup
-from members.models import Member
+from members.models import Member, PioneerPost
 from projects.models import Enterprise
 
 STATES = [("active", _("Active in a branch")), ("left", _("Left"))]
@@ -43,6 +43,7 @@ class MemberFilter(django_filters.FilterSet):
         label=_("employing enterprise"), queryset=Enterprise.objects.order_by("name")
     )
     state = django_filters.ChoiceFilter(label=_("state"), choices=STATES, method="filter_state")
+    pioneer = django_filters.BooleanFilter(label=_("holds a pioneer post"), method="filter_pioneer")
 
     class Meta:
         model = Member
@@ -67,6 +68,10 @@ class MemberFilter(django_filters.FilterSet):
                 participations__party_group=value, participations__left_on__isnull=True
             ).values("pk")
         )
+
+    def filter_pioneer(self, queryset, name, value):
+        holding = PioneerPost.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)
+        return queryset.filter(Exists(holding)) if value else queryset.exclude(Exists(holding))
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(is_active=value == "active")

@@ -266,3 +266,19 @@ def test_secretary_exports_only_own_branch(secretary_client, own_member, other_m
     response = secretary_client.get(reverse("members:export"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [own_member.name]
+
+
+def test_filter_members_holding_a_pioneer_post(staff_client, branch):
+    from members.models import PioneerPost
+
+    holder = ParticipationFactory(branch=branch).member
+    ParticipationFactory(branch=branch)
+    PioneerPost.objects.create(
+        member=holder,
+        project=branch.project,
+        kind="key_post",
+        title="塔吊指挥",
+        started_on=D(2025, 5, 1),
+    )
+    response = staff_client.get(reverse("members:list"), {"pioneer": "true"})
+    assert list(response.context["filter"].qs) == [holder]
