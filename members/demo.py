@@ -16,7 +16,14 @@ D = datetime.date
 MEMBERS_PER_GROUP = 5  # 21 groups x 5 = the report's 105 members
 AREA_CODES = ["320602", "320611", "320623", "341202", "341221", "342201", "410526", "510129"]
 # Where floating members come from (most construction workers in Nantong come from these).
-ORIGINS = ["安徽省阜阳市", "河南省周口市", "四川省南充市", "江苏省如东县", "江西省上饶市", "湖北省黄冈市"]
+ORIGINS = [
+    "安徽省阜阳市",
+    "河南省周口市",
+    "四川省南充市",
+    "江苏省如东县",
+    "江西省上饶市",
+    "湖北省黄冈市",
+]
 JOBS = ["项目副经理", "施工员", "安全员", "钢筋工", "木工", "电工", "质检员", "资料员", "架子工"]
 HOMES = [
     ("安徽省阜阳市颍州区某村党支部", "安徽省阜阳市"),
