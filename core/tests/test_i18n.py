@@ -91,3 +91,18 @@ def test_switch_to_english_and_back(client, street_staff):
     assert "Investors and contractors" in page
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "投资主体与承建单位" in client.get(reverse("projects:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_gets_chinese_until_english_is_chosen(client, street_staff):
+    client.force_login(street_staff)
+    page = client.get(reverse("projects:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "投资主体与承建单位" in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/projects/"})
+    page = client.get(reverse("projects:list"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    assert "Investors and contractors" in page.content.decode()
+
+
+def test_the_log_in_page_is_chinese_for_an_english_browser(client):
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="zh-hans"' in page.content.decode()
