@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.access import forget_scope
 from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
 from branches.tasks import build_archive
-from core.services import create_once
+from core.services import create_once, refuse_future
 from projects.models import Project, WorkingGroup
 
 
@@ -29,6 +29,7 @@ def branch_establish(
     established_on: datetime.date,
 ) -> Branch:
     """Set up the branch of a project (a project has one active branch at a time)."""
+    refuse_future(established_on=established_on)
     return _save(
         Branch(project=project, committee=committee, name=name, established_on=established_on)
     )
@@ -36,6 +37,7 @@ def branch_establish(
 
 @transaction.atomic
 def branch_update(*, branch: Branch) -> Branch:
+    refuse_future(established_on=branch.established_on)
     return _save(branch)
 
 
@@ -43,6 +45,7 @@ def _close(branch: Branch, *, on: datetime.date) -> None:
     """End what a closing branch still holds open: its seats and its Party groups."""
     if branch.status != Branch.Status.ACTIVE:
         raise ValidationError(_("This branch has already been transformed or dissolved."))
+    refuse_future(on=on)
     if on < branch.established_on:
         raise ValidationError({"closed_on": _("A branch cannot close before it is established.")})
     for seat in branch.seats.filter(ended_on__isnull=True):
@@ -106,6 +109,7 @@ def seat_appoint(
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     if branch.status != Branch.Status.ACTIVE:
         raise ValidationError(_("Seats are appointed only in an active branch."))
+    refuse_future(started_on=started_on)
     seat = _save(
         Seat(
             branch=branch,
@@ -126,6 +130,7 @@ def seat_end(*, seat: Seat, ended_on: datetime.date) -> Seat:
     seat = Seat.objects.select_for_update(of=("self",)).select_related("user").get(pk=seat.pk)
     if seat.ended_on is not None:
         raise ValidationError(_("This seat has already ended."))
+    refuse_future(on=ended_on)
     seat.ended_on = ended_on
     _save(seat)
     if seat.user_id:
@@ -156,6 +161,7 @@ def party_group_create(
         if branch.status != Branch.Status.ACTIVE:
             raise ValidationError(_("Party groups are set up only in an active branch."))
         _check_working_group(branch, working_group)
+        refuse_future(established_on=established_on)
         if established_on < branch.established_on:
             raise ValidationError(
                 {"established_on": _("This is before the branch was established.")}
@@ -187,6 +193,7 @@ def _check_open(group: PartyGroup) -> None:
 def party_group_update(*, group: PartyGroup) -> PartyGroup:
     _check_open(PartyGroup.objects.select_related("branch").get(pk=group.pk))
     _check_working_group(group.branch, group.working_group)
+    refuse_future(established_on=group.established_on)
     return _save(group)
 
 
@@ -196,6 +203,7 @@ def party_group_dissolve(*, group: PartyGroup, on: datetime.date) -> PartyGroup:
         PartyGroup.objects.select_for_update(of=("self",)).select_related("branch").get(pk=group.pk)
     )
     _check_open(group)
+    refuse_future(on=on)
     group.dissolved_on = on
     return _save(group)
 

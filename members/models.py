@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -177,6 +178,11 @@ class Member(models.Model):
             errors["full_member_on"] = _(
                 "A member cannot become a full member before joining the Party."
             )
+        today = timezone.localdate()
+        for field in ("birth_date", "joined_party_on", "full_member_on"):
+            day = getattr(self, field)
+            if day and day > today:
+                errors[field] = _("This date is in the future.")
         if self.joined_party_on and self.birth_date and self.joined_party_on <= self.birth_date:
             errors["joined_party_on"] = _("The Party joining date must be after the birth date.")
         if self.id_number and not id_number_problem(self.id_number):

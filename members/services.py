@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, PartyGroup
-from core.services import create_once
+from core.services import create_once, refuse_future
 from members.models import Member, Participation, PioneerPost, Transfer, TransferStep
 from projects.models import Project
 
@@ -43,6 +43,7 @@ def member_register(
 
     def create() -> Member:
         _check_group(branch, party_group)
+        refuse_future(joined_on=joined_on)
         member.submission_token = submission_token
         _save(member)
         _save(
@@ -69,6 +70,7 @@ def participation_end(
         raise ValidationError(_("This participation has already ended."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the member leaves.")})
+    refuse_future(left_on=left_on)
     participation.left_on = left_on
     participation.leaving_reason = reason
     return _save(participation)
@@ -84,6 +86,7 @@ def participation_start(
 ) -> Participation:
     """Join a branch. A member active elsewhere must leave first (or be moved)."""
     _check_group(branch, party_group)
+    refuse_future(joined_on=joined_on)
     last = member.participations.order_by("-joined_on").first()
     if last and last.left_on and joined_on < last.left_on:
         raise ValidationError({"joined_on": _("This is before the member left their last branch.")})
@@ -110,6 +113,7 @@ def participation_move(
         party_group.pk if party_group else None
     ):
         raise ValidationError(_("The member is already there."))
+    refuse_future(on=on)
     if on < current.joined_on:
         raise ValidationError({"on": _("This is before the member joined their current branch.")})
     participation_end(participation=current, left_on=on, reason=reason)
@@ -211,6 +215,7 @@ def transfer_advance(
 def pioneer_post_assign(
     *, member: Member, project: Project, kind: str, title: str, started_on: datetime.date
 ) -> PioneerPost:
+    refuse_future(started_on=started_on)
     return _save(
         PioneerPost(member=member, project=project, kind=kind, title=title, started_on=started_on)
     )
@@ -221,5 +226,6 @@ def pioneer_post_end(*, post: PioneerPost, ended_on: datetime.date) -> PioneerPo
     post = PioneerPost.objects.select_for_update().get(pk=post.pk)
     if post.ended_on is not None:
         raise ValidationError(_("This post has already ended."))
+    refuse_future(on=ended_on)
     post.ended_on = ended_on
     return _save(post)

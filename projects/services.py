@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.services import create_once
+from core.services import create_once, refuse_future
 from projects.models import (
     STAGE_SEQUENCE,
     CoordinationEvent,
@@ -109,6 +109,7 @@ def project_manager_appoint(
     enterprise: Enterprise | None = None,
 ) -> ProjectManager:
     """Appoint a project manager. The current one, if any, must be ended first."""
+    refuse_future(appointed_on=appointed_on)
     return _save(
         ProjectManager(
             project=project,
@@ -125,6 +126,7 @@ def project_manager_end(*, manager: ProjectManager, ended_on: datetime.date) -> 
     manager = ProjectManager.objects.select_for_update().get(pk=manager.pk)
     if manager.ended_on is not None:
         raise ValidationError(_("This appointment has already ended."))
+    refuse_future(on=ended_on)
     manager.ended_on = ended_on
     return _save(manager)
 
@@ -149,6 +151,7 @@ def participation_end(
     participation = ProjectEnterprise.objects.select_for_update().get(pk=participation.pk)
     if participation.ended_on is not None:
         raise ValidationError(_("This enterprise has already left the project."))
+    refuse_future(on=ended_on)
     participation.ended_on = ended_on
     return _save(participation)
 
@@ -170,6 +173,7 @@ def working_group_member_add(
     organisation: str = "",
     is_party_member: bool = False,
 ) -> WorkingGroupMember:
+    refuse_future(joined_on=joined_on)
     return _save(
         WorkingGroupMember(
             working_group=group,
@@ -188,6 +192,7 @@ def working_group_member_leave(
     membership = WorkingGroupMember.objects.select_for_update().get(pk=membership.pk)
     if membership.left_on is not None:
         raise ValidationError(_("This person has already left the group."))
+    refuse_future(on=left_on)
     membership.left_on = left_on
     return _save(membership)
 
