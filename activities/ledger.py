@@ -6,6 +6,8 @@ import tempfile
 
 from openpyxl import Workbook
 
+from core.xlsx import ledger_sheet
+
 ACTIVITY_HEADERS = [
     "日期", "时间", "支部", "党小组", "类型", "主题活动", "标题", "地点", "主持人", "记录人",
     "授课人", "出席", "缺席", "请假", "非党员参加人数", "内容", "成效", "状态",
@@ -17,10 +19,8 @@ STATUS_LABELS = {"draft": "草稿", "submitted": "已提交"}
 
 def export_ledger(logs) -> tempfile.SpooledTemporaryFile:
     workbook = Workbook(write_only=True)
-    activities = workbook.create_sheet("活动台账")
-    attendance_sheet = workbook.create_sheet("出勤明细")
-    activities.append(ACTIVITY_HEADERS)
-    attendance_sheet.append(ATTENDANCE_HEADERS)
+    activities = ledger_sheet(workbook, "活动台账", ACTIVITY_HEADERS)
+    attendance_sheet = ledger_sheet(workbook, "出勤明细", ATTENDANCE_HEADERS)
     for log in logs:
         rows = list(log.attendance.all())
         counts = {
@@ -29,7 +29,7 @@ def export_ledger(logs) -> tempfile.SpooledTemporaryFile:
         activities.append(
             [
                 log.held_on,
-                log.starts_at,
+                log.starts_at.strftime("%H:%M") if log.starts_at else "",
                 log.branch.name,
                 log.party_group.name if log.party_group else "",
                 log.kind.name,

@@ -5,13 +5,16 @@ import tempfile
 
 from openpyxl import Workbook
 
+from core.xlsx import ledger_sheet
+
 GRADES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
 
 
 def export_cycle(*, cycle, results, inspections) -> tempfile.SpooledTemporaryFile:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("考核结果")
-    sheet.append(
+    sheet = ledger_sheet(
+        workbook,
+        "考核结果",
         [
             "考核周期",
             "名次",
@@ -23,7 +26,7 @@ def export_cycle(*, cycle, results, inspections) -> tempfile.SpooledTemporaryFil
             "一票否决",
             "总分",
             "等次",
-        ]
+        ],
     )
     for result in results:
         sheet.append(
@@ -40,9 +43,10 @@ def export_cycle(*, cycle, results, inspections) -> tempfile.SpooledTemporaryFil
                 GRADES[result.grade],
             ]
         )
-    records = workbook.create_sheet("检查记录")
-    records.append(
-        ["支部", "检查日期", "检查人员", "发现问题", "整改要求", "整改期限", "整改完成日期"]
+    records = ledger_sheet(
+        workbook,
+        "检查记录",
+        ["支部", "检查日期", "检查人员", "发现问题", "整改要求", "整改期限", "整改完成日期"],
     )
     for inspection in inspections:
         records.append(

@@ -21,6 +21,7 @@ from activities.ledger import export_ledger
 from activities.models import ActivityLog, ActivityPhoto, Attendance, Rule, Suggestion
 from assessments.models import Result
 from branches.models import Archive, Branch
+from core.xlsx import ledger_sheet
 from members.models import Participation
 from projects.models import CoordinationItem
 
@@ -41,8 +42,7 @@ class _Writer:
 
     def sheet(self, name: str, what: str, headers: list[str], rows: Iterable[list]) -> None:
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(what[:31])
-        sheet.append(headers)
+        sheet = ledger_sheet(workbook, what, headers)
         self.digest.update(name.encode())
         count = 0
         for row in rows:

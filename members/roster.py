@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.access import restrict
 from branches.models import Branch, PartyGroup
+from core.xlsx import ledger_sheet
 from members.identity import normalise_id_number
 from members.models import HomeOrganisation, Member, Participation
 from projects.models import Community, Enterprise, Street
@@ -361,8 +362,7 @@ def export_roster(members) -> tempfile.SpooledTemporaryFile:
     """Write the roster (personal data masked) row by row: the workbook is streamed to a
     temporary file, never held whole in memory. `members` should iterate in chunks."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("党员名册")
-    sheet.append(EXPORT_HEADERS)
+    sheet = ledger_sheet(workbook, "党员名册", EXPORT_HEADERS)
     for member in members:
         current = member.active_participations[0] if member.active_participations else None
         sheet.append(
