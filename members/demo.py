@@ -60,7 +60,9 @@ def load(ctx: DemoContext) -> None:
         for group in groups:
             for _seat in range(MEMBERS_PER_GROUP):
                 gender = "M" if rng.random() < 0.8 else "F"
-                name = fake.name_male() if gender == "M" else fake.name_female()
+                # Faker's zh_CN name_male/name_female draw from both lists: build the name.
+                given = fake.first_name_male() if gender == "M" else fake.first_name_female()
+                name = fake.last_name() + given
                 birth = D(1966, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 36))
                 id_number = _id_number(rng, birth, gender)
                 joined_party = birth + datetime.timedelta(days=365 * rng.randrange(20, 30))
