@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import TypeVar
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -90,13 +91,31 @@ def get_in_scope_or_404(queryset: QuerySet[M], user, *, branch_path: str, **look
         raise Http404(queryset.model._meta.verbose_name) from exc
 
 
-def street_staff_required(view: Callable) -> Callable:
-    """Pages for the street's overview of all branches: a secretary is refused (403)."""
+def street_staff_required(
+    view: Callable | None = None, *, within: tuple[str, str, str] | None = None
+) -> Callable:
+    """Pages for street staff only: a secretary is refused (403).
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_street_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    `within` names the object a page acts on — (model label, URL argument, branch path), e.g.
+    ("branches.Branch", "pk", "id") — so that a secretary asking for another branch's object gets
+    404, as everywhere else, and 403 only for an object of their own branch."""
 
-    return wrapper
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not is_street_staff(request.user):
+                if within is not None:
+                    label, argument, branch_path = within
+                    model = apps.get_model(label)
+                    get_in_scope_or_404(
+                        model._default_manager.all(),
+                        request.user,
+                        branch_path=branch_path,
+                        pk=kwargs[argument],
+                    )
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

@@ -111,7 +111,7 @@ def cycle_create(request):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("assessments.Cycle", "pk", "branches__id"))
 @require_POST
 def cycle_advance(request, pk: int):
     cycle = cycle_get_for_user(user=request.user, pk=pk)
@@ -127,7 +127,7 @@ def cycle_advance(request, pk: int):
     return redirect(cycle)
 
 
-@street_staff_required
+@street_staff_required(within=("assessments.Cycle", "pk", "branches__id"))
 @require_POST
 def cycle_publish(request, pk: int):
     cycle = cycle_get_for_user(user=request.user, pk=pk)
@@ -158,7 +158,7 @@ def cycle_export(request, pk: int):
 # Tasks and inspections ---------------------------------------------------------------------------
 
 
-@street_staff_required
+@street_staff_required(within=("assessments.Cycle", "pk", "branches__id"))
 @require_http_methods(["GET", "POST"])
 def task_create(request, pk: int):
     cycle = cycle_get_for_user(user=request.user, pk=pk)
@@ -189,7 +189,7 @@ def task_done(request, task_pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("assessments.Cycle", "pk", "branches__id"))
 @require_http_methods(["GET", "POST"])
 def inspection_create(request, pk: int):
     cycle = cycle_get_for_user(user=request.user, pk=pk)

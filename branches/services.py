@@ -109,7 +109,6 @@ def seat_appoint(
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     if branch.status != Branch.Status.ACTIVE:
         raise ValidationError(_("Seats are appointed only in an active branch."))
-    refuse_future(started_on=started_on)
     seat = _save(
         Seat(
             branch=branch,
@@ -130,7 +129,6 @@ def seat_end(*, seat: Seat, ended_on: datetime.date) -> Seat:
     seat = Seat.objects.select_for_update(of=("self",)).select_related("user").get(pk=seat.pk)
     if seat.ended_on is not None:
         raise ValidationError(_("This seat has already ended."))
-    refuse_future(on=ended_on)
     seat.ended_on = ended_on
     _save(seat)
     if seat.user_id:

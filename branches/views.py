@@ -98,7 +98,7 @@ def branch_establish(request):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("branches.Branch", "pk", "id"))
 @require_http_methods(["GET", "POST"])
 def branch_edit(request, pk: int):
     branch = branch_get_for_user(user=request.user, pk=pk)
@@ -113,7 +113,7 @@ def branch_edit(request, pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("branches.Branch", "pk", "id"))
 @require_http_methods(["GET", "POST"])
 def branch_transform(request, pk: int):
     branch = branch_get_for_user(user=request.user, pk=pk)
@@ -136,7 +136,7 @@ def branch_transform(request, pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("branches.Branch", "pk", "id"))
 @require_http_methods(["GET", "POST"])
 def branch_dissolve(request, pk: int):
     branch = branch_get_for_user(user=request.user, pk=pk)
@@ -158,7 +158,7 @@ def branch_dissolve(request, pk: int):
 # Seats -------------------------------------------------------------------------------------------
 
 
-@street_staff_required
+@street_staff_required(within=("branches.Branch", "pk", "id"))
 @require_http_methods(["GET", "POST"])
 def seat_appoint(request, pk: int):
     branch = branch_get_for_user(user=request.user, pk=pk)
@@ -175,7 +175,7 @@ def seat_appoint(request, pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("branches.Seat", "seat_pk", "branch_id"))
 @require_http_methods(["GET", "POST"])
 def seat_end(request, seat_pk: int):
     seat = seat_get_for_user(user=request.user, pk=seat_pk)
@@ -246,7 +246,7 @@ def party_group_dissolve(request, group_pk: int):
 # Handover archive ---------------------------------------------------------------------------------
 
 
-@street_staff_required
+@street_staff_required(within=("branches.Branch", "pk", "id"))
 @require_POST
 def archive_request(request, pk: int):
     branch = branch_get_for_user(user=request.user, pk=pk)
@@ -255,7 +255,7 @@ def archive_request(request, pk: int):
     return redirect(branch.get_absolute_url() + "#archives")
 
 
-@street_staff_required
+@street_staff_required(within=("branches.Archive", "archive_pk", "branch_id"))
 @require_GET
 def archive_status(request, archive_pk: int):
     """The archive's row, polled by the page (htmx) while it is being built."""
@@ -263,7 +263,7 @@ def archive_status(request, archive_pk: int):
     return render(request, "branches/_archive.html", {"archive": item})
 
 
-@street_staff_required
+@street_staff_required(within=("branches.Archive", "archive_pk", "branch_id"))
 @require_GET
 def archive_download(request, archive_pk: int):
     item = get_object_or_404(Archive, pk=archive_pk, status=Archive.Status.DONE)

@@ -94,7 +94,7 @@ def project_create(request):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("projects.Project", "pk", "branches__id"))
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk: int):
     project = project_get_for_user(user=request.user, pk=pk)
@@ -109,7 +109,7 @@ def project_edit(request, pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("projects.Project", "pk", "branches__id"))
 @require_http_methods(["GET", "POST"])
 def project_timeline_edit(request, pk: int):
     project = project_get_for_user(user=request.user, pk=pk)
@@ -149,7 +149,7 @@ def lead_times(request):
 # Engineering department and enterprises ----------------------------------------------------------
 
 
-@street_staff_required
+@street_staff_required(within=("projects.Project", "pk", "branches__id"))
 @require_http_methods(["GET", "POST"])
 def manager_appoint(request, pk: int):
     project = project_get_for_user(user=request.user, pk=pk)
@@ -169,7 +169,7 @@ def manager_appoint(request, pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("projects.Project", "pk", "branches__id"))
 @require_http_methods(["GET", "POST"])
 def manager_end(request, pk: int, manager_pk: int):
     project = project_get_for_user(user=request.user, pk=pk)
@@ -191,7 +191,7 @@ def manager_end(request, pk: int, manager_pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("projects.Project", "pk", "branches__id"))
 @require_http_methods(["GET", "POST"])
 def participation_add(request, pk: int):
     project = project_get_for_user(user=request.user, pk=pk)
@@ -211,7 +211,7 @@ def participation_add(request, pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("projects.Project", "pk", "branches__id"))
 @require_http_methods(["GET", "POST"])
 def participation_end(request, pk: int, participation_pk: int):
     project = project_get_for_user(user=request.user, pk=pk)
@@ -283,7 +283,7 @@ def enterprise_edit(request, pk: int):
 # Working groups ----------------------------------------------------------------------------------
 
 
-@street_staff_required
+@street_staff_required(within=("projects.Project", "pk", "branches__id"))
 @require_http_methods(["GET", "POST"])
 def working_group_create(request, pk: int):
     project = project_get_for_user(user=request.user, pk=pk)
@@ -298,7 +298,7 @@ def working_group_create(request, pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("projects.WorkingGroup", "group_pk", "project__branches__id"))
 @require_http_methods(["GET", "POST"])
 def working_group_edit(request, group_pk: int):
     group = working_group_get_for_user(user=request.user, pk=group_pk)
@@ -313,7 +313,7 @@ def working_group_edit(request, group_pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(within=("projects.WorkingGroup", "group_pk", "project__branches__id"))
 @require_http_methods(["GET", "POST"])
 def working_group_member_add(request, group_pk: int):
     group = working_group_get_for_user(user=request.user, pk=group_pk)
@@ -333,7 +333,9 @@ def working_group_member_add(request, group_pk: int):
     )
 
 
-@street_staff_required
+@street_staff_required(
+    within=("projects.WorkingGroupMember", "membership_pk", "working_group__project__branches__id")
+)
 @require_http_methods(["GET", "POST"])
 def working_group_member_leave(request, membership_pk: int):
     membership = membership_get_for_user(user=request.user, pk=membership_pk)

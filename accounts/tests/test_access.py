@@ -88,3 +88,43 @@ def test_street_staff_required_refuses_secretary(secretary, street_staff):
 
     with pytest.raises(PermissionDenied):
         view(request)
+
+
+def test_staff_pages_on_another_branchs_objects_answer_404_to_a_secretary(
+    secretary_client, branch, other_branch
+):
+    """Staff-only pages about an object: 403 for the secretary's own branch (they may see it,
+    not change it), 404 for another branch's (as if it did not exist)."""
+    from django.urls import reverse
+
+    from assessments.tests.factories import make_cycle, make_version
+    from branches.models import Archive
+    from branches.tests.factories import SeatFactory
+    from projects.tests.factories import WorkingGroupFactory
+
+    cycle = make_cycle(make_version(), [branch])
+    pages = {}
+    for target in (branch, other_branch):
+        seat = SeatFactory(branch=target, kind="committee_member")
+        archive = Archive.objects.create(branch=target)
+        group = WorkingGroupFactory(project=target.project)
+        pages[target] = [
+            reverse("branches:edit", args=[target.pk]),
+            reverse("branches:transform", args=[target.pk]),
+            reverse("branches:seat_end", args=[seat.pk]),
+            reverse("branches:archive_status", args=[archive.pk]),
+            reverse("projects:edit", args=[target.project.pk]),
+            reverse("projects:timeline", args=[target.project.pk]),
+            reverse("projects:working_group_edit", args=[group.pk]),
+        ]
+    for url in pages[branch]:
+        assert secretary_client.get(url).status_code == 403, url
+    for url in pages[other_branch]:
+        assert secretary_client.get(url).status_code == 404, url
+    # A cycle the secretary's branch is not in does not exist for them.
+    assert (
+        secretary_client.get(reverse("assessments:task_create", args=[cycle.pk])).status_code == 403
+    )
+    other_cycle = make_cycle(make_version(name="另一版"), [other_branch], name="另一周期")
+    url = reverse("assessments:task_create", args=[other_cycle.pk])
+    assert secretary_client.get(url).status_code == 404

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from branches import services as branch_services
 from branches.models import Branch
-from branches.tests.factories import PartyGroupFactory, SeatFactory
+from branches.tests.factories import PartyGroupFactory
 from members import services as member_services
 from members.models import Participation
 from members.tests.factories import MemberFactory, ParticipationFactory
@@ -60,7 +60,7 @@ def test_member_dates_cannot_lie_ahead():
     assert "joined_party_on" in field_errors(error)
 
 
-def test_branch_closing_and_seats_are_not_dated_ahead(branch):
+def test_branch_closing_and_groups_are_not_dated_ahead(branch):
     with pytest.raises(ValidationError) as error:
         branch_services.branch_transform(
             branch=branch, on=tomorrow(), into="community", successor_name="某社区党委"
@@ -68,11 +68,6 @@ def test_branch_closing_and_seats_are_not_dated_ahead(branch):
     assert field_errors(error) == {"on"}
     branch.refresh_from_db()
     assert branch.status == Branch.Status.ACTIVE
-
-    seat = SeatFactory(branch=branch)
-    with pytest.raises(ValidationError) as error:
-        branch_services.seat_end(seat=seat, ended_on=tomorrow())
-    assert field_errors(error) == {"on"}
 
     with pytest.raises(ValidationError) as error:
         branch_services.party_group_dissolve(group=PartyGroupFactory(branch=branch), on=tomorrow())
