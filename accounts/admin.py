@@ -30,3 +30,11 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser makes another superuser: a committee admin, who holds every
+        permission by role, cannot raise anyone (themselves included) above it."""
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, "is_superuser")
+        return fields

@@ -35,3 +35,26 @@ def test_name_shown_is_the_full_name():
     user = User(username="zhang", full_name="张三")
     assert str(user) == "张三"
     assert User(username="li").get_full_name() == "li"
+
+
+def test_a_committee_admin_runs_the_admin_without_ticked_permissions(client, committee_admin):
+    from django.urls import reverse
+
+    client.force_login(committee_admin)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/django_celery_beat/periodictask/" in index
+    assert "/admin/projects/project/" in index
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 200
+    page = client.get(reverse("admin:accounts_user_change", args=[committee_admin.pk]))
+    form = page.context["adminform"].form
+    assert "is_superuser" not in form.fields  # shown read-only: only a superuser grants it
+
+
+def test_other_roles_get_no_admin_permission(db):
+    from accounts.tests.factories import StreetStaffFactory, UserFactory
+
+    staff = StreetStaffFactory(is_staff=True)
+    secretary = UserFactory()
+    for user in (staff, secretary):
+        assert not user.has_perm("projects.change_project")
+        assert not user.has_module_perms("projects")

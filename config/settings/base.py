@@ -104,6 +104,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Committee admins hold every permission of the admin site by their role.
+    "accounts.backends.CommitteeAdminBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -87,3 +87,24 @@ def test_secretary_without_a_seat_is_told_what_to_do(client, db):
 def test_navigation_shows_only_sections_that_exist(staff_client):
     sections = [item["section"] for item in staff_client.get("/").context["nav_sections"]]
     assert sections[:2] == ["projects", "branches"]
+
+
+INLINE_SCRIPT = re.compile(r'<script(?![^>]*(\bsrc=|type="application/json"))[^>]*>')
+
+
+def test_the_admin_schedule_form_runs_no_inline_script(client, committee_admin):
+    """Committee admins edit the reminder schedule in the admin: its page must work under the CSP
+    (django-celery-beat's own template carries an inline script, replaced by a static file)."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    crontab = CrontabSchedule.objects.create(minute="0", hour="8", timezone="Asia/Shanghai")
+    task = PeriodicTask.objects.create(name="sweep", task="x", crontab=crontab)
+    client.force_login(committee_admin)
+    for url in (
+        reverse("admin:django_celery_beat_periodictask_add"),
+        reverse("admin:django_celery_beat_periodictask_change", args=[task.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert not INLINE_SCRIPT.search(page), url
+        assert "js/periodic_task_admin.js" in page
+        assert 'id="readable-crontabs"' in page
