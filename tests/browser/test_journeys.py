@@ -1,7 +1,10 @@
 import pytest
 from django.core.management import call_command
+from django.utils.timezone import localdate
 
+from accounts.models import User
 from branches.models import Branch
+from core.dashboard import activity_figures
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,14 +32,17 @@ def test_staff_logs_in_and_sees_the_workbench_in_chinese(demo_server, watched_pa
     page.screenshot(path=artifacts / "workbench-zh-hans.png", full_page=True)
     watch.assert_clean()
 
-    behind = page.locator("#branches-behind .display-6").inner_text()
-    assert behind == "2"
+    # The demo's year is January to November 2026: two branches lag in it (more once its
+    # months lie far behind the clock), so the figure is taken from the service for today.
+    expected = activity_figures(user=User.objects.get(username="jiedao"), today=localdate())
+    behind = int(page.locator("#branches-behind .display-6").inner_text())
+    assert behind == expected["behind"] >= 2
     page.click("#branches-behind")
     page.wait_for_load_state("networkidle")
     assert "behind=1" in page.url
     rows = page.locator(".portal-compliance tbody tr")
-    assert rows.count() == 2
-    assert all("落后" in rows.nth(i).inner_text() for i in range(2))
+    assert rows.count() == behind
+    assert all("落后" in rows.nth(i).inner_text() for i in range(behind))
     watch.assert_clean()
 
 
