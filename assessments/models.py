@@ -171,6 +171,11 @@ class Criterion(models.Model):
         return f"{self.code} {self.title}"
 
 
+# The sides whose manual items must be scored by hand before results are published; computed
+# items fill themselves, and bonus, penalty and veto items count as nothing unless scored.
+HAND_SCORED_SIDES = (Criterion.Category.PARTY_BUILDING, Criterion.Category.CONSTRUCTION)
+
+
 class Cycle(models.Model):
     """A cycle applies one version to the branches, in three phases with their deadlines:
     deploy (部署), inspect (检查), assess (考核)."""

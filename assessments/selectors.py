@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.access import get_in_scope_or_404, restrict
 from assessments.models import (
+    HAND_SCORED_SIDES,
     Criterion,
     Cycle,
     DeploymentTask,
@@ -35,6 +36,11 @@ def cycle_get_for_user(*, user, pk: int) -> Cycle:
 
 def cycle_branches_for_user(*, cycle: Cycle, user) -> QuerySet[Branch]:
     """The cycle's branches the user sees, with their progress counted in the database."""
+    hand_scored = Q(
+        scores__cycle=cycle,
+        scores__criterion__method=Criterion.Method.MANUAL,
+        scores__criterion__category__in=HAND_SCORED_SIDES,
+    )
     return restrict(
         cycle.branches.annotate(
             tasks_total=Count(
@@ -57,14 +63,15 @@ def cycle_branches_for_user(*, cycle: Cycle, user) -> QuerySet[Branch]:
                 ),
                 distinct=True,
             ),
+            # Of the items to be scored by hand (services.hand_scored_leaves_of).
             self_scored=Count(
                 "scores",
-                filter=Q(scores__cycle=cycle, scores__self_score__isnull=False),
+                filter=hand_scored & Q(scores__self_score__isnull=False),
                 distinct=True,
             ),
             committee_scored=Count(
                 "scores",
-                filter=Q(scores__cycle=cycle, scores__committee_score__isnull=False),
+                filter=hand_scored & Q(scores__committee_score__isnull=False),
                 distinct=True,
             ),
         ),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from assessments import metrics, scoring
 from assessments.models import (
+    HAND_SCORED_SIDES,
     Criterion,
     Cycle,
     DeploymentTask,
@@ -189,6 +190,17 @@ def leaves_of(version: RuleVersion) -> list[Criterion]:
     criteria = list(version.criteria.all())
     parents = {c.parent_id for c in criteria}
     return [c for c in criteria if c.pk not in parents]
+
+
+# The items that must be scored by hand before results are published: the manual items of the
+# Party-building and construction sides. Computed items fill themselves; bonus, penalty and
+# veto items count as nothing unless scored.
+def hand_scored_leaves_of(version: RuleVersion) -> list[Criterion]:
+    return [
+        leaf
+        for leaf in leaves_of(version)
+        if leaf.method == Criterion.Method.MANUAL and leaf.category in HAND_SCORED_SIDES
+    ]
 
 
 def _check_score(cycle: Cycle, branch: Branch, criterion: Criterion, value: Decimal | None) -> None:

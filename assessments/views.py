@@ -87,7 +87,7 @@ def cycle_detail(request, pk: int):
             "preview": preview,
             "chart": chart,
             "can_edit": staff,
-            "leaf_count": len(services.leaves_of(cycle.version)),
+            "leaf_count": len(services.hand_scored_leaves_of(cycle.version)),
         },
     )
 

@@ -218,3 +218,24 @@ def test_a_frozen_version_cannot_be_edited_in_the_portal(staff_client, version):
         staff_client.get(reverse("assessments:criterion_create", args=[version.pk])).status_code
         == 403
     )
+
+
+def test_scoring_progress_counts_the_items_scored_by_hand(
+    staff_client, street_staff, cycle, version, branch
+):
+    """Of make_version's leaves only 1-1 and 2-1 are scored by hand: 1-2 is computed, and the
+    bonus and veto items count as nothing unless scored. A bonus scored is no progress."""
+    services.scores_save(
+        cycle=cycle,
+        branch=branch,
+        values={
+            leaf(version, "1-1").pk: (Decimal(50), ""),
+            leaf(version, "3-1").pk: (Decimal(8), ""),
+        },
+        actor=street_staff,
+        as_committee=True,
+    )
+    response = staff_client.get(reverse("assessments:cycle_detail", args=[cycle.pk]))
+    assert response.context["leaf_count"] == 2
+    progress = {row.pk: row.committee_scored for row in response.context["branches"]}
+    assert progress[branch.pk] == 1
