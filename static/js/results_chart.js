@@ -13,7 +13,7 @@
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: 8, right: 8, bottom: 8, top: 32, containLabel: true },
+      grid: { left: 56, right: 8, bottom: 8, top: 32, containLabel: true },
       xAxis: { type: "category", data: rows.map(function (r) { return r.branch.replace("项目党支部", ""); }), axisLabel: { interval: 0, rotate: 20 } },
       yAxis: { type: "value", max: 110 },
       series: [
