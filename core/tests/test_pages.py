@@ -108,3 +108,20 @@ def test_the_admin_schedule_form_runs_no_inline_script(client, committee_admin):
         assert not INLINE_SCRIPT.search(page), url
         assert "js/periodic_task_admin.js" in page
         assert 'id="readable-crontabs"' in page
+
+
+def test_static_files_collect_with_hashed_names_as_in_production(settings, tmp_path, client):
+    """Production serves hashed names (ManifestStaticFilesStorage, through WhiteNoise): every
+    file a stylesheet or page names must exist, or the page fails to render there."""
+    from django.core.management import call_command
+    from django.template.loader import render_to_string
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert re.search(r"/static/vendor/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css", page)
+    assert re.search(r"/static/css/portal\.[0-9a-f]{12}\.css", render_to_string("500.html"))
