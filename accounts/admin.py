@@ -38,3 +38,18 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             fields = (*fields, "is_superuser")
         return fields
+
+    def _touches_a_superuser(self, request, obj) -> bool:
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        """A committee admin manages the portal's users, not the superusers above them (whose
+        password they could otherwise reset)."""
+        if self._touches_a_superuser(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._touches_a_superuser(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)

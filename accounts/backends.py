@@ -1,18 +1,15 @@
 """What a committee admin may do in the admin site."""
 
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import BaseBackend
 
 from accounts.models import User
 
 
-class CommitteeAdminBackend(ModelBackend):
+class CommitteeAdminBackend(BaseBackend):
     """A committee admin (项目党委管理员) runs the admin site: reference data, users and roles,
     the reminder schedules. The role carries every permission of the admin, so no permission
     has to be ticked by hand for each new admin; only granting superuser status stays with a
     superuser (see UserAdmin)."""
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        return None  # authentication stays with ModelBackend (behind django-axes)
 
     @staticmethod
     def _is_committee_admin(user) -> bool:

@@ -58,3 +58,17 @@ def test_other_roles_get_no_admin_permission(db):
     for user in (staff, secretary):
         assert not user.has_perm("projects.change_project")
         assert not user.has_module_perms("projects")
+
+
+def test_a_committee_admin_cannot_touch_a_superuser(client, committee_admin):
+    from django.urls import reverse
+
+    boss = User.objects.create_superuser("boss", password="a-long-pass-42")
+    client.force_login(committee_admin)
+    page = client.get(reverse("admin:accounts_user_change", args=[boss.pk]))
+    assert page.context["has_change_permission"] is False  # shown, read-only
+    url = reverse("admin:auth_user_password_change", args=[boss.pk])
+    response = client.post(url, {"password1": "x-new-pass-99", "password2": "x-new-pass-99"})
+    assert response.status_code == 403
+    boss.refresh_from_db()
+    assert boss.check_password("a-long-pass-42")
