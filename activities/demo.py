@@ -119,7 +119,9 @@ def load(ctx: DemoContext) -> None:
         campaign.branches.set(branches)
         for order, item in enumerate(CAMPAIGN_ITEMS):
             CampaignItem.objects.get_or_create(
-                campaign=campaign, name=item, defaults={"order": order}
+                campaign=campaign,
+                name=item,
+                defaults={"order": order, "collects_suggestions": item == "我为项目献一策"},
             )
         campaigns.append(campaign)
     items = {item.name: item for item in CampaignItem.objects.filter(campaign=campaigns[0])}

@@ -94,6 +94,16 @@ class CampaignItem(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Each fact is entered once: a suggestion drive is counted from the suggestions themselves,
+    # not from an activity logged again to say they were made.
+    collects_suggestions = models.BooleanField(
+        _("counts the suggestions"),
+        default=False,
+        help_text=_(
+            "The suggestions (我为项目献一策) submitted in a branch during the campaign count "
+            "under this item, with no activity to log."
+        ),
+    )
 
     class Meta:
         verbose_name = _("campaign item")

@@ -73,8 +73,9 @@ def campaign_get_for_user(*, user, pk: int) -> Campaign:
 
 
 def campaign_rollup(*, campaign: Campaign, user) -> dict:
-    """What each participating branch did under each item (submitted logs, counted in the
-    database): {"items": [...], "rows": [(branch, [count per item], total)]}."""
+    """What each participating branch did under each item (submitted logs, and for a
+    suggestion drive the suggestions submitted during the campaign, counted in the database):
+    {"items": [...], "rows": [(branch, [count per item], total)]}."""
     items = list(campaign.items.all())
     branches = list(restrict(campaign.branches.all(), user, branch_path="id").order_by("name"))
     counts = {
@@ -87,6 +88,21 @@ def campaign_rollup(*, campaign: Campaign, user) -> dict:
         .values("branch_id", "campaign_item_id")
         .annotate(n=Count("id"))
     }
+    drives = [item for item in items if item.collects_suggestions]
+    if drives:
+        suggestions = dict(
+            Suggestion.objects.filter(
+                branch__in=branches,
+                submitted_on__range=(campaign.starts_on, campaign.ends_on),
+            )
+            .values("branch_id")
+            .annotate(n=Count("id"))
+            .values_list("branch_id", "n")
+        )
+        for item in drives:
+            for branch in branches:
+                key = (branch.pk, item.pk)
+                counts[key] = counts.get(key, 0) + suggestions.get(branch.pk, 0)
     rows = []
     for branch in branches:
         per_item = [counts.get((branch.pk, item.pk), 0) for item in items]

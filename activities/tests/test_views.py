@@ -237,3 +237,41 @@ def test_suggestion_flow_and_adoption_rate(staff_client, branch):
     stats = staff_client.get(reverse("activities:suggestions")).context["stats"]
     row = next(p for p in stats if p.pk == branch.project.pk)
     assert (row.submitted, row.adopted, row.reviewed) == (1, 1, 1)
+
+
+def test_a_suggestion_drive_counts_the_suggestions_themselves(
+    staff_client, secretary_client, street_staff, branch, other_branch
+):
+    """Each fact entered once: a suggestion made during the campaign counts under its
+    我为项目献一策 item with no activity logged to say so; one made after its end does not."""
+    from activities import services
+    from activities.models import Campaign, CampaignItem, Suggestion
+
+    campaign = Campaign.objects.create(
+        name="紫琅山下党旗红",
+        starts_on=datetime.date(2026, 3, 1),
+        ends_on=datetime.date(2026, 6, 30),
+    )
+    campaign.branches.set([branch, other_branch])
+    CampaignItem.objects.create(campaign=campaign, name="关爱进工地", order=0)
+    CampaignItem.objects.create(
+        campaign=campaign, name="我为项目献一策", order=1, collects_suggestions=True
+    )
+    for day in (datetime.date(2026, 3, 5), datetime.date(2026, 6, 30), datetime.date(2026, 7, 1)):
+        services.suggestion_submit(
+            suggestion=Suggestion(
+                project=branch.project, author="木工", content="建议", submitted_on=day
+            ),
+            actor=street_staff,
+        )
+    rows = {
+        row[0].pk: row[1:]
+        for row in staff_client.get(
+            reverse("activities:campaign_detail", args=[campaign.pk])
+        ).context["rollup"]["rows"]
+    }
+    assert rows[branch.pk] == ([0, 2], 2)
+    assert rows[other_branch.pk] == ([0, 0], 0)
+    # The secretary sees their own branch's row only.
+    own = secretary_client.get(reverse("activities:campaign_detail", args=[campaign.pk]))
+    assert [row[0].pk for row in own.context["rollup"]["rows"]] == [branch.pk]
