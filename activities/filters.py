@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
-from activities.models import ActivityKind, ActivityLog, Campaign, Suggestion
+from activities.models import ActivityKind, ActivityLog, Campaign, CampaignItem, Suggestion
 from branches.models import Branch
 from core.forms import DateInput
 from projects.models import Project
@@ -31,22 +31,34 @@ class ActivityFilter(django_filters.FilterSet):
         queryset=Campaign.objects.order_by("-starts_on"),
         field_name="campaign_item__campaign",
     )
+    campaign_item = django_filters.ModelChoiceFilter(
+        label=_("campaign item"),
+        queryset=CampaignItem.objects.select_related("campaign").order_by("-campaign__starts_on"),
+    )
     held_from = django_filters.DateFilter(
-        label=_("from"), field_name="held_on", lookup_expr="gte", widget=DateInput
+        label=_("date from"), field_name="held_on", lookup_expr="gte", widget=DateInput
     )
     held_until = django_filters.DateFilter(
-        label=_("until"), field_name="held_on", lookup_expr="lte", widget=DateInput
+        label=_("date until"), field_name="held_on", lookup_expr="lte", widget=DateInput
     )
 
     class Meta:
         model = ActivityLog
-        fields = ["branch", "kind", "status", "campaign", "held_from", "held_until"]
+        fields = [
+            "branch", "kind", "status", "campaign", "campaign_item", "held_from", "held_until",
+        ]  # fmt: skip
 
 
 class SuggestionFilter(django_filters.FilterSet):
     project = django_filters.ModelChoiceFilter(label=_("project"), queryset=visible_projects)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Suggestion.Status.choices)
+    submitted_from = django_filters.DateFilter(
+        label=_("date from"), field_name="submitted_on", lookup_expr="gte", widget=DateInput
+    )
+    submitted_until = django_filters.DateFilter(
+        label=_("date until"), field_name="submitted_on", lookup_expr="lte", widget=DateInput
+    )
 
     class Meta:
         model = Suggestion
-        fields = ["project", "status"]
+        fields = ["project", "status", "submitted_from", "submitted_until"]

@@ -75,7 +75,7 @@ def campaign_get_for_user(*, user, pk: int) -> Campaign:
 def campaign_rollup(*, campaign: Campaign, user) -> dict:
     """What each participating branch did under each item (submitted logs, and for a
     suggestion drive the suggestions submitted during the campaign, counted in the database):
-    {"items": [...], "rows": [(branch, [count per item], total)]}."""
+    {"items": [...], "rows": [(branch, [(item, count) per item], total)]}."""
     items = list(campaign.items.all())
     branches = list(restrict(campaign.branches.all(), user, branch_path="id").order_by("name"))
     counts = {
@@ -105,8 +105,8 @@ def campaign_rollup(*, campaign: Campaign, user) -> dict:
                 counts[key] = counts.get(key, 0) + suggestions.get(branch.pk, 0)
     rows = []
     for branch in branches:
-        per_item = [counts.get((branch.pk, item.pk), 0) for item in items]
-        rows.append((branch, per_item, sum(per_item)))
+        cells = [(item, counts.get((branch.pk, item.pk), 0)) for item in items]
+        rows.append((branch, cells, sum(n for _item, n in cells)))
     return {"items": items, "rows": rows}
 
 

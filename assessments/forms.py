@@ -105,7 +105,7 @@ class ScoreForm(forms.Form):
                     ),
                 )
             self.fields[f"text_{leaf.pk}"] = forms.CharField(
-                label=_("committee note") if as_committee else _("evidence"),
+                label=_("committee note") if as_committee else _("supporting material"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )

@@ -313,7 +313,7 @@ class Score(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = models.TextField(_("supporting material"), blank=True)
     committee_score = models.DecimalField(
         _("committee score"),
         max_digits=6,

@@ -264,14 +264,23 @@ def test_a_suggestion_drive_counts_the_suggestions_themselves(
             ),
             actor=street_staff,
         )
+    response = staff_client.get(reverse("activities:campaign_detail", args=[campaign.pk]))
     rows = {
-        row[0].pk: row[1:]
-        for row in staff_client.get(
-            reverse("activities:campaign_detail", args=[campaign.pk])
-        ).context["rollup"]["rows"]
+        branch_row.pk: ([n for _item, n in cells], total)
+        for branch_row, cells, total in response.context["rollup"]["rows"]
     }
     assert rows[branch.pk] == ([0, 2], 2)
     assert rows[other_branch.pk] == ([0, 0], 0)
+    # The figure links to the suggestions behind it.
+    listed = staff_client.get(
+        reverse("activities:suggestions"),
+        {
+            "project": branch.project.pk,
+            "submitted_from": "2026-03-01",
+            "submitted_until": "2026-06-30",
+        },
+    )
+    assert len(listed.context["filter"].qs) == 2
     # The secretary sees their own branch's row only.
     own = secretary_client.get(reverse("activities:campaign_detail", args=[campaign.pk]))
     assert [row[0].pk for row in own.context["rollup"]["rows"]] == [branch.pk]
