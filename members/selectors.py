@@ -2,6 +2,8 @@
 take part (or took part) in their branch; personal data is shown whole only to street staff and
 to the secretary of the member's current branch."""
 
+import datetime
+
 from django.db.models import (
     Avg,
     Count,
@@ -127,6 +129,9 @@ def member_history(*, member: Member) -> list[dict]:
     return trail
 
 
+OPEN_TRANSFER = Q(status__in=["requested", "letter_issued", "received"])
+
+
 def transfer_overview(*, user) -> list[Branch]:
     """Per branch: members active there whose relation is still in the pocket, transfers in
     progress, and how long completed transfers took (on average, in the database). Two
@@ -152,7 +157,7 @@ def transfer_overview(*, user) -> list[Branch]:
         for row in restrict(Transfer.objects.all(), user, branch_path="to_branch_id")
         .values("to_branch")
         .annotate(
-            open=Count("id", filter=Q(status__in=["requested", "letter_issued", "received"])),
+            open=Count("id", filter=OPEN_TRANSFER),
             completed=Count("id", filter=Q(status="completed")),
             rejected=Count("id", filter=Q(status="rejected")),
             average=Avg(
@@ -172,3 +177,16 @@ def transfer_overview(*, user) -> list[Branch]:
             round(average.total_seconds() / 86400, 1) if average else None
         )
     return result
+
+
+def transfers_in_progress_for_user(*, user, today: datetime.date) -> list[Transfer]:
+    """The transfers still under way, oldest request first (the list behind the figure), each
+    with the days it has taken so far."""
+    transfers = list(
+        restrict(Transfer.objects.filter(OPEN_TRANSFER), user, branch_path="to_branch_id")
+        .select_related("member", "to_branch")
+        .order_by("requested_on", "pk")
+    )
+    for transfer in transfers:
+        transfer.days_so_far = (today - transfer.requested_on).days
+    return transfers

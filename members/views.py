@@ -36,6 +36,7 @@ from members.selectors import (
     posts_of_member,
     transfer_get_for_user,
     transfer_overview,
+    transfers_in_progress_for_user,
     transfers_of_member,
 )
 
@@ -246,7 +247,12 @@ def transfers(request):
     return render(
         request,
         "members/transfer_overview.html",
-        {"branches": transfer_overview(user=request.user)},
+        {
+            "branches": transfer_overview(user=request.user),
+            "in_progress": transfers_in_progress_for_user(
+                user=request.user, today=timezone.localdate()
+            ),
+        },
     )
 
 

@@ -282,3 +282,37 @@ def test_filter_members_holding_a_pioneer_post(staff_client, branch):
     )
     response = staff_client.get(reverse("members:list"), {"pioneer": "true"})
     assert list(response.context["filter"].qs) == [holder]
+
+
+def test_the_transfers_in_progress_are_listed_behind_the_figure(
+    staff_client, street_staff, branch, other_branch
+):
+    from django.utils import timezone
+
+    from members import services
+
+    today = timezone.localdate()
+    for n in range(3):
+        member = ParticipationFactory(
+            branch=branch, member__relation_state="in_pocket", member__home_organisation=None
+        ).member
+        services.transfer_request(
+            member=member,
+            to_branch=branch,
+            requested_on=today - datetime.timedelta(days=10 + n),
+            actor=street_staff,
+        )
+    with CaptureQueriesContext(connection) as few:
+        response = staff_client.get(reverse("members:transfers"))
+    listed = response.context["in_progress"]
+    assert [t.days_so_far for t in listed] == [12, 11, 10]
+    assert listed[0].member.get_absolute_url() in response.content.decode()
+    for _n in range(20):
+        member = ParticipationFactory(branch=other_branch).member
+        services.transfer_request(
+            member=member, to_branch=other_branch, requested_on=today, actor=street_staff
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = staff_client.get(reverse("members:transfers"))
+    assert len(response.context["in_progress"]) == 23
+    assert len(many) == len(few)
