@@ -192,10 +192,9 @@ def leaves_of(version: RuleVersion) -> list[Criterion]:
     return [c for c in criteria if c.pk not in parents]
 
 
-# The items that must be scored by hand before results are published: the manual items of the
-# Party-building and construction sides. Computed items fill themselves; bonus, penalty and
-# veto items count as nothing unless scored.
 def hand_scored_leaves_of(version: RuleVersion) -> list[Criterion]:
+    """The items to be scored by hand before results are published (the leaves leaf_values
+    reports as unscored until the committee scores them)."""
     return [
         leaf
         for leaf in leaves_of(version)

@@ -6,7 +6,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # Columns of running text are wide; names of branches and organisations a little less.
 WIDE = {"内容", "成效", "发现问题", "整改要求", "事项", "解决情况", "答复", "正文", "填写要求"}
@@ -25,7 +24,8 @@ def column_width(header: str) -> float:
     return max(12, 2 * len(header) + 4)
 
 
-def ledger_sheet(workbook: Workbook, title: str, headers: list[str]) -> WriteOnlyWorksheet:
+def ledger_sheet(workbook: Workbook, title: str, headers: list[str]):
+    """A sheet of a write-only workbook, its header row written; append the rows to it."""
     sheet = workbook.create_sheet(title[:31])
     for number, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = column_width(header)
