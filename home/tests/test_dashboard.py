@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
-from core.dashboard import secretary_home, street_workbench
+from home.dashboard import secretary_home, street_workbench
 from members.models import Member, Participation
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_the_month_is_the_one_in_shanghai(demo, client):
     client.force_login(User.objects.get(username="jiedao"))
     instant = datetime.datetime(2026, 11, 30, 16, 30, tzinfo=datetime.UTC)
     with mock.patch("django.utils.timezone.now", return_value=instant):
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("home:home"))
     assert response.context["today"] == datetime.date(2026, 12, 1)
     assert response.context["workbench"]["activity"]["month_total"] == 0
 
