@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import is_street_staff, restrict
 from activities import ledger, services
 from activities.compliance import compliance_grid, due_for_branch
-from activities.filters import ActivityFilter, SuggestionFilter
+from activities.filters import ActivityFilter, LedgerFilter, SuggestionFilter
 from activities.forms import (
     ActivityLogForm,
     BrandForm,
@@ -30,7 +30,7 @@ from activities.selectors import (
     campaign_get_for_user,
     campaign_list_for_user,
     campaign_rollup,
-    ledger_rows,
+    ledger_logs_for_user,
     photo_get_for_user,
     rule_get_for_user,
     rule_list_for_user,
@@ -43,6 +43,7 @@ from branches.models import Branch
 from branches.selectors import branch_get_for_user
 from core.forms import add_service_errors
 from core.pages import form_page
+from core.xlsx import xlsx_response
 from projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,13 +68,19 @@ def activity_list(request):
 
 @require_GET
 def activity_ledger(request):
-    activity_filter = ActivityFilter(
-        request.GET, queryset=activity_list_for_user(user=request.user), request=request
+    """The filtered logs as a ledger, streamed. The street's whole history is asked for year by
+    year: street staff naming neither a branch nor a period get the current year."""
+    params = request.GET.copy()
+    asks_for_period = any(params.get(name) for name in ("year", "held_from", "held_until"))
+    if is_street_staff(request.user) and not asks_for_period and not params.get("branch"):
+        params["year"] = str(timezone.localdate().year)
+    ledger_filter = LedgerFilter(
+        params, queryset=ledger_logs_for_user(user=request.user), request=request
     )
-    output = ledger.export_ledger(ledger_rows(activity_filter.qs).iterator(chunk_size=500))
-    stamp = timezone.localdate().isoformat()
-    return FileResponse(
-        output, as_attachment=True, filename=f"activity-ledger-{stamp}.xlsx", content_type=XLSX
+    year = params.get("year", "")
+    period = year if year.isdigit() else timezone.localdate().isoformat()
+    return xlsx_response(
+        ledger.export_ledger(ledger_filter.qs), filename=f"activity-ledger-{period}.xlsx"
     )
 
 

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 from pathlib import PurePath
 
 from django.core.files import File
-from django.db.models import F, Prefetch
+from django.db.models import F
 from openpyxl import Workbook
 
 from activities.ledger import export_ledger
-from activities.models import ActivityLog, ActivityPhoto, Attendance, Rule, Suggestion
+from activities.models import ActivityLog, ActivityPhoto, Rule, Suggestion
 from assessments.models import Result
 from branches.models import Archive, Branch
 from core.xlsx import ledger_sheet
@@ -124,20 +124,12 @@ def build(archive: Archive, *, progress: Callable[[int], None] = lambda _p: None
                 _members(branch),
             )
             progress(15)
-            logs = (
-                ActivityLog.objects.filter(branch=branch)
-                .select_related("branch", "party_group", "kind", "campaign_item__campaign")
-                .prefetch_related(
-                    Prefetch("attendance", queryset=Attendance.objects.select_related("member"))
-                )
-                .order_by("held_on", "pk")
-            )
-            ledger = export_ledger(logs.iterator(chunk_size=CHUNK))
+            logs = ActivityLog.objects.filter(branch=branch).order_by("held_on", "pk")
+            with zipped.open(writer._entry("02-活动台账.xlsx"), "w") as target:
+                for chunk in export_ledger(logs):
+                    target.write(chunk)
             for log in logs.values_list("held_on", "title", "status").iterator(chunk_size=CHUNK):
                 writer.digest.update(repr(log).encode())
-            with zipped.open(writer._entry("02-活动台账.xlsx"), "w") as target:
-                while chunk := ledger.read(1 << 20):
-                    target.write(chunk)
             writer.index.append(("02-活动台账.xlsx", "活动台账（含出勤明细）", logs.count()))
             progress(40)
             writer.sheet(

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -170,6 +171,42 @@ def test_the_ledger_exports_the_filtered_logs_with_attendance(
         (roster[0].name, "出席", None),
         (roster[1].name, "请假", "病假"),
     }
+
+
+def ledger_titles(response):
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [row[6] for row in workbook["活动台账"].iter_rows(min_row=2, values_only=True)]
+
+
+def test_the_streets_ledger_is_asked_for_by_year(staff_client, branch):
+    this_year = timezone.localdate().year
+    ActivityLogFactory(branch=branch, title="今年", held_on=datetime.date(this_year, 1, 5))
+    ActivityLogFactory(branch=branch, title="前年", held_on=datetime.date(this_year - 2, 6, 1))
+    assert ledger_titles(staff_client.get(reverse("activities:ledger"))) == ["今年"]
+    response = staff_client.get(reverse("activities:ledger"), {"year": this_year - 2})
+    assert ledger_titles(response) == ["前年"]
+    assert f"activity-ledger-{this_year - 2}.xlsx" in response["Content-Disposition"]
+    response = staff_client.get(reverse("activities:ledger"), {"branch": branch.pk})
+    assert ledger_titles(response) == ["今年", "前年"]  # a branch's whole history, newest first
+
+
+def test_the_ledger_costs_the_same_queries_whatever_its_size(staff_client, branch, roster):
+    def grow(n):
+        for _ in range(n):
+            log = ActivityLogFactory(branch=branch)
+            for member in roster:
+                Attendance.objects.create(log=log, member=member, status="present")
+
+    def export():
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(reverse("activities:ledger"), {"branch": branch.pk})
+            b"".join(response.streaming_content)
+        return len(queries)
+
+    grow(2)
+    small = export()
+    grow(20)
+    assert export() == small
 
 
 def test_compliance_shows_a_secretary_what_is_due(secretary_client, branch):
