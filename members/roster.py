@@ -73,6 +73,8 @@ LABEL_OF_RELATION = {
     Member.RelationState.IN_BRANCH: "已转入项目支部",
 }
 MAX_ROWS = 20_000
+CHECK_BATCH = 5000  # ID numbers looked up at once (a database's limit on query parameters)
+SAVE_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -215,8 +217,12 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
             errors.append(RowError(row_number, "", _("A roster has at most 20000 rows.")))
             break
 
-        def fail(name: str, message: str, row_number=row_number) -> None:
-            errors.append(RowError(row_number, HEADER_OF.get(name, name), str(message)))
+        failed: set[str] = set()  # the columns of this row already reported
+
+        def fail(name: str, message: str, row_number=row_number, failed=failed) -> None:
+            column = HEADER_OF.get(name, name)
+            failed.add(column)
+            errors.append(RowError(row_number, column, str(message)))
 
         member = Member(name=_text(cells.get("name")), job=_text(cells.get("job")))
         member.phone = _text(cells.get("phone")).replace(" ", "").replace("-", "")
@@ -282,9 +288,7 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
             if group is None:
                 fail("party_group", _("This branch has no active Party group of that name."))
         joined_on = dates["joined_on"]
-        if joined_on is None and "joined_on" not in [
-            e.column for e in errors if e.row == row_number
-        ]:
+        if joined_on is None and HEADER_OF["joined_on"] not in failed:
             fail("joined_on", _("This field is required."))
         elif joined_on and joined_on > today:
             fail("joined_on", _("This date is in the future."))
@@ -295,22 +299,33 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
             # A home organisation named for the first time is created on import.
             if home_name and member.home_organisation is None:
                 member.home_organisation = HomeOrganisation(name=home_name)
-            exclude = ["home_organisation"] if member.home_organisation is not None else []
-            member.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            # The employer and the home organisation are objects of the look-ups loaded once
+            # for the whole file (or a new home organisation): a foreign-key check here would
+            # be a query per row. Uniqueness is checked for all rows at once below.
+            member.full_clean(
+                exclude=["employer_enterprise", "home_organisation"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as error:
-            already = {(e.row, e.column) for e in errors}
+            already = set(failed)
             for name, messages in error.message_dict.items():
                 column = "employer" if name in ("employer_enterprise", "employer_name") else name
-                if (row_number, HEADER_OF.get(column, column)) not in already:
+                if HEADER_OF.get(column, column) not in already:
                     fail(column, messages[0])
         participation = Participation(
             member=member, branch=branch, party_group=group, joined_on=joined_on
         )
         parsed.append((row_number, member, participation, home_name))
 
-    taken = set(
-        Member.objects.filter(id_number__in=list(seen_ids)).values_list("id_number", flat=True)
-    )
+    taken = set()
+    numbers = list(seen_ids)
+    for start in range(0, len(numbers), CHECK_BATCH):
+        taken.update(
+            Member.objects.filter(id_number__in=numbers[start : start + CHECK_BATCH]).values_list(
+                "id_number", flat=True
+            )
+        )
     for id_number in sorted(taken, key=seen_ids.get):
         errors.append(
             RowError(
@@ -339,13 +354,15 @@ def import_roster(file, *, user) -> int:
         if home in created:
             member.home_organisation = created[home]
     members = bulk_create_with_history(
-        [member for member, _p, _h in rows], Member, batch_size=500, default_user=user
+        [member for member, _p, _h in rows], Member, batch_size=SAVE_BATCH, default_user=user
     )
     participations = []
     for member, (_m, participation, _h) in zip(members, rows, strict=True):
         participation.member = member
         participations.append(participation)
-    bulk_create_with_history(participations, Participation, batch_size=500, default_user=user)
+    bulk_create_with_history(
+        participations, Participation, batch_size=SAVE_BATCH, default_user=user
+    )
     return len(members)
 
 
