@@ -29,7 +29,9 @@ def build_file(rows: int, branch: Branch) -> io.BytesIO:
     sheet = workbook.create_sheet()
     sheet.append([header for _n, header, _e, _r in roster.COLUMNS])
     for n in range(rows):
-        birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=n)
+        # Births within 1960-1979 (joining and becoming full 25 and 26 years on, in the past);
+        # a birthday repeats every 7,001 rows with the next sequence number: IDs stay unique.
+        birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=n % 7001)
         first = f"990101{birth:%Y%m%d}{(n % 100) * 10 + 1:03d}"
         values = {
             "name": f"测试{n}",
