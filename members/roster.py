@@ -5,7 +5,9 @@ The column headers are Chinese on purpose, whatever the interface language: the 
 form branches hand in, and an export must read the same as the template."""
 
 import datetime
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -339,10 +341,29 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
     return [(member, participation, home) for _row, member, participation, home in parsed]
 
 
+@contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector: an import holds tens of thousands of model instances
+    alive until it ends, and every full collection walks them all again — it doubled the time of
+    a 20,000-row import. Nothing here makes reference cycles worth collecting mid-way;
+    reference counting still frees what is dropped, and the collector resumes at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @transaction.atomic
 def import_roster(file, *, user) -> int:
     """Import every row or none. Returns how many members were recorded."""
-    rows = read_roster(file, user=user)
+    with _collector_paused():
+        return _import_rows(read_roster(file, user=user), user=user)
+
+
+def _import_rows(rows: list[tuple[Member, Participation, str]], *, user) -> int:
     new_homes = {home for member, _p, home in rows if home and member.home_organisation.pk is None}
     created = {
         h.name: h
