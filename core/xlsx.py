@@ -63,7 +63,8 @@ def ledger_sheet(workbook: Workbook, title: str, headers: list[str]):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SHEET_ROWS = 1_048_576  # a spreadsheet's limit, the header row included
 _EPOCH = datetime.date(1899, 12, 30)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -117,6 +118,12 @@ class _Pipe:
         return data
 
 
+def _text(value: str) -> str:
+    if _SPECIAL.search(value):
+        return escape(_ILLEGAL.sub("", value))
+    return value
+
+
 def _cell(reference: str, value) -> str:
     if value is None or value == "":
         return ""
@@ -131,8 +138,26 @@ def _cell(reference: str, value) -> str:
         return f'<c r="{reference}" s="{_DATETIME}"><v>{serial}</v></c>'
     if isinstance(value, datetime.date):
         return f'<c r="{reference}" s="{_DATE}"><v>{(value - _EPOCH).days}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
+    text = _text(str(value))
     return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _row(number: int, values: Sequence, letters: list[str]) -> str:
+    """One row's XML. Text and dates, the most of any ledger, take the short way."""
+    cells = []
+    for letter, value in zip(letters, values, strict=False):
+        kind = type(value)
+        if kind is str:
+            if value:
+                cells.append(
+                    f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{_text(value)}</t></is></c>"
+                )
+        elif kind is datetime.date:
+            cells.append(f'<c r="{letter}{number}" s="{_DATE}"><v>{(value - _EPOCH).days}</v></c>')
+        elif value is not None:
+            cells.append(_cell(f"{letter}{number}", value))
+    return f'<row r="{number}">{"".join(cells)}</row>'
 
 
 def _sheet_top(headers: list[str]) -> str:
@@ -179,18 +204,19 @@ def stream_workbook(sheets: Iterable[Sheet], *, flush_at: int = 256 * 1024) -> I
                 more = False
                 with zipped.open(entry, "w") as target:
                     target.write(_sheet_top(sheet.headers).encode())
+                    pending: list[str] = []  # rows go to the zip a few hundred at a time
                     for number, row in enumerate(rows, start=2):
-                        cells = "".join(
-                            _cell(f"{letter}{number}", value)
-                            for letter, value in zip(letters, row, strict=False)
-                        )
-                        target.write(f'<row r="{number}">{cells}</row>'.encode())
-                        if pipe.size >= flush_at:
-                            yield pipe.take()
+                        pending.append(_row(number, row, letters))
+                        if len(pending) == 500:
+                            target.write("".join(pending).encode())
+                            pending = []
+                            if pipe.size >= flush_at:
+                                yield pipe.take()
                         if number == MAX_SHEET_ROWS:
                             more = True
                             break
-                    target.write(b"</sheetData></worksheet>")
+                    pending.append("</sheetData></worksheet>")
+                    target.write("".join(pending).encode())
                 if not more:
                     break
                 # Only start another sheet if a row is left for it.

@@ -129,7 +129,7 @@ class Command(BaseCommand):
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             response = client.get(url, params)
             assert response.status_code == 200, response.status_code
             chunks = iter(response.streaming_content)
@@ -137,13 +137,13 @@ class Command(BaseCommand):
             first = time.perf_counter() - started
             for chunk in chunks:
                 size += len(chunk)
-            total = time.perf_counter() - started
+            total, cpu = time.perf_counter() - started, time.process_time() - cpu
         tracemalloc.start()
         for _chunk in client.get(url, params).streaming_content:
             pass
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         self.stdout.write(
-            f"{what}: first bytes {first:.2f}s, complete {total:.2f}s, {size / 1e6:.1f} MB, "
-            f"{len(queries)} queries, peak Python memory {peak / 1e6:.0f} MB"
+            f"{what}: first bytes {first:.2f}s, complete {total:.2f}s (CPU {cpu:.2f}s), "
+            f"{size / 1e6:.1f} MB, {len(queries)} queries, peak Python memory {peak / 1e6:.0f} MB"
         )
