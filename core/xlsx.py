@@ -186,7 +186,7 @@ def xlsx_response(chunks: Iterator[bytes], *, filename: str) -> StreamingHttpRes
     return response
 
 
-def stream_workbook(sheets: Iterable[Sheet], *, flush_at: int = 256 * 1024) -> Iterator[bytes]:
+def stream_workbook(sheets: Iterable[Sheet], *, flush_at: int = 64 * 1024) -> Iterator[bytes]:
     """The xlsx file of these sheets, as bytes to send while it is written. A sheet longer than a
     spreadsheet allows goes on in a second sheet ("title (2)"), with the header row again."""
     pipe = _Pipe()
@@ -204,6 +204,10 @@ def stream_workbook(sheets: Iterable[Sheet], *, flush_at: int = 256 * 1024) -> I
                 more = False
                 with zipped.open(entry, "w") as target:
                     target.write(_sheet_top(sheet.headers).encode())
+                    if not titles[1:]:
+                        # The download starts now, before the first rows are read: a browser
+                        # shows it at once, and the rest follows as it is compressed.
+                        yield pipe.take()
                     pending: list[str] = []  # rows go to the zip a few hundred at a time
                     for number, row in enumerate(rows, start=2):
                         pending.append(_row(number, row, letters))
