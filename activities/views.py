@@ -77,11 +77,31 @@ def activity_ledger(request):
     ledger_filter = LedgerFilter(
         params, queryset=ledger_logs_for_user(user=request.user), request=request
     )
+    logs = ledger_filter.qs
+    if (
+        is_street_staff(request.user)
+        and not params.get("branch")
+        and not _within_a_year(getattr(ledger_filter.form, "cleaned_data", {}))
+    ):
+        # Years of the whole street would run for minutes, past what a request may take.
+        messages.warning(
+            request,
+            _(
+                "The street's ledger covers at most a year at a time: choose a year, dates less "
+                "than a year apart, or a branch."
+            ),
+        )
+        return redirect(f"{reverse('activities:list')}?{request.GET.urlencode()}")
     year = params.get("year", "")
     period = year if year.isdigit() else timezone.localdate().isoformat()
-    return xlsx_response(
-        ledger.export_ledger(ledger_filter.qs), filename=f"activity-ledger-{period}.xlsx"
-    )
+    return xlsx_response(ledger.export_ledger(logs), filename=f"activity-ledger-{period}.xlsx")
+
+
+def _within_a_year(period: dict) -> bool:
+    if period.get("year"):
+        return True
+    start, end = period.get("held_from"), period.get("held_until") or timezone.localdate()
+    return start is not None and (end - start).days <= 366
 
 
 def _save_activity(request, form, *, log=None):

@@ -190,6 +190,19 @@ def test_the_streets_ledger_is_asked_for_by_year(staff_client, branch):
     assert ledger_titles(response) == ["今年", "前年"]  # a branch's whole history, newest first
 
 
+def test_the_streets_ledger_covers_at_most_a_year_at_a_time(staff_client, branch):
+    ActivityLogFactory(branch=branch, held_on=datetime.date(2024, 6, 1))
+    url = reverse("activities:ledger")
+    response = staff_client.get(url, {"held_from": "2020-01-01", "held_until": "2025-12-31"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("activities:list"))
+    assert staff_client.get(url, {"held_from": "2020-01-01"}).status_code == 302
+    within = {"held_from": "2024-01-01", "held_until": "2024-12-31"}
+    assert staff_client.get(url, within).status_code == 200
+    long_for_a_branch = {"held_from": "2020-01-01", "branch": branch.pk}
+    assert staff_client.get(url, long_for_a_branch).status_code == 200
+
+
 def test_the_ledger_costs_the_same_queries_whatever_its_size(staff_client, branch, roster):
     def grow(n):
         for _ in range(n):
