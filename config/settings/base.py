@@ -182,15 +182,29 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# A task is acknowledged when it has run (late), and given back to the queue when the process
+# running it dies (kill -9, out of memory): no message is lost with a worker, so every task must
+# be safe to run twice (a delivery claims its row before it sends).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task is stopped after these (a delivery has shorter ones, assessments/tasks.py).
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# Redis hands a message not yet acknowledged to another worker after this long: it must exceed
+# the longest task (CELERY_TASK_TIME_LIMIT) and the longest countdown of a retried task, or a
+# task still running would be started a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # E-mail ------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Seconds an SMTP server may stay silent before a send fails (and is retried later): without it a
+# server that accepts the connection and never answers holds a worker forever.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
 # Logging -----------------------------------------------------------------------------------------
 LOGGING = {
