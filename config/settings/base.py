@@ -221,11 +221,25 @@ LOGGING = {
 # manager) within this many days, either way.
 SYNC_TOLERANCE_DAYS = env.int("PORTAL_SYNC_TOLERANCE_DAYS", default=30)
 
-# Reminders: the channels besides the in-app list, and how e-mail failures are retried.
+# Reminders: the channels besides the in-app list, and how their deliveries are retried
+# (assessments/deliveries.py). A failed delivery is tried again after RETRY_SECONDS, then after
+# intervals that double up to RETRY_MAX_INTERVAL, for RETRY_DAYS; then it stays failed.
 PORTAL_NOTIFICATION_CHANNELS = env.list(
     "PORTAL_NOTIFICATION_CHANNELS", default=["assessments.channels.EmailChannel"]
 )
-PORTAL_REMINDER_ATTEMPTS = env.int("PORTAL_REMINDER_ATTEMPTS", default=4)
 PORTAL_REMINDER_RETRY_SECONDS = env.int("PORTAL_REMINDER_RETRY_SECONDS", default=60)
+PORTAL_REMINDER_RETRY_MAX_INTERVAL_SECONDS = env.int(
+    "PORTAL_REMINDER_RETRY_MAX_INTERVAL_SECONDS", default=6 * 60 * 60
+)
+PORTAL_REMINDER_RETRY_DAYS = env.int("PORTAL_REMINDER_RETRY_DAYS", default=3)
+# A worker's claim on a delivery lasts this long: longer than a delivery may run (its hard time
+# limit), so that only a dead worker's claim expires and the delivery is taken over.
+PORTAL_REMINDER_LEASE_SECONDS = env.int("PORTAL_REMINDER_LEASE_SECONDS", default=5 * 60)
+# A delivery still pending this long after it was handed to the broker is handed over again.
+PORTAL_REMINDER_REQUEUE_AFTER_SECONDS = env.int(
+    "PORTAL_REMINDER_REQUEUE_AFTER_SECONDS", default=5 * 60
+)
+# Staff see a delivery not sent this long after it was created (and every failed one).
+PORTAL_REMINDER_LONG_PENDING_MINUTES = env.int("PORTAL_REMINDER_LONG_PENDING_MINUTES", default=15)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
