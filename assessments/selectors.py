@@ -2,12 +2,16 @@
 secretary sees only their own branch."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, restrict
+from assessments import deliveries
 from assessments.models import (
     HAND_SCORED_SIDES,
     Criterion,
     Cycle,
+    Delivery,
     DeploymentTask,
     Inspection,
     Notification,
@@ -141,9 +145,27 @@ def notifications_for(*, user) -> QuerySet[Notification]:
     return user.notifications.order_by("-created_at", "-pk")
 
 
-def failed_deliveries() -> QuerySet[Notification]:
-    return Notification.objects.filter(email_status=Notification.Email.FAILED).select_related(
-        "recipient"
+def failing_deliveries() -> QuerySet[Delivery]:
+    """Deliveries staff must see (deliveries.failing): failed ones and long-pending ones, oldest
+    first, with their reminder and recipient. A page for street staff only."""
+    return (
+        Delivery.objects.filter(deliveries.failing(now=timezone.now()))
+        .select_related("notification__recipient")
+        .order_by("created_at", "pk")
+    )
+
+
+def delivery_get(*, pk: int) -> Delivery:
+    return get_object_or_404(Delivery, pk=pk)
+
+
+def failing_reminder_count() -> int:
+    """How many reminders have a delivery failing or long pending (the workbench's figure)."""
+    return (
+        Delivery.objects.filter(deliveries.failing(now=timezone.now()))
+        .values("notification_id")
+        .distinct()
+        .count()
     )
 
 

@@ -1,5 +1,5 @@
 """Writes for the bundled assessment: rules versions, cycles and their phases, deployment
-tasks, inspections, scores, results."""
+tasks, inspections, scores, results; and staff's resending of reminders."""
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import metrics, scoring
+from assessments import deliveries, metrics, scoring, tasks
 from assessments.models import (
     HAND_SCORED_SIDES,
     Criterion,
     Cycle,
+    Delivery,
     DeploymentTask,
     Inspection,
     Result,
@@ -350,3 +351,24 @@ def results_publish(*, cycle: Cycle, on: datetime.date | None = None) -> list[Re
     cycle.published_on = on or timezone.localdate()
     _save(cycle)
     return results
+
+
+# Reminder deliveries -----------------------------------------------------------------------------
+
+
+def _resend(queryset) -> int:
+    with transaction.atomic():
+        ids = deliveries.make_due_again(queryset, now=timezone.now())
+        transaction.on_commit(lambda: tasks.hand_over(ids))
+    return len(ids)
+
+
+def delivery_resend(*, delivery_id: int) -> int:
+    """Send one delivery again now (a new series of retries if it fails). Returns 1, or 0 when
+    there was nothing to resend (sent meanwhile, or being sent)."""
+    return _resend(Delivery.objects.filter(pk=delivery_id))
+
+
+def deliveries_resend_failing() -> int:
+    """Send again every delivery staff see as failing. Returns how many."""
+    return _resend(Delivery.objects.filter(deliveries.failing(now=timezone.now())))

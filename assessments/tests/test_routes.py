@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import Criterion, Cycle, Inspection, Notification, RuleVersion
+from assessments.models import Criterion, Cycle, Delivery, Inspection, Notification, RuleVersion
 from assessments.tests.factories import leaf, make_cycle, make_version
 
 pytestmark = pytest.mark.django_db
@@ -429,20 +430,30 @@ def test_reminder_list_shows_ones_own_reminders_and_failures_to_staff_only(
         stage="3",
         title="检查阶段三天后截止",
     )
-    Notification.objects.create(
+    theirs = Notification.objects.create(
         recipient=other_secretary,
         key="theirs",
         event="phase_deadline",
         stage="3",
         title="别的支部的提醒",
-        email_status=Notification.Email.FAILED,
-        email_error="Connection refused",
     )
-    page = secretary_client.get(reverse("assessments:reminders")).content.decode()
+    Delivery.objects.create(
+        notification=theirs,
+        channel="email",
+        status=Delivery.Status.FAILED,
+        next_attempt_at=timezone.now(),
+        last_error="Connection refused",
+    )
+    response = secretary_client.get(reverse("assessments:reminders"))
+    page = response.content.decode()
     assert "检查阶段三天后截止" in page
-    assert "别的支部的提醒" not in page and "Connection refused" not in page
-    page = staff_client.get(reverse("assessments:reminders")).content.decode()
-    assert "别的支部的提醒" in page and "Connection refused" in page
+    assert "别的支部的提醒" not in page
+    assert response.context["failing"] is None
+    assert reverse("assessments:deliveries") not in page
+    response = staff_client.get(reverse("assessments:reminders"))
+    page = response.content.decode()
+    assert response.context["failing"] == 1
+    assert reverse("assessments:deliveries") in page
 
 
 def test_cycle_list_shows_the_cycles_of_the_branches_in_scope(

@@ -25,10 +25,11 @@ def worker_database_url() -> str:
 
 
 @contextlib.contextmanager
-def celery_worker(log: Path, *, concurrency: int = 1, **env):
-    """Start a worker on a fresh queue (which also becomes this process's default queue)."""
+def celery_worker(log: Path, *, concurrency: int = 1, queue: str | None = None, **env):
+    """Start a worker on a fresh queue (which also becomes this process's default queue), or on
+    `queue`: a second worker taking over a dead one's."""
     assert connection.vendor == "postgresql", "a real worker needs a database it can share"
-    queue = f"portal-test-{uuid.uuid4().hex[:8]}"
+    queue = queue or f"portal-test-{uuid.uuid4().hex[:8]}"
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
