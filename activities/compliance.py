@@ -124,9 +124,7 @@ class _Year:
     @classmethod
     def read(cls, *, year: int, today: datetime.date, branches) -> "_Year":
         year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        kinds = list(
-            ActivityKind.objects.filter(is_active=True).exclude(frequency=Frequency.NONE)
-        )
+        kinds = list(ActivityKind.objects.filter(is_active=True).exclude(frequency=Frequency.NONE))
         groups: dict[int, list[PartyGroup]] = defaultdict(list)
         for group in PartyGroup.objects.filter(
             branch__in=branches, established_on__lte=year_end
@@ -177,9 +175,7 @@ class _Year:
                     ]
                 for group in targets:
                     group_id = group.pk if group else None
-                    done = any(
-                        self.counts.get((branch.pk, kind.pk, m, group_id)) for m in months
-                    )
+                    done = any(self.counts.get((branch.pk, kind.pk, m, group_id)) for m in months)
                     due.append((kind, group, done))
             if not due:
                 state = "none"
@@ -257,7 +253,10 @@ def due_for_branch(
     """What the branch still has to hold this month (and quarter, and year)."""
     today = today or timezone.localdate()
     rows = compliance_grid(
-        user=user, year=today.year, today=today, branches=restrict(Branch.objects.filter(pk=branch.pk), user, branch_path="id"),
+        user=user,
+        year=today.year,
+        today=today,
+        branches=restrict(Branch.objects.filter(pk=branch.pk), user, branch_path="id"),
     )
     if not rows:
         return []

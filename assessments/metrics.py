@@ -92,9 +92,7 @@ def coordination_on_time(
     rows = (
         CoordinationItem.objects.filter(branch__in=_ids(branches), due_on__range=(start, end))
         .values_list("branch_id")
-        .annotate(
-            on_time=Count("id", filter=Q(resolved_on__lte=F("due_on"))), due=Count("id")
-        )
+        .annotate(on_time=Count("id", filter=Q(resolved_on__lte=F("due_on"))), due=Count("id"))
         .order_by()
     )
     return _on_time(rows, _ids(branches))
@@ -123,9 +121,7 @@ def suggestions_adopted(
         .annotate(
             adopted=Count(
                 "id",
-                filter=Q(
-                    status__in=[Suggestion.Status.ADOPTED, Suggestion.Status.IMPLEMENTED]
-                ),
+                filter=Q(status__in=[Suggestion.Status.ADOPTED, Suggestion.Status.IMPLEMENTED]),
             ),
             reviewed=Count("id"),
         )
