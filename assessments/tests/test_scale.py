@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Criterion, Cycle, Inspection, Score
+from assessments.models import Criterion, Cycle, DeploymentTask, Inspection, Score
 from assessments.tests.factories import make_cycle, make_version
 from branches.tests.factories import BranchFactory
 from projects.models import CoordinationItem
@@ -82,13 +82,39 @@ def test_the_set_based_preview_gives_each_branch_its_own_values():
     assert rows[on_time]["rank"] == 1 and rows[late]["rank"] == 2
 
 
-def test_the_cycle_page_costs_the_same_queries_for_5_and_50_branches(staff_client):
+@pytest.mark.parametrize("url_name", ["assessments:cycle_detail", "assessments:cycle_results"])
+def test_the_cycle_pages_cost_the_same_queries_for_5_and_50_branches(staff_client, url_name):
     version = version_with_every_metric()
-    counts = []
-    for count, name in ((5, "小"), (50, "大")):
-        cycle = scored_cycle(version, count, name)
+    cycles = [scored_cycle(version, 5, "小"), scored_cycle(version, 50, "大")]
+
+    def count(cycle):
         with CaptureQueriesContext(connection) as queries:
-            response = staff_client.get(reverse("assessments:cycle_detail", args=[cycle.pk]))
+            response = staff_client.get(reverse(url_name, args=[cycle.pk]))
         assert response.status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+        return len(queries)
+
+    assert count(cycles[0]) == count(cycles[1])  # in progress: the preview
+    for cycle in cycles:
+        services.results_publish(cycle=cycle)
+    assert count(cycles[0]) == count(cycles[1])  # published: the stored ranking
+
+
+def test_the_cycle_pages_show_50_branches_a_page(staff_client):
+    cycle = scored_cycle(make_version(), 51, "大")
+    for number in range(51):
+        DeploymentTask.objects.create(
+            cycle=cycle, branch=cycle.branches.first(), title=f"任务{number}",
+            side="party", due_on=D(2026, 3, 1),
+        )  # fmt: skip
+    detail = reverse("assessments:cycle_detail", args=[cycle.pk])
+    first, second = staff_client.get(detail), staff_client.get(detail, {"page": 2})
+    assert (len(first.context["page"]), len(second.context["page"])) == (50, 1)
+    assert "共 51 条" in first.content.decode()
+    assert second.context["page"][0] not in list(first.context["page"])
+    # The tasks are a list of their own: their page does not move the branches'.
+    tasks = staff_client.get(detail, {"page": 2, "tasks_page": 1}).context["tasks"]
+    assert (tasks.paginator.count, len(tasks)) == (51, 50)
+    assert "page=2" in tasks.links["next"] and "tasks_page=2" in tasks.links["next"]
+    results = reverse("assessments:cycle_results", args=[cycle.pk])
+    ranked = [row["rank"] for row in staff_client.get(results, {"page": 2}).context["page"]]
+    assert len(ranked) == 1 and ranked[0] > 1  # ranked among all 51, not within the page
