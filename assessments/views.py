@@ -37,8 +37,8 @@ from assessments.selectors import (
 )
 from branches.selectors import branch_get_for_user
 from core.forms import EndDateForm, add_service_errors
-from core.pagination import paginate
 from core.pages import form_page
+from core.pagination import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
