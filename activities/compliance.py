@@ -187,6 +187,15 @@ class _Year:
                 state = "missing"
             yield month, state, end, due
 
+    def row(self, branch: Branch) -> BranchRow:
+        return BranchRow(
+            branch,
+            [
+                Cell(month, state, [Requirement(k, g, done, end) for k, g, done in due])
+                for month, state, end, due in self.months(branch)
+            ],
+        )
+
 
 def compliance_grid(
     *, user=None, year: int, today: datetime.date | None = None, branches=None
@@ -196,16 +205,7 @@ def compliance_grid(
     today = today or timezone.localdate()
     chosen = branches_in_year(user=user, year=year, branches=branches)
     data = _Year.read(year=year, today=today, branches=chosen)
-    return [
-        BranchRow(
-            branch,
-            [
-                Cell(month, state, [Requirement(k, g, done, end) for k, g, done in due])
-                for month, state, end, due in data.months(branch)
-            ],
-        )
-        for branch in chosen
-    ]
+    return [data.row(branch) for branch in chosen]
 
 
 @dataclass(frozen=True)
@@ -221,6 +221,16 @@ class Tally:
         return bool(self.missing_months)
 
 
+def _tally(months) -> Tally:
+    missing, by_month = [], {}
+    for month, state, _end, due in months:
+        if state == "missing":
+            missing.append(month)
+        if state in ("done", "missing"):
+            by_month[month] = (sum(1 for _k, _g, done in due if done), len(due))
+    return Tally(tuple(missing), by_month)
+
+
 def compliance_tallies(
     *, user=None, year: int, today: datetime.date | None = None, branches=None
 ) -> dict[int, Tally]:
@@ -229,16 +239,21 @@ def compliance_tallies(
     today = today or timezone.localdate()
     chosen = branches_in_year(user=user, year=year, branches=branches)
     data = _Year.read(year=year, today=today, branches=chosen)
-    tallies = {}
-    for branch in chosen:
-        missing, by_month = [], {}
-        for month, state, _end, due in data.months(branch):
-            if state == "missing":
-                missing.append(month)
-            if state in ("done", "missing"):
-                by_month[month] = (sum(1 for _k, _g, done in due if done), len(due))
-        tallies[branch.pk] = Tally(tuple(missing), by_month)
-    return tallies
+    return {branch.pk: _tally(data.months(branch)) for branch in chosen}
+
+
+def compliance_summary(
+    *, user=None, year: int, today: datetime.date | None = None, branches=None, first: int
+) -> tuple[dict[int, Tally], list[BranchRow]]:
+    """The tallies of every branch, and the grid of the `first` branches to look at: those
+    behind (the most months missed first), then the others, by name. One reading for both."""
+    today = today or timezone.localdate()
+    in_year = branches_in_year(user=user, year=year, branches=branches)
+    chosen = list(in_year)
+    data = _Year.read(year=year, today=today, branches=in_year)
+    tallies = {branch.pk: _tally(data.months(branch)) for branch in chosen}
+    ranked = sorted(chosen, key=lambda branch: -len(tallies[branch.pk].missing_months))
+    return tallies, [data.row(branch) for branch in ranked[:first]]
 
 
 def behind_branch_ids(*, user=None, year: int, today: datetime.date | None = None) -> list[int]:
