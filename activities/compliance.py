@@ -119,7 +119,24 @@ class _Year:
     today: datetime.date
     kinds: list[ActivityKind]
     groups: dict[int, list[PartyGroup]]
-    counts: dict[tuple, int]
+    # (branch id, kind id, group id or None) -> the months a log was held, as bits (1 << month)
+    held: dict[tuple, int]
+
+    def __post_init__(self):
+        # Per month, the kinds due with the months of their period as bits.
+        self.due_in = {
+            month: [
+                (
+                    kind,
+                    kind.id,
+                    kind.level == ActivityKind.Level.GROUP,
+                    sum(1 << m for m in period_months(kind.frequency, month)),
+                )
+                for kind in self.kinds
+                if is_due_in(kind.frequency, month)
+            ]
+            for month in range(1, 13)
+        }
 
     @classmethod
     def read(cls, *, year: int, today: datetime.date, branches) -> "_Year":
@@ -130,7 +147,7 @@ class _Year:
             branch__in=branches, established_on__lte=year_end
         ).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=year_start)):
             groups[group.branch_id].append(group)
-        counts: dict[tuple, int] = defaultdict(int)
+        held: dict[tuple, int] = defaultdict(int)
         rows = (
             ActivityLog.objects.filter(
                 status=ActivityLog.Status.SUBMITTED,
@@ -143,14 +160,15 @@ class _Year:
             .annotate(n=Count("id"))
             .order_by()
         )
-        for branch_id, group_id, kind_id, month, n in rows:
-            counts[(branch_id, kind_id, month, None)] += n
+        for branch_id, group_id, kind_id, month, _n in rows:
+            held[(branch_id, kind_id, None)] |= 1 << month
             if group_id:
-                counts[(branch_id, kind_id, month, group_id)] += n
-        return cls(year, today, kinds, groups, counts)
+                held[(branch_id, kind_id, group_id)] |= 1 << month
+        return cls(year, today, kinds, groups, held)
 
     def months(self, branch: Branch):
         """For each month: its state and what was due in it, as (kind, group, done)."""
+        branch_id = branch.id
         for month in range(1, 13):
             start = datetime.date(self.year, month, 1)
             end = period_end(self.year, month)
@@ -161,22 +179,18 @@ class _Year:
                 yield month, "future", end, []
                 continue
             due = []
-            for kind in self.kinds:
-                if not is_due_in(kind.frequency, month):
+            for kind, kind_id, by_group, period in self.due_in[month]:
+                if not by_group:
+                    due.append(
+                        (kind, None, bool(self.held.get((branch_id, kind_id, None), 0) & period))
+                    )
                     continue
-                months = period_months(kind.frequency, month)
-                targets = [None]
-                if kind.level == ActivityKind.Level.GROUP:
-                    targets = [
-                        g
-                        for g in self.groups[branch.pk]
-                        if g.established_on <= end
-                        and (g.dissolved_on is None or g.dissolved_on >= start)
-                    ]
-                for group in targets:
-                    group_id = group.pk if group else None
-                    done = any(self.counts.get((branch.pk, kind.pk, m, group_id)) for m in months)
-                    due.append((kind, group, done))
+                for group in self.groups[branch_id]:
+                    if group.established_on <= end and (
+                        group.dissolved_on is None or group.dissolved_on >= start
+                    ):
+                        mask = self.held.get((branch_id, kind_id, group.id), 0)
+                        due.append((kind, group, bool(mask & period)))
             if not due:
                 state = "none"
             elif all(done for _kind, _group, done in due):
