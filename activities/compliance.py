@@ -123,6 +123,10 @@ class _Year:
     held: dict[tuple, int]
 
     def __post_init__(self):
+        self.bounds = {
+            month: (datetime.date(self.year, month, 1), period_end(self.year, month))
+            for month in range(1, 13)
+        }
         # Per month, the kinds due with the months of their period as bits.
         self.due_in = {
             month: [
@@ -170,8 +174,7 @@ class _Year:
         """For each month: its state and what was due in it, as (kind, group, done)."""
         branch_id = branch.id
         for month in range(1, 13):
-            start = datetime.date(self.year, month, 1)
-            end = period_end(self.year, month)
+            start, end = self.bounds[month]
             if branch.established_on > end or (branch.closed_on and branch.closed_on < start):
                 yield month, "none", end, []
                 continue

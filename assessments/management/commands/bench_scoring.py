@@ -9,6 +9,7 @@ a cycle in its assessment phase over them with every hand-scored item scored, th
 rolled back (the database is left as it was). Rerun it after any change to the scoring."""
 
 import datetime
+import resource
 import time
 from decimal import Decimal
 
@@ -178,5 +179,6 @@ class Command(BaseCommand):
             f"branches={branches} database={connection.vendor} build={built - started:.2f}s "
             f"preview={previewed - built:.2f}s ({len(preview_queries)} queries, {len(rows)} rows) "
             f"publish+rank={published - previewed:.2f}s ({len(publish_queries)} queries, "
-            f"{len(results)} results; rolled back)"
+            f"{len(results)} results; rolled back) "
+            f"peak memory={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
         )
