@@ -171,9 +171,9 @@ def cycle_publish(request, pk: int):
         services.results_publish(cycle=cycle)
     except ValidationError as error:
         _messages_from(request, error)
-    else:
-        messages.success(request, _("The results were published."))
-    return redirect(cycle)
+        return redirect(cycle)
+    messages.success(request, _("The results were published."))
+    return redirect("assessments:cycle_results", pk=cycle.pk)
 
 
 @require_GET
