@@ -118,3 +118,29 @@ def test_the_cycle_pages_show_50_branches_a_page(staff_client):
     results = reverse("assessments:cycle_results", args=[cycle.pk])
     ranked = [row["rank"] for row in staff_client.get(results, {"page": 2}).context["page"]]
     assert len(ranked) == 1 and ranked[0] > 1  # ranked among all 51, not within the page
+
+
+def test_each_metric_is_counted_for_its_own_branch():
+    """Two branches measured in one pass: a pocket member still waiting and a transfer done in
+    the first; a rectification late in the second; nothing to measure gives None."""
+    from assessments import metrics
+    from members.models import Member, Transfer
+    from members.tests.factories import MemberFactory, ParticipationFactory
+
+    first, second = BranchFactory(), BranchFactory()
+    cycle = make_cycle(make_version(), [first, second], status=Cycle.Status.ASSESSING)
+    waiting = MemberFactory(relation_state=Member.RelationState.IN_POCKET)
+    ParticipationFactory(member=waiting, branch=first, joined_on=D(2026, 1, 5))
+    Transfer.objects.create(
+        member=MemberFactory(), to_branch=first, from_organisation="老家党支部",
+        status=Transfer.Status.COMPLETED, requested_on=D(2026, 2, 1), closed_on=D(2026, 3, 1),
+    )  # fmt: skip
+    Inspection.objects.create(
+        cycle=cycle, branch=second, held_on=D(2026, 3, 1), inspectors="x", findings="y",
+        rectification="z", rectification_due=D(2026, 3, 31), rectified_on=D(2026, 4, 2),
+    )  # fmt: skip
+    branches = [first, second]
+    pocket = metrics.rates(Criterion.Metric.POCKET_TRANSFERRED, branches=branches, cycle=cycle)
+    assert pocket == {first.pk: Decimal(1) / Decimal(2), second.pk: None}
+    rectified = metrics.rates(Criterion.Metric.RECTIFIED_ON_TIME, branches=branches, cycle=cycle)
+    assert rectified == {first.pk: None, second.pk: Decimal(0)}
