@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.cycle_list, name="list"),
     path("cycles/new/", views.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/results/", views.cycle_results, name="cycle_results"),
     path("cycles/<int:pk>/advance/", views.cycle_advance, name="cycle_advance"),
     path("cycles/<int:pk>/publish/", views.cycle_publish, name="cycle_publish"),
     path("cycles/<int:pk>/ledger.xlsx", views.cycle_export, name="cycle_export"),

@@ -64,36 +64,71 @@ def cycle_list(request):
     )
 
 
+def _paginate_as(request, object_list, param: str):
+    """A second list on a page, paged by its own parameter; its links keep the others."""
+    page = paginate(request, object_list, param=param)
+    page.links = {}
+    for which, number in (
+        ("first", 1),
+        ("previous", page.number - 1),
+        ("next", page.number + 1),
+        ("last", page.paginator.num_pages),
+    ):
+        params = request.GET.copy()
+        params[param] = number
+        page.links[which] = f"?{params.urlencode()}"
+    return page
+
+
 @require_GET
 def cycle_detail(request, pk: int):
+    """The cycle's phases and each branch's progress, a page of branches at a time."""
     cycle = cycle_get_for_user(user=request.user, pk=pk)
     staff = is_street_staff(request.user)
-    published = cycle.status == Cycle.Status.PUBLISHED
-    results = list(published_results(cycle=cycle)) if published else []
-    preview = services.results_preview(cycle=cycle) if staff and not published else []
-    chart = [
-        {
-            "branch": r.branch.name,
-            "party": float(r.party_score),
-            "construction": float(r.construction_score),
-            "total": float(r.total),
-        }
-        for r in results
-    ]
     return render(
         request,
         "assessments/cycle_detail.html",
         {
             "cycle": cycle,
-            "branches": cycle_branches_for_user(cycle=cycle, user=request.user),
-            "tasks": tasks_for_user(cycle=cycle, user=request.user),
-            "inspections": inspections_for_user(cycle=cycle, user=request.user),
-            "results": results,
-            "preview": preview,
-            "chart": chart,
+            "page": paginate(request, cycle_branches_for_user(cycle=cycle, user=request.user)),
+            "tasks": _paginate_as(
+                request, tasks_for_user(cycle=cycle, user=request.user), "tasks_page"
+            ),
+            "inspections": _paginate_as(
+                request, inspections_for_user(cycle=cycle, user=request.user), "inspections_page"
+            ),
             "can_edit": staff,
             "leaf_count": len(services.hand_scored_leaves_of(cycle.version)),
         },
+    )
+
+
+@require_GET
+def cycle_results(request, pk: int):
+    """The published ranking for everyone in the cycle; before publication, for street staff,
+    the results as they stand. A page of branches at a time, ranked over all of them."""
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    published = cycle.status == Cycle.Status.PUBLISHED
+    if published:
+        page = paginate(request, published_results(cycle=cycle))
+        chart = [
+            {
+                "branch": r.branch.name,
+                "party": float(r.party_score),
+                "construction": float(r.construction_score),
+                "total": float(r.total),
+            }
+            for r in page
+        ]
+    elif is_street_staff(request.user):
+        page = paginate(request, services.results_preview(cycle=cycle))
+        chart = []
+    else:
+        raise PermissionDenied  # before publication the comparison is the committee's
+    return render(
+        request,
+        "assessments/cycle_results.html",
+        {"cycle": cycle, "page": page, "published": published, "chart": chart},
     )
 
 
@@ -140,9 +175,9 @@ def cycle_publish(request, pk: int):
         services.results_publish(cycle=cycle)
     except ValidationError as error:
         _messages_from(request, error)
-    else:
-        messages.success(request, _("The results were published."))
-    return redirect(cycle)
+        return redirect(cycle)
+    messages.success(request, _("The results were published."))
+    return redirect("assessments:cycle_results", pk=cycle.pk)
 
 
 @require_GET
