@@ -103,10 +103,13 @@ def post_get_for_user(*, user, pk: int) -> PioneerPost:
 
 
 def member_history(*, member: Member) -> list[dict]:
-    """The audit trail of a member (who changed what, when), newest first, for street staff."""
+    """The audit trail of a member (who changed what, when), newest first, for street staff.
+    A member may have no history row at all (rows loaded by SQL, or history pruned): the trail
+    is then empty, and each record is compared with the one before it, if any."""
     records = list(member.history.select_related("history_user").order_by("-history_date"))
     trail = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    for index, newer in enumerate(records):
+        older = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if older is not None:
             delta = newer.diff_against(older)

@@ -316,3 +316,13 @@ def test_the_transfers_in_progress_are_listed_behind_the_figure(
         response = staff_client.get(reverse("members:transfers"))
     assert len(response.context["in_progress"]) == 23
     assert len(many) == len(few)
+
+
+def test_a_member_with_no_history_row_shows_the_page_without_a_trail(staff_client, own_member):
+    """Rows loaded by SQL, or history pruned, leave a member with no history row at all."""
+    own_member.history.all().delete()
+    response = staff_client.get(own_member.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["history"] == []
+    assert own_member.name in response.content.decode()
+    assert "没有变更记录。" in response.content.decode()
