@@ -22,3 +22,15 @@ def yi_yuan(amount: Decimal | None) -> str:
 def days(duration) -> int | None:
     """A duration (a lead time, a gap between two dates) in whole days."""
     return None if duration is None else duration.days
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, page, which: str) -> str:
+    """The query string of a list's "first", "previous", "next" or "last" page: the list's other
+    parameters (its filters) kept, the page's own position parameters replaced."""
+    params = context.request.GET.copy()
+    for name in (page.param, *page.cursor_params):
+        params.pop(name, None)
+    for name, value in page.link(which).items():
+        params[name] = value
+    return f"?{params.urlencode()}"
