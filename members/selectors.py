@@ -19,6 +19,7 @@ from django.db.models import (
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict, scope_for
 from branches.models import Branch
+from core.pagination import figures_for_page
 from members.models import Member, Participation, PioneerPost, Transfer, TransferStep
 
 
@@ -135,11 +136,20 @@ def member_history(*, member: Member) -> list[dict]:
 OPEN_TRANSFER = Q(status__in=["requested", "letter_issued", "received"])
 
 
-def transfer_overview(*, user) -> list[Branch]:
-    """Per branch: members active there whose relation is still in the pocket, transfers in
-    progress, and how long completed transfers took (on average, in the database). Two
-    queries, whatever the number of branches and transfers."""
-    queryset = Branch.objects.select_related("project").annotate(
+def transfer_overview_branches(*, user) -> QuerySet[Branch]:
+    """The branches of the transfer overview, a page at a time (`transfer_figures_for_page`)."""
+    return restrict(Branch.objects.select_related("project"), user, branch_path="id").order_by(
+        "status", "name", "pk"
+    )
+
+
+def transfer_figures_for_page(page, *, user) -> None:
+    """Per branch of the page: members active there whose relation is still in the pocket,
+    transfers in progress, and how long completed transfers took (on average, in the
+    database). Two queries over the page's branches only, however many branches there are."""
+    figures_for_page(
+        page,
+        Branch.objects,
         active_members=Count(
             "participations__member",
             filter=Q(participations__left_on__isnull=True),
@@ -154,10 +164,14 @@ def transfer_overview(*, user) -> list[Branch]:
             distinct=True,
         ),
     )
-    rows = restrict(queryset, user, branch_path="id").order_by("status", "name")
     durations = {
         row["to_branch"]: row
-        for row in restrict(Transfer.objects.all(), user, branch_path="to_branch_id")
+        for row in restrict(
+            Transfer.objects.filter(to_branch__in=[branch.pk for branch in page.object_list]),
+            user,
+            branch_path="to_branch_id",
+        )
+        .order_by()
         .values("to_branch")
         .annotate(
             open=Count("id", filter=OPEN_TRANSFER),
@@ -169,8 +183,7 @@ def transfer_overview(*, user) -> list[Branch]:
             ),
         )
     }
-    result = list(rows)
-    for branch in result:
+    for branch in page.object_list:
         figures = durations.get(branch.pk, {})
         branch.transfers_open = figures.get("open", 0)
         branch.transfers_completed = figures.get("completed", 0)
@@ -179,17 +192,19 @@ def transfer_overview(*, user) -> list[Branch]:
         branch.average_transfer_days = (
             round(average.total_seconds() / 86400, 1) if average else None
         )
-    return result
 
 
-def transfers_in_progress_for_user(*, user, today: datetime.date) -> list[Transfer]:
-    """The transfers still under way, oldest request first (the list behind the figure), each
-    with the days it has taken so far."""
-    transfers = list(
+def transfers_in_progress_for_user(*, user) -> QuerySet[Transfer]:
+    """The transfers still under way, oldest request first (the list behind the figure)."""
+    return (
         restrict(Transfer.objects.filter(OPEN_TRANSFER), user, branch_path="to_branch_id")
         .select_related("member", "to_branch")
         .order_by("requested_on", "pk")
     )
-    for transfer in transfers:
+
+
+def days_so_far_for_page(page, *, today: datetime.date) -> None:
+    """The days each transfer of the page has taken so far."""
+    page.object_list = list(page.object_list)
+    for transfer in page.object_list:
         transfer.days_so_far = (today - transfer.requested_on).days
-    return transfers

@@ -28,6 +28,7 @@ from members.forms import (
 )
 from members.selectors import (
     current_participation,
+    days_so_far_for_page,
     member_get_for_user,
     member_history,
     member_is_managed_by,
@@ -35,8 +36,9 @@ from members.selectors import (
     participation_history,
     post_get_for_user,
     posts_of_member,
+    transfer_figures_for_page,
     transfer_get_for_user,
-    transfer_overview,
+    transfer_overview_branches,
     transfers_in_progress_for_user,
     transfers_of_member,
 )
@@ -249,15 +251,16 @@ def transfer_step(request, transfer_pk: int):
 @street_staff_required
 @require_GET
 def transfers(request):
+    branches = paginate(request, transfer_overview_branches(user=request.user))
+    transfer_figures_for_page(branches, user=request.user)
+    in_progress = paginate(
+        request, transfers_in_progress_for_user(user=request.user), param="transfers_page"
+    )
+    days_so_far_for_page(in_progress, today=timezone.localdate())
     return render(
         request,
         "members/transfer_overview.html",
-        {
-            "branches": transfer_overview(user=request.user),
-            "in_progress": transfers_in_progress_for_user(
-                user=request.user, today=timezone.localdate()
-            ),
-        },
+        {"page": branches, "in_progress": in_progress},
     )
 
 

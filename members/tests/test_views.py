@@ -160,7 +160,7 @@ def test_transfer_overview_counts_in_two_queries(staff_client, branch, other_bra
     )
     ParticipationFactory(branch=branch)
     response = staff_client.get(reverse("members:transfers"))
-    rows = {b.pk: b for b in response.context["branches"]}
+    rows = {b.pk: b for b in response.context["page"].object_list}
     assert (rows[branch.pk].active_members, rows[branch.pk].pocket_members) == (2, 1)
     assert rows[other_branch.pk].active_members == 0
 
