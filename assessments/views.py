@@ -23,6 +23,7 @@ from assessments.models import Cycle, RuleVersion
 from assessments.selectors import (
     criteria_tree,
     cycle_branches_for_user,
+    cycle_figures_for_page,
     cycle_get_for_user,
     cycle_list_for_user,
     failed_deliveries,
@@ -33,11 +34,13 @@ from assessments.selectors import (
     scores_for,
     task_get_for_user,
     tasks_for_user,
+    version_figures_for_page,
     version_list,
 )
 from branches.selectors import branch_get_for_user
 from core.forms import EndDateForm, add_service_errors
 from core.pages import form_page
+from core.pagination import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,11 +52,13 @@ def _messages_from(request, error: ValidationError) -> None:
 
 @require_GET
 def cycle_list(request):
+    page = paginate(request, cycle_list_for_user(user=request.user))
+    cycle_figures_for_page(page)
     return render(
         request,
         "assessments/cycle_list.html",
         {
-            "cycles": cycle_list_for_user(user=request.user),
+            "page": page,
             "can_edit": is_street_staff(request.user),
         },
     )
@@ -278,10 +283,12 @@ def score(request, pk: int, branch_pk: int):
 
 @require_GET
 def version_list_view(request):
+    page = paginate(request, version_list())
+    version_figures_for_page(page)
     return render(
         request,
         "assessments/version_list.html",
-        {"versions": version_list(), "can_edit": is_street_staff(request.user)},
+        {"page": page, "can_edit": is_street_staff(request.user)},
     )
 
 
@@ -396,8 +403,10 @@ def reminder_list(request):
         request,
         "assessments/reminder_list.html",
         {
-            "notifications": notifications_for(user=request.user)[:200],
-            "failed": failed_deliveries()[:100] if is_street_staff(request.user) else None,
+            "page": paginate(request, notifications_for(user=request.user)),
+            "failed": paginate(request, failed_deliveries(), param="failed_page")
+            if is_street_staff(request.user)
+            else None,
         },
     )
 
