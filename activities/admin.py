@@ -26,6 +26,7 @@ class ActivityKindAdmin(admin.ModelAdmin):
         "needs_lecturer",
         "is_active",
     )
+    list_select_related = ("counts_as",)
     list_editable = ("frequency", "is_active")
     list_filter = ("frequency", "level", "is_active")
     ordering = ("order", "name")
@@ -62,9 +63,13 @@ class PhotoInline(admin.TabularInline):
 @admin.register(ActivityLog)
 class ActivityLogAdmin(SimpleHistoryAdmin):
     list_display = ("title", "held_on", "kind", "branch", "party_group", "status")
+    list_select_related = ("kind", "branch", "party_group")
     list_filter = ("status", "kind", "branch")
     search_fields = ("title", "content")
-    date_hierarchy = "held_on"
+    # A million rows: no full count under the filters, and no date_hierarchy (its DISTINCT over
+    # every date scans the table); the default order -held_on, -id reads activity_held_on_id_idx.
+    show_full_result_count = False
+    autocomplete_fields = ("branch", "party_group")
     readonly_fields = ("submitted_at", "submitted_by", "created_by", "created_at")
     inlines = [AttendanceInline, PhotoInline]
 
@@ -72,11 +77,15 @@ class ActivityLogAdmin(SimpleHistoryAdmin):
 @admin.register(Brand)
 class BrandAdmin(SimpleHistoryAdmin):
     list_display = ("name", "branch", "slogan")
+    list_select_related = ("branch",)
+    autocomplete_fields = ("branch",)
 
 
 @admin.register(Rule)
 class RuleAdmin(SimpleHistoryAdmin):
     list_display = ("title", "branch", "owner", "kind", "effective_on")
+    list_select_related = ("branch",)
+    autocomplete_fields = ("branch",)
     list_filter = ("owner", "kind", "branch")
     readonly_fields = ("document", "document_type")
 
@@ -94,6 +103,8 @@ class SuggestionStepInline(admin.TabularInline):
 @admin.register(Suggestion)
 class SuggestionAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "project", "author", "status", "submitted_on")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project", "branch", "working_group")
     list_filter = ("status", "project")
     readonly_fields = ("status", "reviewed_on", "implemented_on")
     inlines = [SuggestionStepInline]

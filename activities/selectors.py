@@ -70,7 +70,7 @@ def ledger_rows(queryset: QuerySet[ActivityLog]) -> QuerySet[ActivityLog]:
 
 def campaign_list_for_user(*, user) -> QuerySet[Campaign]:
     return restrict(Campaign.objects.all(), user, branch_path="branches__id").order_by(
-        "-starts_on", "name", "pk"
+        "-starts_on", "name"
     )
 
 
@@ -85,7 +85,7 @@ def campaign_get_for_user(*, user, pk: int) -> Campaign:
 
 def campaign_branches_for_user(*, campaign: Campaign, user) -> QuerySet:
     """The campaign's participating branches the user sees, by name (the rollup's rows)."""
-    return restrict(campaign.branches.all(), user, branch_path="id").order_by("name", "pk")
+    return restrict(campaign.branches.all(), user, branch_path="id").order_by("name")
 
 
 def campaign_rollup(*, campaign: Campaign, branches) -> dict:
@@ -135,7 +135,7 @@ def campaign_rollup(*, campaign: Campaign, branches) -> dict:
 def brand_list_for_user(*, user) -> QuerySet[Brand]:
     return restrict(
         Brand.objects.select_related("branch", "branch__project"), user, branch_path="branch_id"
-    ).order_by("branch__name", "pk")
+    ).order_by("branch__name")  # one brand a branch, and branch names are unique
 
 
 def brand_figures_for_page(page) -> None:

@@ -57,6 +57,7 @@ class InspectionInline(admin.TabularInline):
 @admin.register(Cycle)
 class CycleAdmin(SimpleHistoryAdmin):
     list_display = ("name", "version", "status", "starts_on", "ends_on", "published_on")
+    list_select_related = ("version",)
     list_filter = ("status",)
     filter_horizontal = ("branches",)
     readonly_fields = ("status", "published_on")
@@ -66,12 +67,20 @@ class CycleAdmin(SimpleHistoryAdmin):
 @admin.register(Score)
 class ScoreAdmin(SimpleHistoryAdmin):
     list_display = ("cycle", "branch", "criterion", "self_score", "committee_score")
+    list_select_related = ("cycle", "branch", "criterion")
+    show_full_result_count = False
+    autocomplete_fields = ("branch",)
     list_filter = ("cycle", "branch")
 
 
 @admin.register(Result)
 class ResultAdmin(admin.ModelAdmin):
     list_display = ("cycle", "rank", "branch", "total", "grade", "vetoed")
+    list_select_related = ("cycle", "branch")
+    show_full_result_count = False
+    # A cycle's ranking, read from result_cycle_rank_idx (the model's own order sorts by the
+    # branch's name through a join, over every result).
+    ordering = ("cycle", "rank", "pk")
     list_filter = ("cycle", "grade")
 
     def has_change_permission(self, request, obj=None):
@@ -89,6 +98,10 @@ class NotificationAdmin(admin.ModelAdmin):
         "email_status",
         "email_attempts",
     )
+    list_select_related = ("recipient",)
+    # One row per reminder and user: no full count; the default order -created_at, -id reads
+    # notification_created_id_idx.
+    show_full_result_count = False
     list_filter = ("event", "stage", "email_status")
     search_fields = ("title", "recipient__username", "key")
     readonly_fields = [f.name for f in Notification._meta.fields]

@@ -69,6 +69,9 @@ class RuleVersion(models.Model):
         verbose_name = _("assessment rules version")
         verbose_name_plural = _("assessment rules versions")
         ordering = ["-year", "-pk"]
+        indexes = [
+            models.Index(fields=["year", "id"], name="rule_version_year_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(party_weight__gte=0)
@@ -209,6 +212,9 @@ class Cycle(models.Model):
         verbose_name = _("assessment cycle")
         verbose_name_plural = _("assessment cycles")
         ordering = ["-starts_on"]
+        indexes = [
+            models.Index(fields=["starts_on", "id"], name="cycle_starts_on_id_idx"),
+        ]
         constraints = [
             dates_in_order(
                 "starts_on",
@@ -369,6 +375,7 @@ class Result(models.Model):
         verbose_name = _("result")
         verbose_name_plural = _("results")
         ordering = ["cycle", "rank", "branch__name"]
+        indexes = [models.Index(fields=["cycle", "rank", "id"], name="result_cycle_rank_idx")]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "branch"], name="result_once"),
         ]
@@ -409,7 +416,16 @@ class Notification(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(
+                fields=["recipient", "created_at", "id"], name="notification_recipient_new_idx"
+            ),
+            models.Index(
+                fields=["email_status", "created_at", "id"], name="notification_status_new_idx"
+            ),
+            models.Index(fields=["created_at", "id"], name="notification_created_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -81,6 +81,9 @@ class Branch(models.Model):
         verbose_name = _("project branch")
         verbose_name_plural = _("project branches")
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "name"], name="branch_status_name_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project"],
@@ -282,6 +285,11 @@ class Archive(models.Model):
         verbose_name = _("handover archive")
         verbose_name_plural = _("handover archives")
         ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["branch", "requested_at", "id"], name="archive_branch_requested_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.requested_at:%Y-%m-%d}"

@@ -21,7 +21,7 @@ def branch_list_for_user(*, user) -> QuerySet[Branch]:
     queryset = (
         Branch.objects.select_related("project", "project__community", "committee")
         .prefetch_related(_seats_held_today())
-        .order_by("status", "name", "pk")
+        .order_by("status", "name")  # the name is unique; index branch_status_name_idx
     )
     return restrict(queryset, user, branch_path="id")
 
@@ -117,5 +117,5 @@ def coverage_for_street() -> dict:
     return {
         "projects": project_counts,
         "enterprises": enterprise_counts,
-        "uncovered_projects": uncovered_projects.order_by("-is_key_project", "name", "pk"),
+        "uncovered_projects": uncovered_projects.order_by("-is_key_project", "name"),
     }

@@ -121,6 +121,9 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="member_name_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(full_member_on__isnull=True)
@@ -294,6 +297,9 @@ class Transfer(models.Model):
         verbose_name = _("transfer of organisational relation")
         verbose_name_plural = _("transfers of organisational relation")
         ordering = ["-requested_on", "-pk"]
+        indexes = [
+            models.Index(fields=["requested_on", "id"], name="transfer_requested_on_id_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["member"],

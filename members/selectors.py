@@ -139,7 +139,7 @@ OPEN_TRANSFER = Q(status__in=["requested", "letter_issued", "received"])
 def transfer_overview_branches(*, user) -> QuerySet[Branch]:
     """The branches of the transfer overview, a page at a time (`transfer_figures_for_page`)."""
     return restrict(Branch.objects.select_related("project"), user, branch_path="id").order_by(
-        "status", "name", "pk"
+        "status", "name"
     )
 
 

@@ -31,6 +31,7 @@ class StreetAdmin(admin.ModelAdmin):
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
     list_display = ("name", "street")
+    list_select_related = ("street",)
     list_filter = ("street",)
     search_fields = ("name",)
 
@@ -63,6 +64,7 @@ class ProjectStageInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
     list_display = ("name", "community", "category", "is_key_project", "total_investment")
+    list_select_related = ("community",)
     list_filter = ("category", "is_key_project", "community")
     search_fields = ("name",)
     inlines = [ProjectEnterpriseInline, ProjectManagerInline, ProjectStageInline]
@@ -86,6 +88,8 @@ class WorkingGroupMemberInline(admin.TabularInline):
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(SimpleHistoryAdmin):
     list_display = ("name", "project", "kind", "leader_name", "established_on", "dissolved_on")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project",)
     list_filter = ("kind", "project")
     search_fields = ("name", "project__name", "leader_name")
     inlines = [WorkingGroupMemberInline]
@@ -104,6 +108,8 @@ class CoordinationEventInline(admin.TabularInline):
 @admin.register(CoordinationItem)
 class CoordinationItemAdmin(SimpleHistoryAdmin):
     list_display = ("title", "project", "status", "raised_on", "due_on", "resolved_on")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project", "branch", "working_group", "owner_party_group")
     list_filter = ("status", "project")
     search_fields = ("title", "description", "raised_by", "owner_person")
     readonly_fields = ("status", "resolved_on", "escalated_on", "created_by", "created_at")

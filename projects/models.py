@@ -417,6 +417,9 @@ class CoordinationItem(models.Model):
         verbose_name = _("coordination item")
         verbose_name_plural = _("coordination items")
         ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["due_on", "id"], name="coordination_due_on_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("raised_on")),

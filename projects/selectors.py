@@ -156,7 +156,7 @@ def project_list_for_user(*, user) -> QuerySet[Project]:
     queryset = (
         with_timeline_and_sync(Project.objects.select_related("community"))
         .prefetch_related(_current_participations(), _active_branches())
-        .order_by("name", "pk")
+        .order_by("name")  # unique, with its own index
     )
     return restrict(queryset, user, branch_path="branches__id")
 
@@ -356,7 +356,7 @@ def coordination_history(*, item: CoordinationItem):
 
 def enterprise_list_for_user(*, user) -> QuerySet[Enterprise]:
     """Enterprises on the projects the user sees (all of them for street staff)."""
-    queryset = Enterprise.objects.order_by("name", "pk")
+    queryset = Enterprise.objects.order_by("name")  # unique, with its own index
     if is_street_staff(user):
         return queryset
     return restrict(queryset, user, branch_path="participations__project__branches__id")
