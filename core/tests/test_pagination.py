@@ -19,3 +19,59 @@ def test_the_member_list_shows_fifty_a_page_with_the_total_and_keeps_the_filters
     second = staff_client.get(url + "&page=2")
     assert len(second.context["page"].object_list) == 1
     assert staff_client.get(url + "&page=99").context["page"].number == 2
+
+
+# Keyset pages: the activity list (a million rows) ------------------------------------------------
+
+
+def _walk(client, url, which):
+    """Follow the "next" (or "previous") links from `url` to the end; the rows of each page."""
+    pages = []
+    while True:
+        response = client.get(url)
+        page = response.context["page"]
+        pages.append([log.pk for log in page.object_list])
+        if not (page.has_next() if which == "next" else page.has_previous()):
+            return pages, page
+        query = "&".join(f"{key}={value}" for key, value in page.link(which).items())
+        url = f"{reverse('activities:list')}?status=submitted&{query}"
+
+
+def test_the_activity_list_pages_by_key_through_ties_both_ways(staff_client, branch):
+    import datetime
+
+    from activities.models import ActivityLog
+    from activities.tests.factories import ActivityLogFactory
+
+    for n in range(120):  # three dates only: the key's tiebreaker (the id) decides
+        ActivityLogFactory(branch=branch, held_on=datetime.date(2026, 3, 1 + n % 3))
+    ActivityLogFactory(branch=branch, status="draft", submitted_at=None)  # filtered out
+    expected = list(
+        ActivityLog.objects.filter(status="submitted")
+        .order_by("-held_on", "-pk")
+        .values_list("pk", flat=True)
+    )
+    forward, last = _walk(staff_client, reverse("activities:list") + "?status=submitted", "next")
+    assert [pk for page in forward for pk in page] == expected
+    assert [len(page) for page in forward] == [50, 50, 20]
+    assert last.number == 3 and last.paginator.count == 120
+    # From the last page (asked for as "last") back to the first by the "previous" links.
+    backward, first = _walk(
+        staff_client, reverse("activities:list") + "?status=submitted&page=last", "previous"
+    )
+    assert backward == list(reversed(forward)) and first.number == 1
+    # The links keep the filter and carry the key of the last row shown.
+    html = staff_client.get(reverse("activities:list") + "?status=submitted").content.decode()
+    fiftieth = ActivityLog.objects.get(pk=expected[49])
+    assert f"?status=submitted&amp;page=2&amp;after={fiftieth.held_on}~{fiftieth.pk}" in html
+
+
+def test_a_broken_or_typed_position_gives_a_page_not_an_error(staff_client, branch):
+    from activities.tests.factories import ActivityLogFactory
+
+    ActivityLogFactory.create_batch(60, branch=branch)
+    url = reverse("activities:list")
+    assert staff_client.get(url + "?after=garbage").context["page"].number == 1
+    assert staff_client.get(url + "?after=2026-99-01~1").status_code == 200
+    typed = staff_client.get(url + "?page=2").context["page"]  # a number typed by hand
+    assert typed.number == 2 and len(typed.object_list) == 10
