@@ -75,3 +75,28 @@ def test_a_broken_or_typed_position_gives_a_page_not_an_error(staff_client, bran
     assert staff_client.get(url + "?after=2026-99-01~1").status_code == 200
     typed = staff_client.get(url + "?page=2").context["page"]  # a number typed by hand
     assert typed.number == 2 and len(typed.object_list) == 10
+
+
+def test_a_large_total_is_counted_once_a_minute_a_small_one_every_time(monkeypatch):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import pagination
+    from members.models import Member
+
+    monkeypatch.setattr(pagination, "LARGE_COUNT", 3)
+    cache.clear()
+    MemberFactory.create_batch(2)
+    small = Member.objects.filter(name__isnull=False)
+    assert pagination.count_rows(small) == 2
+    MemberFactory.create_batch(2)
+    assert pagination.count_rows(small) == 4  # small: counted again, exact
+    with CaptureQueriesContext(connection) as queries:
+        MemberFactory.create_batch(1)
+        assert pagination.count_rows(small) == 4  # large: kept for a minute
+    assert not any("COUNT" in q["sql"] for q in queries.captured_queries)
+    first_two = Member.objects.order_by("pk").values("pk")[:2]
+    assert pagination.count_rows(small.filter(pk__in=first_two)) == 2  # another filter: its own
+    cache.clear()
+    assert pagination.count_rows(small) == 5
