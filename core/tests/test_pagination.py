@@ -100,3 +100,19 @@ def test_a_large_total_is_counted_once_a_minute_a_small_one_every_time(monkeypat
     assert pagination.count_rows(small.filter(pk__in=first_two)) == 2  # another filter: its own
     cache.clear()
     assert pagination.count_rows(small) == 5
+
+
+def test_the_member_list_pages_by_name_through_equal_names_and_odd_characters(staff_client):
+    from urllib.parse import urlencode
+
+    from members.models import Member
+
+    for n in range(55):
+        MemberFactory(name=["王~芳", "李 强&", "张伟"][n % 3])
+    expected = list(Member.objects.order_by("name", "pk").values_list("pk", flat=True))
+    url = reverse("members:list")
+    first = staff_client.get(url).context["page"]
+    second = staff_client.get(f"{url}?{urlencode(first.link('next'))}").context["page"]
+    assert [m.pk for m in first.object_list] + [m.pk for m in second.object_list] == expected
+    back = staff_client.get(f"{url}?{urlencode(second.link('previous'))}").context["page"]
+    assert list(back.object_list) == list(first.object_list)
