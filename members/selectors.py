@@ -8,10 +8,8 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -39,11 +37,9 @@ MEMBER_ORDER = ("name", "pk")
 
 
 def member_list_for_user(*, user) -> QuerySet[Member]:
-    active = Participation.objects.filter(member=OuterRef("pk"), left_on__isnull=True)
     queryset = (
         Member.objects.select_related("employer_enterprise", "home_organisation")
         .prefetch_related(_active_participations())
-        .annotate(is_active=Exists(active))
         .order_by(*MEMBER_ORDER)
     )
     return restrict(queryset, user, branch_path="participations__branch_id")
