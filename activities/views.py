@@ -46,7 +46,7 @@ from activities.selectors import (
 )
 from branches.models import Branch
 from branches.selectors import branch_get_for_user
-from core.forms import add_service_errors
+from core.forms import add_service_errors, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
 from projects.models import Project
@@ -68,6 +68,8 @@ def activity_list(request):
     activity_filter = ActivityFilter(
         request.GET, queryset=activity_list_for_user(user=request.user), request=request
     )
+    if answer := options_on_demand(request, activity_filter):
+        return answer
     page = paginate_keyset(request, activity_filter.qs, ordering=ACTIVITY_ORDER)
     activity_figures_for_page(page)
     return render(
@@ -360,6 +362,8 @@ def suggestion_list(request):
     suggestion_filter = SuggestionFilter(
         request.GET, queryset=suggestion_list_for_user(user=request.user), request=request
     )
+    if answer := options_on_demand(request, suggestion_filter):
+        return answer
     return render(
         request,
         "activities/suggestion_list.html",

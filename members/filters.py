@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
 from branches.models import Branch, PartyGroup
+from core.forms import OptionsOnDemandMixin
 from members.models import Member, Participation, PioneerPost
 from projects.models import Enterprise
 
@@ -26,7 +27,9 @@ def visible_groups(request):
     )
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(OptionsOnDemandMixin, django_filters.FilterSet):
+    options_on_demand = ("branch", "party_group", "employer_enterprise")
+
     q = django_filters.CharFilter(label=_("Name or phone"), method="search")
     branch = django_filters.ModelChoiceFilter(
         label=_("branch"), queryset=visible_branches, method="filter_branch"

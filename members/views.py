@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import is_street_staff, street_staff_required
-from core.forms import EndDateForm
+from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
 from members import roster, services
@@ -67,6 +67,8 @@ def member_list(request):
     member_filter = MemberFilter(
         request.GET, queryset=member_list_for_user(user=request.user), request=request
     )
+    if answer := options_on_demand(request, member_filter):
+        return answer
     return render(
         request,
         "members/member_list.html",

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import is_street_staff, street_staff_required
 from assessments.selectors import third_sync_for_project
-from core.forms import EndDateForm
+from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate
 from projects import services
@@ -367,6 +367,8 @@ def coordination_list(request):
     item_filter = CoordinationFilter(
         request.GET, queryset=coordination_items_for_user(user=request.user), request=request
     )
+    if answer := options_on_demand(request, item_filter):
+        return answer
     return render(
         request,
         "projects/coordination_list.html",

@@ -490,3 +490,51 @@ def test_a_secretarys_list_of_their_branch_pages_at_the_same_cost(
     page = response.context["page"]
     grown = 5 + PER_PAGE + (1 if url_name == "members:list" else 0)  # and the world's member
     assert len(page.object_list) == PER_PAGE and page.paginator.count == grown
+
+
+# A filter over thousands of choices (2,000 branches) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [
+        ("members:list", "branch"),
+        ("members:list", "party_group"),
+        ("members:list", "employer_enterprise"),
+        ("activities:list", "branch"),
+        ("activities:suggestions", "project"),
+        ("projects:coordination", "project"),
+    ],
+)
+def test_a_long_filter_select_carries_only_the_chosen_option_the_rest_on_demand(
+    url_name, field, staff_client, world
+):
+    for _ in range(30):
+        branch = BranchFactory()
+        PartyGroupFactory(branch=branch)
+        EnterpriseFactory()
+    chosen = {
+        "branch": world.branch.pk,
+        "project": world.branch.project_id,
+        "party_group": PartyGroupFactory(branch=world.branch).pk,
+        "employer_enterprise": EnterpriseFactory().pk,
+    }[field]
+    url = reverse(url_name)
+    page = staff_client.get(url, {field: chosen}).content.decode()
+    select = page[page.index(f'<select name="{field}"') :]
+    select = select[: select.index("</select>")]
+    assert select.count("<option") == 2 and f'value="{chosen}" selected' in select
+    assert f"_options={field}" in select
+    options = staff_client.get(url, {field: chosen, "_options": field}).content.decode()
+    assert options.count("<option") > 30 and options.count(" selected") == 1
+    assert f'value="{chosen}" selected' in options
+
+
+def test_the_options_on_demand_are_only_those_the_user_may_see(
+    secretary_client, world, other_branch
+):
+    options = secretary_client.get(
+        reverse("activities:list"), {"_options": "branch"}
+    ).content.decode()
+    assert f'value="{world.branch.pk}"' in options
+    assert f'value="{other_branch.pk}"' not in options
