@@ -148,21 +148,18 @@ def transfer_figures_for_page(page, *, user) -> None:
     """Per branch of the page: members active there whose relation is still in the pocket,
     transfers in progress, and how long completed transfers took (on average, in the
     database). Two queries over the page's branches only, however many branches there are."""
+    # A member is active in one branch at most (one_active_participation_per_member): active
+    # participations are counted, with no DISTINCT over the members.
     figures_for_page(
         page,
         Branch.objects,
-        active_members=Count(
-            "participations__member",
-            filter=Q(participations__left_on__isnull=True),
-            distinct=True,
-        ),
+        active_members=Count("participations", filter=Q(participations__left_on__isnull=True)),
         pocket_members=Count(
-            "participations__member",
+            "participations",
             filter=Q(
                 participations__left_on__isnull=True,
                 participations__member__relation_state=Member.RelationState.IN_POCKET,
             ),
-            distinct=True,
         ),
     )
     durations = {
