@@ -13,6 +13,7 @@ from activities.models import (
     Suggestion,
     SuggestionStep,
 )
+from core.pagination import ListPaginator
 
 
 @admin.register(ActivityKind)
@@ -69,6 +70,7 @@ class ActivityLogAdmin(SimpleHistoryAdmin):
     # A million rows: no full count under the filters, and no date_hierarchy (its DISTINCT over
     # every date scans the table); the default order -held_on, -id reads activity_held_on_id_idx.
     show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
     autocomplete_fields = ("branch", "party_group")
     readonly_fields = ("submitted_at", "submitted_by", "created_by", "created_at")
     inlines = [AttendanceInline, PhotoInline]

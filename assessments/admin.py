@@ -11,6 +11,7 @@ from assessments.models import (
     RuleVersion,
     Score,
 )
+from core.pagination import ListPaginator
 
 
 class CriterionInline(admin.TabularInline):
@@ -69,6 +70,7 @@ class ScoreAdmin(SimpleHistoryAdmin):
     list_display = ("cycle", "branch", "criterion", "self_score", "committee_score")
     list_select_related = ("cycle", "branch", "criterion")
     show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
     autocomplete_fields = ("branch",)
     list_filter = ("cycle", "branch")
 
@@ -78,6 +80,7 @@ class ResultAdmin(admin.ModelAdmin):
     list_display = ("cycle", "rank", "branch", "total", "grade", "vetoed")
     list_select_related = ("cycle", "branch")
     show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
     # A cycle's ranking, read from result_cycle_rank_idx (the model's own order sorts by the
     # branch's name through a join, over every result).
     ordering = ("cycle", "rank", "pk")
@@ -102,6 +105,7 @@ class NotificationAdmin(admin.ModelAdmin):
     # One row per reminder and user: no full count; the default order -created_at, -id reads
     # notification_created_id_idx.
     show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
     list_filter = ("event", "stage", "email_status")
     search_fields = ("title", "recipient__username", "key")
     readonly_fields = [f.name for f in Notification._meta.fields]

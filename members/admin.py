@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.pagination import ListPaginator
 from members.models import (
     HomeOrganisation,
     Member,
@@ -38,6 +39,7 @@ class MemberAdmin(SimpleHistoryAdmin):
     # 100,000 rows: no full count under a filter; the default order name, id reads
     # member_name_id_idx.
     show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
     inlines = [ParticipationInline, PioneerPostInline]
 
 
