@@ -105,7 +105,8 @@ class KeysetPaginator:
     "-pk"): the link to the next page carries the key of the page's last row ("after"), the
     link to the previous page the key of its first row ("before"); "last" reads the list from
     its end. The page number is carried along for display; a page number asked for with no
-    position (typed in by hand) is found by OFFSET."""
+    position (typed in by hand) is found by OFFSET. The ordering's fields are NOT NULL and the
+    last one is unique (the id)."""
 
     def __init__(self, object_list: QuerySet, per_page: int, *, ordering: Sequence[str]):
         self.object_list = object_list.order_by(*ordering)
@@ -180,8 +181,12 @@ class KeysetPaginator:
                 self.object_list.filter(self._beyond(after, forward=True))[: self.per_page + 1]
             )
             has_next, rows = len(rows) > self.per_page, rows[: self.per_page]
-            return KeysetPage(rows, self, _number(number, 2), has_previous=True, has_next=has_next)
-        if before is not None:
+            if rows:
+                return KeysetPage(
+                    rows, self, _number(number, 2), has_previous=True, has_next=has_next
+                )
+            number = "last"  # a link past the end (rows deleted since): the last page
+        elif before is not None:
             rows = list(
                 self.object_list.filter(self._beyond(before, forward=False)).order_by(
                     *self._reversed()
@@ -189,8 +194,10 @@ class KeysetPaginator:
             )
             has_previous, rows = len(rows) > self.per_page, rows[: self.per_page]
             rows.reverse()
-            number = max(_number(number, 2), 2) if has_previous else 1
-            return KeysetPage(rows, self, number, has_previous=has_previous, has_next=True)
+            if rows:
+                number = max(_number(number, 2), 2) if has_previous else 1
+                return KeysetPage(rows, self, number, has_previous=has_previous, has_next=True)
+            number = 1  # a link before the start: the first page
         if number == "last" and self.num_pages > 1:
             on_last = self.count - (self.num_pages - 1) * self.per_page
             rows = list(self.object_list.order_by(*self._reversed())[:on_last])
