@@ -85,11 +85,12 @@ def _served_by_an_index(model, ordering) -> bool:
     return False
 
 
-@pytest.mark.parametrize("model", sorted(BIG_MODELS, key=lambda m: m._meta.label))
+@pytest.mark.parametrize(
+    "model",
+    sorted((m for m in BIG_MODELS if m in admin.site._registry), key=lambda m: m._meta.label),
+)
 def test_the_default_ordering_of_a_big_changelist_is_served_by_an_index(model, rf, committee_admin):
-    model_admin = admin.site._registry.get(model)
-    if model_admin is None:
-        pytest.skip("shown only inline")
+    model_admin = admin.site._registry[model]
     request = rf.get("/")
     request.user = committee_admin
     changelist = model_admin.get_changelist_instance(request)
