@@ -152,11 +152,17 @@ def _active_branches() -> Prefetch:
     )
 
 
+# The project list's order (the name is unique, with its own index). Its pages are read by key:
+# with an OFFSET, PostgreSQL computes the timeline's subqueries of every row it skips (page 41 of
+# 2,000 projects took 0.43 s).
+PROJECT_ORDER = ("name", "pk")
+
+
 def project_list_for_user(*, user) -> QuerySet[Project]:
     queryset = (
         with_timeline_and_sync(Project.objects.select_related("community"))
         .prefetch_related(_current_participations(), _active_branches())
-        .order_by("name")  # unique, with its own index
+        .order_by(*PROJECT_ORDER)
     )
     return restrict(queryset, user, branch_path="branches__id")
 

@@ -10,7 +10,7 @@ from accounts.access import is_street_staff, street_staff_required
 from assessments.selectors import third_sync_for_project
 from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
-from core.pagination import paginate
+from core.pagination import paginate, paginate_keyset
 from projects import services
 from projects.filters import CoordinationFilter, EnterpriseFilter, ProjectFilter
 from projects.forms import (
@@ -26,6 +26,7 @@ from projects.forms import (
 )
 from projects.models import WorkingGroup
 from projects.selectors import (
+    PROJECT_ORDER,
     SyncState,
     branches_of_project,
     coordination_history,
@@ -60,7 +61,7 @@ def _own(related_manager, pk: int):
 @require_GET
 def project_list(request):
     project_filter = ProjectFilter(request.GET, queryset=project_list_for_user(user=request.user))
-    page = paginate(request, project_filter.qs)
+    page = paginate_keyset(request, project_filter.qs, ordering=PROJECT_ORDER)
     project_figures_for_page(page)
     return render(request, "projects/project_list.html", {"filter": project_filter, "page": page})
 
