@@ -82,6 +82,17 @@ def paginate(request, object_list, *, per_page: int = PER_PAGE, param: str = "pa
     return ListPaginator(object_list, per_page, param=param).get_page(request.GET.get(param))
 
 
+def paginate_narrow(request, queryset: QuerySet, *, per_page: int = PER_PAGE) -> ListPage:
+    """For a list whose order is computed (today's "overdue" first or last: no index serves it):
+    the order is sorted over the ids alone, then the page's rows are read with their joins. The
+    database sorts 20,000 narrow rows in memory, not 20,000 joined ones spilled to disk."""
+    page = paginate(request, queryset.values_list("pk", flat=True), per_page=per_page)
+    ids = list(page.object_list)
+    rows = queryset.in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
 def figures_for_page(page: Page, queryset: QuerySet, **annotations) -> None:
     """Set, on each row of the page, figures counted in one aggregate over that page's rows only
     (`queryset` is the rows' model, e.g. `ActivityLog.objects`): never over the whole table."""

@@ -10,7 +10,7 @@ from accounts.access import is_street_staff, street_staff_required
 from assessments.selectors import third_sync_for_project
 from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
-from core.pagination import paginate, paginate_keyset
+from core.pagination import paginate, paginate_keyset, paginate_narrow
 from projects import services
 from projects.filters import CoordinationFilter, EnterpriseFilter, ProjectFilter
 from projects.forms import (
@@ -373,7 +373,8 @@ def coordination_list(request):
     return render(
         request,
         "projects/coordination_list.html",
-        {"filter": item_filter, "page": paginate(request, item_filter.qs)},
+        # The ledger's order (overdue or not, as of today) is computed: sorted over the ids.
+        {"filter": item_filter, "page": paginate_narrow(request, item_filter.qs)},
     )
 
 
