@@ -122,3 +122,22 @@ def test_the_member_list_pages_by_name_through_equal_names_and_odd_characters(st
     assert [m.pk for m in first.object_list] + [m.pk for m in second.object_list] == expected
     back = staff_client.get(f"{url}?{urlencode(second.link('previous'))}").context["page"]
     assert list(back.object_list) == list(first.object_list)
+
+
+def test_the_coordination_ledger_pages_keep_its_computed_order(staff_client):
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from projects.selectors import coordination_items_for_user
+    from projects.tests.factories import CoordinationItemFactory
+
+    for n in range(60):  # some overdue (open, due in the past), some not
+        due = datetime.date(2020, 1, 1) + datetime.timedelta(days=n * 97)
+        CoordinationItemFactory(raised_on=due, due_on=due)
+    staff = get_user_model().objects.get(username="staff")
+    expected = [item.pk for item in coordination_items_for_user(user=staff)]
+    url = reverse("projects:coordination")
+    shown = [item.pk for item in staff_client.get(url).context["page"].object_list]
+    shown += [item.pk for item in staff_client.get(url + "?page=2").context["page"].object_list]
+    assert shown == expected
