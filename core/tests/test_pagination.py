@@ -141,3 +141,15 @@ def test_the_coordination_ledger_pages_keep_its_computed_order(staff_client):
     shown = [item.pk for item in staff_client.get(url).context["page"].object_list]
     shown += [item.pk for item in staff_client.get(url + "?page=2").context["page"].object_list]
     assert shown == expected
+
+
+def test_the_page_links_also_take_a_plain_django_page(rf):
+    from django.core.paginator import Paginator
+    from django.template import RequestContext, Template
+
+    request = rf.get("/", {"q": "x", "page": "2"})
+    page = Paginator(range(120), 50).get_page(2)
+    html = Template('{% load portal %}{% page_query page "next" %}').render(
+        RequestContext(request, {"page": page})
+    )
+    assert html == "?q=x&amp;page=3"
