@@ -20,12 +20,14 @@ from django.db import connection
 from PIL import Image
 
 from activities import services as activity_services
+from activities.defaults import ensure_default_kinds
+from activities.models import ActivityKind
 from activities.tests.factories import ActivityLogFactory
 from core.backup import MANIFEST
 from members.tests.factories import ParticipationFactory
 
-# Committed data (pg_dump sees no open transaction); the data migrations' rows come back each time.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed data: pg_dump sees only what is committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def photo_upload(name: str):
@@ -40,6 +42,7 @@ def photo_upload(name: str):
 def portal_data(settings, tmp_path, branch, street_staff):
     """Rows in many tables, uploaded photos, and a file in a nested folder with a Chinese name."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_default_kinds(ActivityKind)  # a transactional test before may have flushed them
     for _ in range(3):
         ParticipationFactory(branch=branch)
     log = ActivityLogFactory(branch=branch)
