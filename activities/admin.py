@@ -13,6 +13,7 @@ from activities.models import (
     Suggestion,
     SuggestionStep,
 )
+from core.admin import RevisionAdminMixin
 
 
 @admin.register(ActivityKind)
@@ -60,7 +61,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(SimpleHistoryAdmin):
+class ActivityLogAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "held_on", "kind", "branch", "party_group", "status")
     list_filter = ("status", "kind", "branch")
     search_fields = ("title", "content")
@@ -70,7 +71,7 @@ class ActivityLogAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(SimpleHistoryAdmin):
+class BrandAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "branch", "slogan")
 
 

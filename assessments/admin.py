@@ -11,6 +11,7 @@ from assessments.models import (
     RuleVersion,
     Score,
 )
+from core.admin import RevisionAdminMixin
 
 
 class CriterionInline(admin.TabularInline):
@@ -33,7 +34,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(RuleVersion)
-class RuleVersionAdmin(SimpleHistoryAdmin):
+class RuleVersionAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "year", "status", "published_on", "party_weight", "construction_weight")
     readonly_fields = ("status", "published_on", "based_on")
     inlines = [CriterionInline]

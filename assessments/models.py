@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import dates_in_order
+from core.models import Revisioned, dates_in_order
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-class RuleVersion(models.Model):
+class RuleVersion(Revisioned):
     """One version of the assessment rules. A published version is frozen: changes make a new
     version."""
 
@@ -99,7 +99,7 @@ class RuleVersion(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-class Criterion(models.Model):
+class Criterion(Revisioned):
     """A node of the rules: a category, an item or a sub-item (1-1, 1-2 …). Scores are given to
     the leaves; a parent's score is the sum of its children's, never above its maximum."""
 

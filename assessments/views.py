@@ -247,11 +247,13 @@ def score(request, pk: int, branch_pk: int):
                 cycle=cycle,
                 branch=branch,
                 values=form.values(),
+                shown=form.shown(),
                 actor=request.user,
                 as_committee=as_committee,
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            existing = scores_for(cycle=cycle, branch=branch)
         else:
             messages.success(request, _("The scores were saved."))
             return redirect(cycle)
