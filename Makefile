@@ -34,6 +34,7 @@ system-deps:
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: $(VENV)/.dev system-deps lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test

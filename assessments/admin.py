@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from assessments.models import (
     Criterion,
     Cycle,
+    Delivery,
     DeploymentTask,
     Inspection,
     Notification,
@@ -79,17 +80,43 @@ class ResultAdmin(admin.ModelAdmin):
         return False  # published results are frozen
 
 
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    fields = readonly_fields = (
+        "channel", "status", "attempts", "last_attempt_at", "next_attempt_at", "last_error",
+        "sent_at",
+    )  # fmt: skip
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = (
-        "title",
-        "recipient",
-        "event",
-        "stage",
-        "created_at",
-        "email_status",
-        "email_attempts",
-    )
-    list_filter = ("event", "stage", "email_status")
+    list_display = ("title", "recipient", "event", "stage", "created_at")
+    list_filter = ("event", "stage", "deliveries__status")
+    list_select_related = ("recipient",)
     search_fields = ("title", "recipient__username", "key")
     readonly_fields = [f.name for f in Notification._meta.fields]
+    inlines = [DeliveryInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Read-only: staff resend from the portal's page of undelivered reminders."""
+
+    list_display = (
+        "notification", "channel", "status", "attempts", "last_attempt_at", "next_attempt_at",
+    )  # fmt: skip
+    list_filter = ("status", "channel")
+    list_select_related = ("notification",)
+    search_fields = ("notification__title", "notification__recipient__username")
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

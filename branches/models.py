@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Revisioned, dates_in_order
+from core.models import Job, Revisioned, dates_in_order
 
 
 class PartyCommittee(models.Model):
@@ -267,7 +267,16 @@ class Archive(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    job = models.ForeignKey(
+        Job,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("background job"),
+    )
 
     class Meta:
         verbose_name = _("handover archive")
@@ -276,3 +285,12 @@ class Archive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.requested_at:%Y-%m-%d}"
+
+    @property
+    def waiting_for_queue(self) -> bool:
+        """Queued while the broker was down: it is built once the queue is back."""
+        return (
+            self.status == self.Status.QUEUED
+            and self.job is not None
+            and (self.job.status != Job.Status.HANDED)
+        )

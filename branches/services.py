@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from accounts.access import forget_scope
 from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
-from branches.tasks import build_archive
+from core.outbox import enqueue
 from core.services import create_once, refuse_future, save_revision
 from projects.models import Project, WorkingGroup
+
+ARCHIVE_TASK = "home.tasks.build_archive"
 
 
 def _save(instance):
@@ -209,7 +211,8 @@ def party_group_dissolve(*, group: PartyGroup, on: datetime.date) -> PartyGroup:
 @transaction.atomic
 def archive_request(*, branch: Branch, actor=None) -> Archive:
     """Queue the handover archive of a branch; it is built in the background once this
-    transaction has committed."""
+    transaction has committed (the builder sits above this app and is asked for by name)."""
     item = Archive.objects.create(branch=branch, requested_by=actor)
-    transaction.on_commit(lambda: build_archive.delay(item.pk))
+    item.job = enqueue(ARCHIVE_TASK, archive_id=item.pk)
+    item.save(update_fields=["job"])
     return item

@@ -63,7 +63,9 @@ def branch_detail(request, pk: int):
             "party_groups": party_groups_of_branch(branch=branch),
             "can_edit": is_street_staff(request.user),
             "is_active": branch.status == Branch.Status.ACTIVE,
-            "archives": branch.archives.all()[:10] if is_street_staff(request.user) else None,
+            "archives": branch.archives.select_related("job")[:10]
+            if is_street_staff(request.user)
+            else None,
         },
     )
 
@@ -250,8 +252,18 @@ def party_group_dissolve(request, group_pk: int):
 @require_POST
 def archive_request(request, pk: int):
     branch = branch_get_for_user(user=request.user, pk=pk)
-    services.archive_request(branch=branch, actor=request.user)
-    messages.success(request, _("The handover archive is being built."))
+    item = services.archive_request(branch=branch, actor=request.user)
+    item.job.refresh_from_db()
+    if item.waiting_for_queue:
+        messages.warning(
+            request,
+            _(
+                "The background queue is unavailable just now. The archive request is saved and "
+                "the archive will be built as soon as the queue is back."
+            ),
+        )
+    else:
+        messages.success(request, _("The handover archive is being built."))
     return redirect(branch.get_absolute_url() + "#archives")
 
 
@@ -259,7 +271,7 @@ def archive_request(request, pk: int):
 @require_GET
 def archive_status(request, archive_pk: int):
     """The archive's row, polled by the page (htmx) while it is being built."""
-    item = get_object_or_404(Archive.objects.select_related("branch"), pk=archive_pk)
+    item = get_object_or_404(Archive.objects.select_related("branch", "job"), pk=archive_pk)
     return render(request, "branches/_archive.html", {"archive": item})
 
 

@@ -11,7 +11,7 @@ admin.site.site_title = _("Project Party-Building Portal")
 admin.site.index_title = _("Committee administration")
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("home.urls")),
     path("accounts/", include("accounts.urls")),
     path("projects/", include("projects.urls")),
     path("branches/", include("branches.urls")),

@@ -1,14 +1,12 @@
-"""Demo data from the report's real names and figures (../shared/domain.md).
+"""What every app's demo module shares: the seeded context it adds its rows to.
 
-Deterministic: the same rows on every machine (names from a seeded Faker, fixed dates), and
-idempotent: every row is looked up by its natural key first, so loading twice changes nothing.
-Each app adds its part in its own demo module; load() runs them in dependency order.
+The order in which the apps' parts are loaded, and the command, live in home/demo.py (the top of
+the house), so that no app needs to know the apps above it.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from faker import Faker
 
 DEMO_PASSWORD = "demo-2026"  # noqa: S105 - printed for the demo log-ins; local use only
@@ -39,26 +37,3 @@ def new_context() -> DemoContext:
     fake = Faker("zh_CN")
     fake.seed_instance(SEED)
     return DemoContext(fake=fake)
-
-
-@transaction.atomic
-def load() -> DemoContext:
-    from accounts import demo as accounts_demo
-    from activities import demo as activities_demo
-    from assessments import demo as assessments_demo
-    from branches import demo as branches_demo
-    from members import demo as members_demo
-    from projects import demo as projects_demo
-
-    ctx = new_context()
-    for step in (
-        projects_demo.load,
-        accounts_demo.load,
-        branches_demo.load,
-        projects_demo.load_coordination,
-        members_demo.load,
-        activities_demo.load,
-        assessments_demo.load,
-    ):
-        step(ctx)
-    return ctx

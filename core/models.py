@@ -1,9 +1,11 @@
-"""Pieces the apps' models share: the revision of a record edited through forms, and constraint
+"""Pieces the apps' models share: the revision of a record edited through forms; constraint
 builders for the records held from one date to another (a seat, an appointment, a
-participation), whose history is kept by closing a period, never by overwriting it."""
+participation), whose history is kept by closing a period, never by overwriting it; and the
+outbox of background jobs, which every app may use."""
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +38,33 @@ def one_open_period(owner: str, end: str, *, name: str, message) -> models.Uniqu
         name=name,
         violation_error_message=message,
     )
+
+
+class Job(models.Model):
+    """The outbox: work for a Celery worker, written in the same transaction as the change that
+    asks for it and handed to the broker after commit (core/outbox.py). If the broker is down the
+    change still stands, and a periodic pass hands the job over once the queue is back."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the queue")
+        HANDING = "handing", _("Being handed to the queue")
+        HANDED = "handed", _("Handed to the queue")
+
+    task = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    handed_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts to hand over"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="core_job_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk} ({self.get_status_display()})"

@@ -1,40 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.access import is_street_staff
-from branches.selectors import branch_overview_for_user
-from core.dashboard import secretary_home, street_workbench
 from core.health import check_broker, check_database
-
-
-@require_GET
-def home(request):
-    """The street's workbench for street staff; what is due for a secretary's branch."""
-    today = timezone.localdate()
-    if is_street_staff(request.user):
-        return render(
-            request,
-            "core/home_street.html",
-            {"workbench": street_workbench(user=request.user, today=today), "today": today},
-        )
-    overview = branch_overview_for_user(user=request.user)
-    return render(
-        request,
-        "core/home_secretary.html",
-        {
-            "overview": overview,
-            "homes": [
-                secretary_home(user=request.user, branch=branch, today=today)
-                for branch in overview["branches"]
-            ],
-        },
-    )
 
 
 @login_not_required

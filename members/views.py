@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import is_street_staff, street_staff_required
 from core.forms import EndDateForm
 from core.pages import form_page
+from core.pagination import paginate
 from members import roster, services
 from members.filters import MemberFilter
 from members.forms import (
@@ -63,7 +64,11 @@ def member_list(request):
     member_filter = MemberFilter(
         request.GET, queryset=member_list_for_user(user=request.user), request=request
     )
-    return render(request, "members/member_list.html", {"filter": member_filter})
+    return render(
+        request,
+        "members/member_list.html",
+        {"filter": member_filter, "page": paginate(request, member_filter.qs)},
+    )
 
 
 @require_GET

@@ -18,7 +18,7 @@ def test_login_then_home(client, secretary):
         reverse("accounts:login"), {"username": "secretary", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home:home")
 
 
 def test_wrong_password_keeps_the_user_name_and_says_why(client, secretary):

@@ -12,7 +12,7 @@ def test_another_branchs_page_is_a_friendly_404(secretary_client, other_branch):
     assert response.status_code == 404
     page = response.content.decode()
     assert "页面不存在" in page
-    assert reverse("core:home") in page
+    assert reverse("home:home") in page
     assert other_branch.name not in page
 
 

@@ -47,7 +47,7 @@ def private_urls():
 
 def test_the_walk_finds_the_portal_pages():
     names = {name for name, _ in portal_urls()}
-    assert {"core:home", "projects:list", "projects:detail", "branches:list"} <= names
+    assert {"home:home", "projects:list", "projects:detail", "branches:list"} <= names
     assert names >= PUBLIC
 
 

@@ -14,7 +14,7 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 
 def test_csp_allows_only_this_server(staff_client):
-    header = staff_client.get(reverse("core:home"))["Content-Security-Policy"]
+    header = staff_client.get(reverse("home:home"))["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in header.split(";") if d.strip())
     assert directives["default-src"] == "'self'"
     assert directives["script-src"] == "'self'"
@@ -52,36 +52,14 @@ def test_front_end_files_are_vendored(path):
 
 
 def test_htmx_is_told_not_to_inject_its_style(staff_client):
-    page = staff_client.get(reverse("core:home")).content.decode()
+    page = staff_client.get(reverse("home:home")).content.decode()
     assert '"includeIndicatorStyles": false' in page
 
 
 def test_pages_are_made_for_a_phone(staff_client):
-    page = staff_client.get(reverse("core:home")).content.decode()
+    page = staff_client.get(reverse("home:home")).content.decode()
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
     assert "navbar-toggler" in page
-
-
-def test_home_for_street_staff_is_the_workbench(staff_client, branch, other_branch):
-    response = staff_client.get(reverse("core:home"))
-    assert response.templates[0].name == "core/home_street.html"
-    coverage = response.context["workbench"]["coverage"]["projects"]
-    assert (coverage["active"], coverage["covered"]) == (2, 2)
-
-
-def test_home_for_a_secretary_shows_only_their_branch(secretary_client, branch, other_branch):
-    response = secretary_client.get(reverse("core:home"))
-    page = response.content.decode()
-    assert branch.name in page
-    assert other_branch.name not in page
-    assert [home["branch"] for home in response.context["homes"]] == [branch]
-
-
-def test_secretary_without_a_seat_is_told_what_to_do(client, db):
-    from accounts.tests.factories import UserFactory
-
-    client.force_login(UserFactory())
-    assert "尚未关联任何支部职务" in client.get(reverse("core:home")).content.decode()
 
 
 def test_navigation_shows_only_sections_that_exist(staff_client):

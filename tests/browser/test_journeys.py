@@ -4,7 +4,7 @@ from django.utils.timezone import localdate
 
 from accounts.models import User
 from branches.models import Branch
-from core.dashboard import activity_figures
+from home.dashboard import activity_figures
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

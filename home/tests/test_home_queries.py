@@ -34,8 +34,8 @@ def test_home_queries_hold_at_ten_times_the_rows(request, who, branch):
     client = request.getfixturevalue(who)
     grow([branch], 2)
     with CaptureQueriesContext(connection) as small:
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("home:home")).status_code == 200
     grow([branch] * 9, 18)
     with CaptureQueriesContext(connection) as large:
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("home:home")).status_code == 200
     assert len(large) == len(small)

@@ -6,27 +6,22 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('branches', '0003_archive'),
+        ('assessments', '0005_schedule_delivery_requeue'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='branch',
+            model_name='criterion',
             name='revision',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
         ),
         migrations.AddField(
-            model_name='historicalbranch',
+            model_name='historicalruleversion',
             name='revision',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
         ),
         migrations.AddField(
-            model_name='historicalpartygroup',
-            name='revision',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
-        ),
-        migrations.AddField(
-            model_name='partygroup',
+            model_name='ruleversion',
             name='revision',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
         ),

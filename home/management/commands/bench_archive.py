@@ -5,7 +5,7 @@
 Creates a throw-away branch with that many activity logs (with attendance) and photos, in a
 transaction rolled back afterwards, with the photos in a temporary folder; builds the archive
 and prints how long it took and the peak of Python memory (tracemalloc) while building. Rerun
-it after any change to branches/archive.py: the peak must not grow with the number of rows."""
+it after any change to home/archive.py: the peak must not grow with the number of rows."""
 
 import datetime
 import io
@@ -20,8 +20,8 @@ from django.test import override_settings
 from PIL import Image
 
 from activities.models import ActivityKind, ActivityLog, ActivityPhoto, Attendance
-from branches import archive
 from branches.models import Archive, Branch, PartyCommittee
+from home import archive
 from members.models import Member, Participation
 from members.tests.factories import make_id_number
 from projects.models import Community, Project, Street

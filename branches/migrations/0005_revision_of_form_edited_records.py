@@ -6,22 +6,27 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_score_evidence_label'),
+        ('branches', '0004_archive_claim_and_job'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='criterion',
+            model_name='branch',
             name='revision',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
         ),
         migrations.AddField(
-            model_name='historicalruleversion',
+            model_name='historicalbranch',
             name='revision',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
         ),
         migrations.AddField(
-            model_name='ruleversion',
+            model_name='historicalpartygroup',
+            name='revision',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
+        ),
+        migrations.AddField(
+            model_name='partygroup',
             name='revision',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
         ),

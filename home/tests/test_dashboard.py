@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
-from core.dashboard import secretary_home, street_workbench
+from home.dashboard import secretary_home, street_workbench
 from members.models import Member, Participation
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_the_month_is_the_one_in_shanghai(demo, client):
     client.force_login(User.objects.get(username="jiedao"))
     instant = datetime.datetime(2026, 11, 30, 16, 30, tzinfo=datetime.UTC)
     with mock.patch("django.utils.timezone.now", return_value=instant):
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("home:home"))
     assert response.context["today"] == datetime.date(2026, 12, 1)
     assert response.context["workbench"]["activity"]["month_total"] == 0
 
@@ -125,3 +125,25 @@ def test_a_secretarys_due_list(demo):
     assert home["members"]["total"] == 20
     assert home["due_activities"] == []  # November's meetings are held
     assert home["latest"][0].held_on <= TODAY
+
+
+def test_narrowed_to_one_project(staff):
+    from home.dashboard import Scope
+    from projects.models import Project
+
+    project = Project.objects.get(name="陆洪闸历史文化街区")
+    workbench = street_workbench(user=staff, today=TODAY, scope=Scope(project=project))
+    assert workbench["members"]["total"] == 20  # the branch's members, as on its secretary's home
+    assert [r["row"].branch.name for r in workbench["activity"]["rows"]] == [
+        "陆洪闸历史文化街区项目党支部"
+    ]
+    assert workbench["activity"]["behind"] == 1
+    assert [p.name for p in workbench["sync_breaks"]] == ["陆洪闸历史文化街区"]
+    assert [p.name for p in workbench["projects"]] == ["陆洪闸历史文化街区"]
+    assert workbench["coverage"]["projects"]["active"] == 1
+    assert [b.name for b in workbench["assessment"]["progress"]] == ["陆洪闸历史文化街区项目党支部"]
+
+
+def test_the_branches_behind_come_first(staff):
+    rows = street_workbench(user=staff, today=TODAY)["activity"]["rows"]
+    assert [r["row"].is_behind for r in rows] == [True, True, False, False, False]

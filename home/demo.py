@@ -1,0 +1,34 @@
+"""Demo data from the report's real names and figures (../shared/domain.md).
+
+Deterministic: the same rows on every machine (names from a seeded Faker, fixed dates), and
+idempotent: every row is looked up by its natural key first, so loading twice changes nothing.
+Each app adds its part in its own demo module; load() runs them in dependency order.
+"""
+
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from activities import demo as activities_demo
+from assessments import demo as assessments_demo
+from branches import demo as branches_demo
+from core.demo import DEMO_PASSWORD, DemoContext, new_context
+from members import demo as members_demo
+from projects import demo as projects_demo
+
+__all__ = ["DEMO_PASSWORD", "load"]
+
+
+@transaction.atomic
+def load() -> DemoContext:
+    ctx = new_context()
+    for step in (
+        projects_demo.load,
+        accounts_demo.load,
+        branches_demo.load,
+        projects_demo.load_coordination,
+        members_demo.load,
+        activities_demo.load,
+        assessments_demo.load,
+    ):
+        step(ctx)
+    return ctx

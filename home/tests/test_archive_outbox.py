@@ -1,0 +1,116 @@
+"""A broker outage never turns an archive request into a 500: the request is saved, the page
+says the archive will be built when the queue is back, and it is built after the outage."""
+
+import datetime
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from branches.models import Archive
+from config.celery_app import app
+from core import outbox
+from core.models import Job
+from core.tests.worker import celery_worker, wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OwnRedis:
+    """A Redis server of the test's own, on its own port (never the machine's shared one)."""
+
+    def __init__(self, port: int):
+        self.port, self.process = port, None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@pytest.fixture
+def broker_port(monkeypatch):
+    port = free_port()
+    previous = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    url = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its own setting
+    app.conf.broker_url = url
+    yield port
+    app.conf.task_always_eager, app.conf.broker_url = previous
+
+
+def request_archive(staff_client, branch):
+    started = time.monotonic()
+    response = staff_client.post(reverse("branches:archive_request", args=[branch.pk]), follow=True)
+    return response, time.monotonic() - started
+
+
+def test_an_archive_asked_for_while_the_broker_is_down_is_built_once_it_is_back(
+    staff_client, branch, broker_port, tmp_path
+):
+    real = connection.vendor == "postgresql" and settings.CELERY_BROKER_URL
+    redis = OwnRedis(broker_port)
+    if real:
+        assert shutil.which("redis-server"), "the PostgreSQL + Redis run needs redis-server"
+        redis.start()
+        redis.stop()  # the broker is down
+
+    response, seconds = request_archive(staff_client, branch)
+
+    assert response.status_code == 200
+    assert seconds < 3
+    page = response.content.decode()
+    assert "队列恢复" in page  # the message: built as soon as the queue is back
+    item = Archive.objects.get(branch=branch)
+    assert item.status == Archive.Status.QUEUED and item.waiting_for_queue
+    assert item.job.status == Job.Status.PENDING
+
+    if not real:
+        app.conf.task_always_eager = True  # the queue is back: tasks run in this process
+        assert outbox.hand_over_waiting(older_than=datetime.timedelta(0)) == 1
+    else:
+        redis.start()
+        log = tmp_path / "worker.log"
+        try:
+            with celery_worker(log, CELERY_BROKER_URL=f"redis://127.0.0.1:{broker_port}/0") as (
+                _queue,
+                worker,
+            ):
+                assert outbox.hand_over_waiting(older_than=datetime.timedelta(0)) == 1
+                wait_for(
+                    lambda: Archive.objects.filter(pk=item.pk, status="done").exists(),
+                    worker=worker,
+                    log=log,
+                    what="the archive built after the outage",
+                )
+        finally:
+            redis.stop()
+    item.refresh_from_db()
+    assert item.status == Archive.Status.DONE and item.file
+    assert not item.waiting_for_queue
