@@ -27,9 +27,10 @@ from activities.compliance import (
 )
 from activities.models import ActivityLog, Suggestion
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification, Result
-from assessments.selectors import cycle_branches_for_user
+from assessments.selectors import cycle_branches_for_user, failing_reminder_count
 from branches.models import Branch
 from branches.selectors import coverage_for_street
+from core import outbox
 from members.models import Member, Participation, PioneerPost, Transfer
 from projects.models import Community, CoordinationItem, Project, Street
 from projects.selectors import SyncState, with_timeline_and_sync
@@ -226,6 +227,10 @@ def street_workbench(*, user, today: datetime.date, scope: Scope = WHOLE_STREET)
         "projects": projects["rows"],
         "project_count": projects["count"],
         "assessment": assessment_figures(user=user, scope=scope),
+        # What keeps the cycle on time, for the whole street: reminders that are not getting
+        # through, and jobs waiting for the queue (both heal by themselves; staff should know).
+        "failing_reminders": failing_reminder_count(),
+        "waiting_jobs": outbox.waiting_count(),
         "charts": {
             "activities": [
                 {"branch": r["row"].branch.name, "year": r["year"], "rate": r["row"].rate or 0}
