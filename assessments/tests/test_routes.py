@@ -201,6 +201,7 @@ def test_staff_change_a_criterion_of_a_draft(staff_client, draft):
             "max_score": "50",
             "method": "manual",
             "order": "0",
+            "revision": item.revision,  # the one the edit form was shown with
         },
     )
     assert response.status_code == 302
