@@ -13,6 +13,7 @@ from activities.models import (
     Suggestion,
     SuggestionStep,
 )
+from core.admin import RevisionAdminMixin
 from core.pagination import ListPaginator
 
 
@@ -62,7 +63,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(SimpleHistoryAdmin):
+class ActivityLogAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "held_on", "kind", "branch", "party_group", "status")
     list_select_related = ("kind", "branch", "party_group")
     list_filter = ("status", "kind", "branch")
@@ -77,7 +78,7 @@ class ActivityLogAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(SimpleHistoryAdmin):
+class BrandAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "branch", "slogan")
     list_select_related = ("branch",)
     autocomplete_fields = ("branch",)

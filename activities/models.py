@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Revisioned
+
 
 class Frequency(models.TextChoices):
     NONE = "none", _("No fixed frequency")
@@ -120,7 +122,7 @@ class CampaignItem(models.Model):
         return f"{self.campaign} · {self.name}"
 
 
-class ActivityLog(models.Model):
+class ActivityLog(Revisioned):
     """One activity as the branch secretary records it: at once the ledger row, the compliance
     tick, the assessment evidence and the archive entry."""
 
@@ -285,7 +287,7 @@ class ActivityPhoto(models.Model):
         return self.caption or self.image.name
 
 
-class Brand(models.Model):
+class Brand(Revisioned):
     """A branch's brand (品牌): its name, three pillars, slogan, story, and the activities that
     are its evidence."""
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import is_street_staff, restrict
 from activities import ledger, services
-from activities.compliance import compliance_grid, due_for_branch
+from activities.compliance import behind_branch_ids, branches_in_year, compliance_grid
 from activities.filters import ActivityFilter, SuggestionFilter
 from activities.forms import (
     ActivityLogForm,
@@ -234,20 +234,25 @@ def compliance(request):
     except ValueError:
         year = today.year
     year = min(max(year, 2000), today.year)
-    rows = compliance_grid(user=request.user, year=year, today=today)
     behind_only = request.GET.get("behind") == "1"
+    branches = branches_in_year(user=request.user, year=year)
     if behind_only:
-        rows = [row for row in rows if row.is_behind]
+        branches = branches.filter(
+            pk__in=behind_branch_ids(user=request.user, year=year, today=today)
+        )
+    page = paginate(request, branches)
+    # The grid of the page's branches only: one aggregate over their logs.
+    rows = compliance_grid(
+        year=year, today=today, branches=Branch.objects.filter(pk__in=[b.pk for b in page])
+    )
     due = []
     if not is_street_staff(request.user) and year == today.year:
-        due = [
-            (row.branch, due_for_branch(user=request.user, branch=row.branch, today=today))
-            for row in rows
-        ]
+        due = [(row.branch, row.cells[today.month - 1].missing) for row in rows]
     return render(
         request,
         "activities/compliance.html",
         {
+            "page": page,
             "rows": rows,
             "year": year,
             "years": range(today.year, today.year - 4, -1),

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from assessments.models import (
     Criterion,
     Cycle,
+    Delivery,
     DeploymentTask,
     Inspection,
     Notification,
@@ -11,6 +12,7 @@ from assessments.models import (
     RuleVersion,
     Score,
 )
+from core.admin import RevisionAdminMixin
 from core.pagination import ListPaginator
 
 
@@ -34,7 +36,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(RuleVersion)
-class RuleVersionAdmin(SimpleHistoryAdmin):
+class RuleVersionAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "year", "status", "published_on", "party_weight", "construction_weight")
     readonly_fields = ("status", "published_on", "based_on")
     inlines = [CriterionInline]
@@ -90,22 +92,47 @@ class ResultAdmin(admin.ModelAdmin):
         return False  # published results are frozen
 
 
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    fields = readonly_fields = (
+        "channel", "status", "attempts", "last_attempt_at", "next_attempt_at", "last_error",
+        "sent_at",
+    )  # fmt: skip
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = (
-        "title",
-        "recipient",
-        "event",
-        "stage",
-        "created_at",
-        "email_status",
-        "email_attempts",
-    )
+    list_display = ("title", "recipient", "event", "stage", "created_at")
+    list_filter = ("event", "stage", "deliveries__status")
     list_select_related = ("recipient",)
     # One row per reminder and user: no full count; the default order -created_at, -id reads
     # notification_created_id_idx.
     show_full_result_count = False
     paginator = ListPaginator  # the total of a big table counted once a minute
-    list_filter = ("event", "stage", "email_status")
     search_fields = ("title", "recipient__username", "key")
     readonly_fields = [f.name for f in Notification._meta.fields]
+    inlines = [DeliveryInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Read-only: staff resend from the portal's page of undelivered reminders."""
+
+    list_display = (
+        "notification", "channel", "status", "attempts", "last_attempt_at", "next_attempt_at",
+    )  # fmt: skip
+    list_filter = ("status", "channel")
+    list_select_related = ("notification",)
+    search_fields = ("notification__title", "notification__recipient__username")
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,6 @@
 """Assessment pages. Reads go through the selectors (scoped), writes through the services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
@@ -7,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import is_street_staff, street_staff_required
@@ -26,7 +28,9 @@ from assessments.selectors import (
     cycle_figures_for_page,
     cycle_get_for_user,
     cycle_list_for_user,
-    failed_deliveries,
+    delivery_get,
+    failing_deliveries,
+    failing_reminder_count,
     inspection_get_for_user,
     inspections_for_user,
     notifications_for,
@@ -64,36 +68,71 @@ def cycle_list(request):
     )
 
 
+def _paginate_as(request, object_list, param: str):
+    """A second list on a page, paged by its own parameter; its links keep the others."""
+    page = paginate(request, object_list, param=param)
+    page.links = {}
+    for which, number in (
+        ("first", 1),
+        ("previous", page.number - 1),
+        ("next", page.number + 1),
+        ("last", page.paginator.num_pages),
+    ):
+        params = request.GET.copy()
+        params[param] = number
+        page.links[which] = f"?{params.urlencode()}"
+    return page
+
+
 @require_GET
 def cycle_detail(request, pk: int):
+    """The cycle's phases and each branch's progress, a page of branches at a time."""
     cycle = cycle_get_for_user(user=request.user, pk=pk)
     staff = is_street_staff(request.user)
-    published = cycle.status == Cycle.Status.PUBLISHED
-    results = list(published_results(cycle=cycle)) if published else []
-    preview = services.results_preview(cycle=cycle) if staff and not published else []
-    chart = [
-        {
-            "branch": r.branch.name,
-            "party": float(r.party_score),
-            "construction": float(r.construction_score),
-            "total": float(r.total),
-        }
-        for r in results
-    ]
     return render(
         request,
         "assessments/cycle_detail.html",
         {
             "cycle": cycle,
-            "branches": cycle_branches_for_user(cycle=cycle, user=request.user),
-            "tasks": tasks_for_user(cycle=cycle, user=request.user),
-            "inspections": inspections_for_user(cycle=cycle, user=request.user),
-            "results": results,
-            "preview": preview,
-            "chart": chart,
+            "page": paginate(request, cycle_branches_for_user(cycle=cycle, user=request.user)),
+            "tasks": _paginate_as(
+                request, tasks_for_user(cycle=cycle, user=request.user), "tasks_page"
+            ),
+            "inspections": _paginate_as(
+                request, inspections_for_user(cycle=cycle, user=request.user), "inspections_page"
+            ),
             "can_edit": staff,
             "leaf_count": len(services.hand_scored_leaves_of(cycle.version)),
         },
+    )
+
+
+@require_GET
+def cycle_results(request, pk: int):
+    """The published ranking for everyone in the cycle; before publication, for street staff,
+    the results as they stand. A page of branches at a time, ranked over all of them."""
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    published = cycle.status == Cycle.Status.PUBLISHED
+    if published:
+        page = paginate(request, published_results(cycle=cycle))
+        chart = [
+            {
+                "branch": r.branch.name,
+                "party": float(r.party_score),
+                "construction": float(r.construction_score),
+                "total": float(r.total),
+            }
+            for r in page
+        ]
+    elif is_street_staff(request.user):
+        page = paginate(request, services.results_preview(cycle=cycle))
+        chart = []
+    else:
+        raise PermissionDenied  # before publication the comparison is the committee's
+    return render(
+        request,
+        "assessments/cycle_results.html",
+        {"cycle": cycle, "page": page, "published": published, "chart": chart},
     )
 
 
@@ -140,9 +179,9 @@ def cycle_publish(request, pk: int):
         services.results_publish(cycle=cycle)
     except ValidationError as error:
         _messages_from(request, error)
-    else:
-        messages.success(request, _("The results were published."))
-    return redirect(cycle)
+        return redirect(cycle)
+    messages.success(request, _("The results were published."))
+    return redirect("assessments:cycle_results", pk=cycle.pk)
 
 
 @require_GET
@@ -252,11 +291,13 @@ def score(request, pk: int, branch_pk: int):
                 cycle=cycle,
                 branch=branch,
                 values=form.values(),
+                shown=form.shown(),
                 actor=request.user,
                 as_committee=as_committee,
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            existing = scores_for(cycle=cycle, branch=branch)
         else:
             messages.success(request, _("The scores were saved."))
             return redirect(cycle)
@@ -404,9 +445,7 @@ def reminder_list(request):
         "assessments/reminder_list.html",
         {
             "page": paginate(request, notifications_for(user=request.user)),
-            "failed": paginate(request, failed_deliveries(), param="failed_page")
-            if is_street_staff(request.user)
-            else None,
+            "failing": failing_reminder_count() if is_street_staff(request.user) else None,
         },
     )
 
@@ -415,3 +454,50 @@ def reminder_list(request):
 def reminders_read(request):
     notifications_for(user=request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("assessments:reminders")
+
+
+@street_staff_required
+@require_GET
+def delivery_list(request):
+    page = paginate(request, failing_deliveries())
+    return render(
+        request,
+        "assessments/delivery_list.html",
+        {
+            "page": page,
+            "long_pending_minutes": settings.PORTAL_REMINDER_LONG_PENDING_MINUTES,
+            "retry_days": settings.PORTAL_REMINDER_RETRY_DAYS,
+        },
+    )
+
+
+def _back_to_deliveries(request):
+    url = reverse("assessments:deliveries")
+    page = request.POST.get("page", "")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+@street_staff_required
+@require_POST
+def delivery_resend(request, pk: int):
+    if services.delivery_resend(delivery_id=delivery_get(pk=pk).pk):
+        messages.success(request, _("The reminder will be sent again in a moment."))
+    else:
+        messages.info(request, _("This reminder is already sent or being sent."))
+    return _back_to_deliveries(request)
+
+
+@street_staff_required
+@require_POST
+def deliveries_resend(request):
+    count = services.deliveries_resend_failing()
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s reminder will be sent again in a moment.",
+            "%(count)s reminders will be sent again in a moment.",
+            count,
+        )
+        % {"count": count},
+    )
+    return _back_to_deliveries(request)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
+from core.admin import RevisionAdminMixin
 
 
 @admin.register(PartyCommittee)
@@ -22,7 +23,7 @@ class PartyGroupInline(admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(SimpleHistoryAdmin):
+class BranchAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "project", "established_on", "status", "closed_on")
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
@@ -41,7 +42,7 @@ class SeatAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartyGroup)
-class PartyGroupAdmin(SimpleHistoryAdmin):
+class PartyGroupAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "branch", "working_group", "leader_name", "established_on")
     list_select_related = ("branch", "working_group")
     autocomplete_fields = ("branch", "working_group")

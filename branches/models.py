@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Job, dates_in_order
+from core.models import Job, Revisioned, dates_in_order
 
 
 class PartyCommittee(models.Model):
@@ -41,7 +41,7 @@ class TransformedInto(models.TextChoices):
     COMMUNITY = "community", _("Community Party building")
 
 
-class Branch(models.Model):
+class Branch(Revisioned):
     """A project branch (项目党支部): one per construction project."""
 
     class Status(models.TextChoices):
@@ -192,7 +192,7 @@ class Seat(models.Model):
         return f"{self.branch} · {self.get_kind_display()} · {self.holder_name}"
 
 
-class PartyGroup(models.Model):
+class PartyGroup(Revisioned):
     """A Party group (党小组) of a branch, matched to a working group of the project where the
     report pairs them."""
 

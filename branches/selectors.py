@@ -89,17 +89,23 @@ def branch_overview_for_user(*, user) -> dict:
     return overview
 
 
-def coverage_for_street() -> dict:
+def coverage_for_street(*, projects: QuerySet[Project] | None = None) -> dict:
     """How far the organisation covers the projects (for street staff): projects still under
     way (no completion acceptance yet) with and without an active branch, and the enterprises
-    whose own Party organisation is missing or idle."""
+    whose own Party organisation is missing or idle. `projects` narrows it to some projects
+    (and the enterprises taking part in them)."""
     completed = ProjectStage.objects.filter(
         project=OuterRef("pk"), stage=Stage.COMPLETION, actual_on__isnull=False
     )
     covered = Branch.objects.filter(project=OuterRef("pk"), status=Branch.Status.ACTIVE)
-    projects = Project.objects.annotate(
-        is_completed=Exists(completed), is_covered=Exists(covered)
-    ).filter(is_completed=False)
+    enterprises = Enterprise.objects.all()
+    if projects is not None:
+        enterprises = enterprises.filter(pk__in=projects.values("enterprises"))
+    projects = (
+        (Project.objects.all() if projects is None else projects)
+        .annotate(is_completed=Exists(completed), is_covered=Exists(covered))
+        .filter(is_completed=False)
+    )
     project_counts = projects.aggregate(
         active=Count("id"),
         covered=Count("id", filter=Q(is_covered=True)),
@@ -107,7 +113,7 @@ def coverage_for_street() -> dict:
         key=Count("id", filter=Q(is_key_project=True)),
         key_covered=Count("id", filter=Q(is_key_project=True, is_covered=True)),
     )
-    enterprise_counts = Enterprise.objects.aggregate(
+    enterprise_counts = enterprises.aggregate(
         total=Count("id"),
         no_party_org=Count("id", filter=Q(party_org_status=Enterprise.PartyOrgStatus.NONE)),
         inactive=Count("id", filter=Q(party_org_status=Enterprise.PartyOrgStatus.INACTIVE)),

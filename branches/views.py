@@ -180,9 +180,9 @@ def seat_appoint(request, pk: int):
         form=form,
         title=_("Appoint to a seat of %(name)s") % {"name": branch.name},
         cancel_url=branch.get_absolute_url(),
-        on_valid=lambda f: (
-            services.seat_appoint(branch=branch, **f.cleaned_data).branch.get_absolute_url()
-        ),
+        on_valid=lambda f: services.seat_appoint(
+            branch=branch, **f.cleaned_data
+        ).branch.get_absolute_url(),
         success_message=_("The appointment was recorded."),
     )
 
@@ -197,9 +197,9 @@ def seat_end(request, seat_pk: int):
         form=form,
         title=_("End the seat of %(name)s") % {"name": seat.holder_name},
         cancel_url=seat.branch.get_absolute_url(),
-        on_valid=lambda f: (
-            services.seat_end(seat=seat, ended_on=f.cleaned_data["on"]).branch.get_absolute_url()
-        ),
+        on_valid=lambda f: services.seat_end(
+            seat=seat, ended_on=f.cleaned_data["on"]
+        ).branch.get_absolute_url(),
         success_message=_("The seat was ended."),
         danger=True,
     )

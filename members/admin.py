@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import RevisionAdminMixin
 from core.pagination import ListPaginator
 from members.models import (
     HomeOrganisation,
@@ -32,7 +33,7 @@ class PioneerPostInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "standing", "masked_phone", "masked_id_number", "relation_state")
     list_filter = ("standing", "is_floating", "relation_state", "employer_kind")
     search_fields = ("name", "phone", "id_number")

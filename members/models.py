@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import dates_in_order, one_open_period
+from core.models import Revisioned, dates_in_order, one_open_period
 from core.validators import validate_phone
 from members.identity import (
     birth_date_from_id,
@@ -50,7 +50,7 @@ class HomeOrganisation(models.Model):
         return self.name
 
 
-class Member(models.Model):
+class Member(Revisioned):
     """A Party member under dual management: the organisational relation at a home
     organisation (or in the pocket), the Party life in a project branch (Participation)."""
 

@@ -206,14 +206,20 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
     parsed: list[tuple[int, Member, Participation, str]] = []
     seen_ids: dict[str, int] = {}
     today = timezone.localdate()
+    counted = 0
 
     for row_number, values in enumerate(rows, start=2):
         cells = {name: values[i] if i < len(values) else None for name, i in positions.items()}
         if all(_text(v) == "" for v in cells.values()):
             continue
-        if len(parsed) + len(errors) > MAX_ROWS:
-            errors.append(RowError(row_number, "", _("A roster has at most 20000 rows.")))
-            break
+        counted += 1
+        if counted > MAX_ROWS:
+            # The whole file is refused, whatever its rows hold: it must be split.
+            message = _(
+                "This roster has more than %(max)s members: split it into files of at most "
+                "%(max)s rows and import them one by one."
+            ) % {"max": MAX_ROWS}
+            raise RosterInvalid([RowError(0, "", message)])
 
         def fail(name: str, message: str, row_number=row_number) -> None:
             errors.append(RowError(row_number, HEADER_OF.get(name, name), str(message)))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import RevisionAdminMixin
 from projects.models import (
     STAGE_SEQUENCE,
     Community,
@@ -37,7 +38,7 @@ class CommunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "party_org_status", "party_contact_name", "party_contact_phone")
     list_filter = ("party_org_status",)
     search_fields = ("name", "party_contact_name")
@@ -62,7 +63,7 @@ class ProjectStageInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "community", "category", "is_key_project", "total_investment")
     list_select_related = ("community",)
     list_filter = ("category", "is_key_project", "community")
@@ -86,7 +87,7 @@ class WorkingGroupMemberInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(SimpleHistoryAdmin):
+class WorkingGroupAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "project", "kind", "leader_name", "established_on", "dissolved_on")
     list_select_related = ("project",)
     autocomplete_fields = ("project",)

@@ -123,7 +123,7 @@ def project_timeline_edit(request, pk: int):
     form = TimelineForm(request.POST or None, project=project)
 
     def save(f):
-        services.project_timeline_update(project=project, dates=f.dates())
+        services.project_timeline_update(project=project, dates=f.dates(), shown=f.shown())
         return project.get_absolute_url() + "#timeline"
 
     return form_page(

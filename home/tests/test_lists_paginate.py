@@ -19,7 +19,7 @@ from django_filters import FilterSet
 from activities.models import Brand, Campaign, CampaignItem, Rule, Suggestion
 from activities.tests.factories import ActivityLogFactory
 from assessments.models import Notification, RuleVersion
-from assessments.tests.factories import make_cycle, make_version
+from assessments.tests.factories import make_cycle, make_delivery, make_version
 from branches.models import Archive
 from branches.tests.factories import BranchFactory, PartyGroupFactory, SeatFactory
 from core.pagination import PER_PAGE, KeysetPage, ListPage
@@ -185,9 +185,15 @@ def grow_reminders(world, n):
     for _ in range(n):
         Notification.objects.create(
             recipient=world.street_staff, key=f"key-{next(serial)}", event="task",
-            stage="due", title="提醒", email_status=Notification.Email.FAILED,
+            stage="due", title="提醒",
         )  # fmt: skip
     return reverse("assessments:reminders")
+
+
+def grow_undelivered(world, n):
+    for _ in range(n):
+        make_delivery(world.street_staff, key=f"undelivered-{next(serial)}", status="failed")
+    return reverse("assessments:deliveries")
 
 
 # Every page that lists rows: its URL name, how its rows grow, and the context name of each of
@@ -210,14 +216,16 @@ LISTS = {
     "branches:detail": (grow_archives, ["archives"]),
     "assessments:list": (grow_cycles, ["page"]),
     "assessments:versions": (grow_versions, ["page"]),
-    "assessments:reminders": (grow_reminders, ["page", "failed"]),
+    "assessments:reminders": (grow_reminders, ["page"]),
+    "assessments:deliveries": (grow_undelivered, ["page"]),
 }
 
 # Lists paginated and tested where they are built (issue 11, the workbench and the cycle pages).
 LISTS_TESTED_ELSEWHERE = {
     "home:home": "the workbench: per-branch tables show those needing attention first",
     "activities:compliance": "the compliance grid, paginated by branch",
-    "assessments:cycle_detail": "the cycle's branches and results",
+    "assessments:cycle_detail": "the cycle's branches, tasks and inspections",
+    "assessments:cycle_results": "the cycle's results ranked over all its branches",
 }
 
 # Every other page, and why it is not a list. `keeps` names the context entries that are the
@@ -307,6 +315,8 @@ NOT_LISTS = {
     "assessments:version_publish": {"why": "action"},
     "assessments:version_copy": {"why": "action"},
     "assessments:reminders_read": {"why": "action"},
+    "assessments:deliveries_resend": {"why": "action"},
+    "assessments:delivery_resend": {"why": "action"},
     "healthz": {"why": "health check"},
     "favicon": {"why": "a file"},
     "set_language": {"why": "action"},
