@@ -209,7 +209,10 @@ def test_campaign_list_shows_each_campaign_with_its_dates_and_branches(
 
     response = staff_client.get(reverse("activities:campaigns"))
     page = response.content.decode()
-    assert [c.name for c in response.context["campaigns"]] == ["江海先锋行", "紫琅山下党旗红"]
+    assert [c.name for c in response.context["page"].object_list] == [
+        "江海先锋行",
+        "紫琅山下党旗红",
+    ]
     assert "2 个支部" in page and "1 个支部" in page
     assert both.get_absolute_url() in page
 
