@@ -203,6 +203,28 @@ def test_the_streets_ledger_covers_at_most_a_year_at_a_time(staff_client, branch
     assert staff_client.get(url, long_for_a_branch).status_code == 200
 
 
+def test_a_ledger_too_long_for_one_sheet_goes_on_in_a_second(staff_client, branch, roster):
+    from unittest import mock
+
+    from core import xlsx
+
+    for day in (1, 2):
+        log = ActivityLogFactory(branch=branch, held_on=datetime.date(2026, 3, day))
+        for member in roster:
+            Attendance.objects.create(log=log, member=member, status="present")
+    with mock.patch.object(xlsx, "MAX_SHEET_ROWS", 5):  # the header and four rows a sheet
+        response = staff_client.get(reverse("activities:ledger"), {"branch": branch.pk})
+        workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["活动台账", "出勤明细", "出勤明细 (2)"]
+    attendance = [
+        row
+        for name in ("出勤明细", "出勤明细 (2)")
+        for row in workbook[name].iter_rows(min_row=2, values_only=True)
+    ]
+    assert len(attendance) == 6
+    assert workbook["出勤明细 (2)"]["A1"].value == "日期"
+
+
 def test_the_ledger_costs_the_same_queries_whatever_its_size(staff_client, branch, roster):
     def grow(n):
         for _ in range(n):
