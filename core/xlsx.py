@@ -1,6 +1,6 @@
-"""The one way a ledger sheet starts: bold Chinese headers, the header row frozen, columns wide
-enough to read when the file is opened in a spreadsheet program. Rows are then appended one by
-one (write-only workbooks: nothing is held whole in memory)."""
+"""The one way a ledger is written: bold Chinese headers, the header row frozen, columns wide
+enough to read when the file is opened in a spreadsheet program, the rows streamed (see below:
+nothing is held whole in memory, and the download starts at once)."""
 
 import datetime
 import itertools
@@ -14,10 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
 
 # Columns of running text are wide; names of branches and organisations a little less.
 WIDE = {"内容", "成效", "发现问题", "整改要求", "事项", "解决情况", "答复", "正文", "填写要求"}
@@ -36,28 +33,12 @@ def column_width(header: str) -> float:
     return max(12, 2 * len(header) + 4)
 
 
-def ledger_sheet(workbook: Workbook, title: str, headers: list[str]):
-    """A sheet of a write-only workbook, its header row written; append the rows to it."""
-    sheet = workbook.create_sheet(title[:31])
-    for number, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = column_width(header)
-    sheet.freeze_panes = "A2"
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="center")
-        cells.append(cell)
-    sheet.append(cells)
-    return sheet
-
-
 # Streaming ---------------------------------------------------------------------------------------
 #
 # A workbook written as it is sent: each sheet's XML goes straight into a zip entry while its rows
 # are read, and the zip's bytes leave as soon as they are compressed. The first bytes are out
 # within a second whatever the size, and memory holds one chunk of rows, never the workbook.
-# The sheets look like ledger_sheet's (bold header row, frozen, the same widths); strings are
+# Every sheet has its header row bold and frozen and the widths above; strings are
 # written inline (no shared-strings table to keep in memory), dates as dates.
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,8 +1,8 @@
 """The handover archive: everything a branch built, handed over whole when it is transformed
 or dissolved (or on demand).
 
-It is written entry by entry into a zip on disk: the ledgers with openpyxl's write-only
-workbooks fed from querysets read in chunks, the photos and documents copied from their files,
+It is written entry by entry into a zip on disk: the ledgers streamed (core.xlsx) from
+querysets read in chunks as plain rows, the photos and documents copied from their files,
 so a branch of thousands of logs and photos never sits in memory. The same data gives the same
 content: entries in a fixed order with fixed timestamps, and a digest over the ledgers' cell
 values and the files' bytes (independent of when the workbooks were written)."""

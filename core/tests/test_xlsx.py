@@ -22,7 +22,7 @@ def workbook_of(chunks):
 
 
 @pytest.mark.django_db
-def test_a_ledger_sheet_has_a_frozen_bold_header_and_readable_widths():
+def test_a_ledger_has_a_frozen_bold_header_and_readable_widths():
     workbook = workbook_of(export_ledger(ActivityLog.objects.all()))
     sheet = workbook["活动台账"]
     assert sheet.freeze_panes == "A2"
