@@ -1,6 +1,7 @@
 """The one way a ledger is written: bold Chinese headers, the header row frozen, columns wide
 enough to read when the file is opened in a spreadsheet program, the rows streamed (see below:
-nothing is held whole in memory, and the download starts at once)."""
+nothing is held whole in memory, and the download starts at once), and what people typed into
+the portal written as data, never as a formula (see "Data, never code")."""
 
 import datetime
 import itertools
@@ -14,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 # Columns of running text are wide; names of branches and organisations a little less.
@@ -33,6 +35,41 @@ def column_width(header: str) -> float:
     return max(12, 2 * len(header) + 4)
 
 
+# Data, never code --------------------------------------------------------------------------------
+#
+# Text beginning with one of these is a formula to Excel and WPS once it is typed or edited into a
+# cell (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0` run through DDE, `+1+1`, `@SUM(A1)`, `-2+3`; a
+# tab or carriage return ahead of them is skipped when a file is imported). Titles, names and
+# notes typed into the portal may begin so, and the street's staff open the ledgers on office
+# machines. Every text cell is therefore written as text by its type (an inline string here,
+# a shared string in the openpyxl rows below), never as a formula, its characters exactly as
+# typed; and a text that reads as a formula gets, in addition, the cell format "text" with the
+# quote prefix (what a leading apostrophe gives when typed in Excel), so that editing the cell
+# and pressing Enter keeps it text too. Numbers, dates and booleans are written as what they are.
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def reads_as_formula(value) -> bool:
+    """Whether a spreadsheet program would take this value for a formula if it were typed in."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def openpyxl_row(sheet, values: Sequence) -> list[WriteOnlyCell]:
+    """A row to append to an openpyxl sheet (the roster template, the handover archive's
+    index), with the rule above: openpyxl would otherwise store text beginning with "=" as a
+    formula."""
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value)
+        if reads_as_formula(value):
+            cell.data_type = "s"
+            cell.number_format = "@"
+            cell.quotePrefix = True
+        cells.append(cell)
+    return cells
+
+
 # Streaming ---------------------------------------------------------------------------------------
 #
 # A workbook written as it is sent: each sheet's XML goes straight into a zip entry while its rows
@@ -45,12 +82,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SHEET_ROWS = 1_048_576  # a spreadsheet's limit, the header row included
 _EPOCH = datetime.date(1899, 12, 30)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A carriage return is kept as a character reference: as a character, XML reads it as a newline.
+_ENTITIES = {"\r": "&#13;"}
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE = "application/vnd.openxmlformats-officedocument"
-_HEADER, _DATE, _DATETIME = 1, 2, 3  # the cell formats in _STYLES
+_HEADER, _DATE, _DATETIME, _TEXT = 1, 2, 3, 4  # the cell formats in _STYLES
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{_MAIN}"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>\
 <numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts><fonts count="2">\
@@ -59,12 +98,14 @@ _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>\
 </fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">\
 <alignment vertical="center"/></xf>\
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
 <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" \
+quotePrefix="1"/></cellXfs>\
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
 </styleSheet>"""
 
 
@@ -99,10 +140,19 @@ class _Pipe:
         return data
 
 
-def _text(value: str) -> str:
+def _text_cell(reference: str, value: str) -> str:
+    """A text cell: an inline string, which no spreadsheet program evaluates; a text that reads
+    as a formula is also formatted as text with the quote prefix (see "Data, never code")."""
+    style = ""
     if _SPECIAL.search(value):
-        return escape(_ILLEGAL.sub("", value))
-    return value
+        value = _ILLEGAL.sub("", value)
+        style = f' s="{_TEXT}"' if value.startswith(FORMULA_STARTS) else ""
+        value = escape(value, _ENTITIES)
+    elif value.startswith(FORMULA_STARTS):
+        style = f' s="{_TEXT}"'
+    return (
+        f'<c r="{reference}" t="inlineStr"{style}><is><t xml:space="preserve">{value}</t></is></c>'
+    )
 
 
 def _cell(reference: str, value) -> str:
@@ -119,8 +169,7 @@ def _cell(reference: str, value) -> str:
         return f'<c r="{reference}" s="{_DATETIME}"><v>{serial}</v></c>'
     if isinstance(value, datetime.date):
         return f'<c r="{reference}" s="{_DATE}"><v>{(value - _EPOCH).days}</v></c>'
-    text = _text(str(value))
-    return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return _text_cell(reference, str(value))
 
 
 def _row(number: int, values: Sequence, letters: list[str]) -> str:
@@ -130,10 +179,7 @@ def _row(number: int, values: Sequence, letters: list[str]) -> str:
         kind = type(value)
         if kind is str:
             if value:
-                cells.append(
-                    f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_text(value)}</t></is></c>"
-                )
+                cells.append(_text_cell(f"{letter}{number}", value))
         elif kind is datetime.date:
             cells.append(f'<c r="{letter}{number}" s="{_DATE}"><v>{(value - _EPOCH).days}</v></c>')
         elif value is not None:

@@ -21,7 +21,7 @@ from activities.ledger import export_ledger
 from activities.models import ActivityLog, ActivityPhoto, Rule, Suggestion
 from assessments.models import Result
 from branches.models import Archive, Branch
-from core.xlsx import Sheet, stream_workbook
+from core.xlsx import Sheet, openpyxl_row, stream_workbook
 from members.identity import mask_id_number, mask_phone
 from members.models import Member, Participation
 from projects.models import CoordinationItem
@@ -322,13 +322,13 @@ def build(archive: Archive, *, progress: Callable[[int], None] = lambda _p: None
             progress(95)
             index = Workbook(write_only=True)
             sheet = index.create_sheet("索引")
-            sheet.append(["支部", branch.name])
-            sheet.append(["项目", branch.project.name])
-            sheet.append(["状态", branch.get_status_display()])
+            sheet.append(openpyxl_row(sheet, ["支部", branch.name]))
+            sheet.append(openpyxl_row(sheet, ["项目", branch.project.name]))
+            sheet.append(openpyxl_row(sheet, ["状态", branch.get_status_display()]))
             sheet.append([])
-            sheet.append(["文件", "内容", "条数"])
+            sheet.append(openpyxl_row(sheet, ["文件", "内容", "条数"]))
             for row in writer.index:
-                sheet.append(list(row))
+                sheet.append(openpyxl_row(sheet, list(row)))
                 writer.digest.update(repr(row).encode())
             writer._workbook("00-索引.xlsx", index)
         output.seek(0)

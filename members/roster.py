@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.access import restrict
 from branches.models import Branch, PartyGroup
-from core.xlsx import Sheet, stream_workbook
+from core.xlsx import Sheet, openpyxl_row, stream_workbook
 from members.identity import mask_id_number, mask_phone, normalise_id_number
 from members.models import HomeOrganisation, Member, Participation
 from projects.models import Community, Enterprise, Street
@@ -98,7 +98,7 @@ def build_template(*, branch_names: Iterable[str]) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "党员名册"
-    sheet.append([header for _name, header, _example, _required in COLUMNS])
+    sheet.append(openpyxl_row(sheet, [header for _name, header, _example, _required in COLUMNS]))
     for index, (_name, header, _example, required) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True, color="B0151E" if required else "000000")
@@ -121,7 +121,7 @@ def build_template(*, branch_names: Iterable[str]) -> Workbook:
         sheet.column_dimensions[column].number_format = "@"
 
     notes = workbook.create_sheet("填写说明")
-    notes.append(["列", "是否必填", "填写要求", "示例"])
+    notes.append(openpyxl_row(notes, ["列", "是否必填", "填写要求", "示例"]))
     rules = {
         "birth_date": "日期，如 1985-06-15；须与身份证号码一致",
         "id_number": "18位，末位可为 X；按国家标准校验",
@@ -135,7 +135,11 @@ def build_template(*, branch_names: Iterable[str]) -> Workbook:
         "party_group": "所在支部中现有党小组的名称，可不填",
     }
     for name, header, example, required in COLUMNS:
-        notes.append([header, "必填" if required else "选填", rules.get(name, ""), example])
+        notes.append(
+            openpyxl_row(
+                notes, [header, "必填" if required else "选填", rules.get(name, ""), example]
+            )
+        )
     notes.column_dimensions["C"].width = 60
     return workbook
 
