@@ -6,6 +6,7 @@ form branches hand in, and an export must read the same as the template."""
 
 import datetime
 import gc
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.access import restrict
 from branches.models import Branch, PartyGroup
 from core.xlsx import Sheet, openpyxl_row, stream_workbook
+from core.zipcheck import MB, Limits, check_office_zip
 from members.identity import mask_id_number, mask_phone, normalise_id_number
 from members.models import HomeOrganisation, Member, Participation
 from projects.models import Community, Enterprise, Street
@@ -75,6 +77,9 @@ LABEL_OF_RELATION = {
     Member.RelationState.IN_BRANCH: "已转入项目支部",
 }
 MAX_ROWS = 20_000
+# What the file may hold before it is parsed: a 20,000-row roster unpacks to about 21 MB; a few
+# hundred rows left empty (formatted, or cleared rather than deleted) are tolerated.
+FILE_LIMITS = Limits(unpacked=100 * MB, rows=MAX_ROWS + 1_000)
 CHECK_BATCH = 5000  # ID numbers looked up at once (a database's limit on query parameters)
 SAVE_BATCH = 2000
 
@@ -209,10 +214,18 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
     """Check every row of an uploaded roster. Returns the members and participations to save
     (with the home organisation's name, which may be new), or raises RosterInvalid with every
     error found, by row and column."""
+    not_xlsx = RosterInvalid([RowError(0, "", _("This is not an xlsx file."))])
+    try:
+        # Measured from its zip directory before openpyxl parses anything (core.zipcheck).
+        check_office_zip(file, limits=FILE_LIMITS)
+    except ValidationError as error:
+        raise RosterInvalid([RowError(0, "", message) for message in error.messages]) from error
+    except zipfile.BadZipFile as exc:
+        raise not_xlsx from exc
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:
-        raise RosterInvalid([RowError(0, "", _("This is not an xlsx file."))]) from exc
+        raise not_xlsx from exc
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header_row = next(rows, None) or ()
