@@ -21,7 +21,7 @@ from activities.models import (
     Suggestion,
     SuggestionStep,
 )
-from activities.uploads import check_document, check_image
+from activities.uploads import check_document, clean_photo
 from branches.models import Branch
 from core.services import EditConflict, create_once, save_revision
 from members.models import Member, Participation
@@ -162,16 +162,16 @@ def activity_log_delete_draft(*, log: ActivityLog) -> None:
 
 @transaction.atomic
 def photo_add(*, log: ActivityLog, upload, actor, caption: str = "") -> ActivityPhoto:
-    content_type, width, height = check_image(upload)
+    cleaned = clean_photo(upload)
     photo = ActivityPhoto(
         log=log,
         caption=caption,
-        content_type=content_type,
-        width=width,
-        height=height,
+        content_type=cleaned.content_type,
+        width=cleaned.width,
+        height=cleaned.height,
         uploaded_by=actor,
     )
-    photo.image.save(upload.name, upload, save=False)
+    photo.image.save(cleaned.file.name, cleaned.file, save=False)
     photo.save()
     return photo
 
@@ -212,7 +212,8 @@ def brand_save(*, brand: Brand, evidence=None) -> Brand:
 def rule_save(*, rule: Rule, document=None) -> Rule:
     if document is not None:
         rule.document_type = check_document(document)
-        rule.document.save(document.name, document, save=False)
+        # Named by what it is, never by the uploaded name.
+        rule.document.save(f"document.{rule.document_type}", document, save=False)
     if not rule.text.strip() and not rule.document:
         raise ValidationError({"text": _("Give the text of the rule or attach its document.")})
     return _save(rule)

@@ -1,11 +1,14 @@
 """Uploaded files are checked by what they contain, never by their name."""
 
+import io
 import warnings
 import zipfile
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 from core.zipcheck import MB, Limits, check_office_zip
 
@@ -17,6 +20,7 @@ DOCUMENT_LIMITS = Limits(unpacked=200 * MB, entries=2000)
 MAX_PIXELS = 40_000_000  # e.g. 8000 x 5000: more than any phone camera
 MAX_SIDE = 12_000
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 def check_image(upload) -> tuple[str, int, int]:
@@ -56,6 +60,51 @@ def check_image(upload) -> tuple[str, int, int]:
     finally:
         upload.seek(0)
     return IMAGE_TYPES[kind], width, height
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo as it is stored: upright, with no metadata, named by its format."""
+
+    file: ContentFile
+    content_type: str
+    width: int
+    height: int
+
+
+def clean_photo(upload) -> Photo:
+    """The uploaded photo checked (check_image), turned as the camera meant it (its EXIF
+    orientation applied, since the orientation goes with the EXIF), and written again without
+    EXIF, XMP, comments or any other metadata: a phone's photo carries where it was taken and
+    on which device, which the ledger does not need (PIPL: no more than the purpose needs). Only
+    the colour profile and a PNG's transparency are kept. Its name ends with the extension of
+    the format found in it, whatever the uploaded name says (`照片\u202egpj.exe` is a .jpg).
+    A JPEG keeps its own quantisation tables, so it loses next to nothing."""
+    check_image(upload)
+    try:
+        with Image.open(upload) as image:
+            kind = image.format
+            ImageOps.exif_transpose(image, in_place=True)
+            kept = {
+                key: image.info[key]
+                for key in ("icc_profile", "transparency")
+                if image.info.get(key) is not None
+            }
+            image.info = {}  # EXIF, XMP, comments, text chunks and the rest
+            options = {"JPEG": {"quality": "keep"}, "WEBP": {"quality": 90}}.get(kind, {})
+            if kind != "PNG":
+                kept.pop("transparency", None)
+            buffer = io.BytesIO()
+            image.save(buffer, kind, **options, **kept)
+            width, height = image.size
+    finally:
+        upload.seek(0)
+    return Photo(
+        file=ContentFile(buffer.getvalue(), name=f"photo.{EXTENSIONS[kind]}"),
+        content_type=IMAGE_TYPES[kind],
+        width=width,
+        height=height,
+    )
 
 
 def check_document(upload) -> str:

@@ -1,4 +1,5 @@
 import io
+import time
 import zipfile
 
 import pytest
@@ -6,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from activities.uploads import check_document, check_image
+from activities.uploads import check_document, check_image, clean_photo
 
 
 def image_file(kind: str, size=(64, 48), name="photo.jpg", mode="RGB") -> SimpleUploadedFile:
@@ -77,3 +78,69 @@ def test_real_documents_pass():
 def test_forged_documents_are_refused(content):
     with pytest.raises(ValidationError):
         check_document(SimpleUploadedFile("rule.pdf", content))
+
+
+# Stored photos: named by their format, upright, without metadata --------------------------------
+
+ORIENTATION, MAKE, GPS = 0x0112, 0x010F, 0x8825
+
+
+def phone_photo(kind="JPEG", name="site.jpg") -> SimpleUploadedFile:
+    """A 40 x 20 photo, red on the left and blue on the right, that the phone says to turn a
+    quarter clockwise (EXIF orientation 6), with its GPS position, make and a comment."""
+    image = Image.new("RGB", (40, 20), "red")
+    image.paste((0, 0, 255), (20, 0, 40, 20))
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif[MAKE] = "PhoneMaker"
+    exif[GPS] = {1: "N", 2: (32.0, 1.0, 2.0), 3: "E", 4: (120.0, 52.0, 10.0)}
+    buffer = io.BytesIO()
+    extra = {"comment": b"taken at the site gate"} if kind == "JPEG" else {}
+    image.save(buffer, kind, exif=exif.tobytes(), xmp=b"<x:xmpmeta>GPS here</x:xmpmeta>", **extra)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_a_jpeg_named_like_a_program_is_stored_as_a_jpeg():
+    photo = clean_photo(phone_photo(name="照片\u202egpj.exe"))
+    assert photo.file.name == "photo.jpg" and photo.content_type == "image/jpeg"
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP"])
+def test_a_stored_photo_is_upright_and_keeps_no_metadata(kind):
+    photo = clean_photo(phone_photo(kind))
+    data = photo.file.read()
+    stored = Image.open(io.BytesIO(data))
+    assert stored.format == kind
+    assert (photo.width, photo.height) == stored.size == (20, 40)  # turned as the phone meant
+    top, bottom = stored.getpixel((10, 5)), stored.getpixel((10, 35))
+    assert top[0] > 200 > top[2] and bottom[2] > 200 > bottom[0]  # red above, blue below
+    assert not stored.getexif()
+    assert not {"exif", "xmp", "comment", "XML:com.adobe.xmp"} & set(stored.info)
+    for trace in (b"PhoneMaker", b"GPS here", b"site gate"):
+        assert trace not in data
+
+
+def test_a_photo_without_metadata_is_stored_as_it_is_turned():
+    photo = clean_photo(image_file("PNG", size=(30, 10), name="plain.png"))
+    assert photo.file.name == "photo.png" and (photo.width, photo.height) == (30, 10)
+
+
+def test_a_forged_photo_is_still_refused():
+    with pytest.raises(ValidationError):
+        clean_photo(SimpleUploadedFile("photo.jpg", b"<?php echo 'hello'; ?>"))
+
+
+# Word documents are measured before anyone opens them -------------------------------------------
+
+
+def test_a_docx_bomb_is_refused_at_once():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b" " * (100 * 1024 * 1024))  # 100 MB in 100 KB
+    upload = SimpleUploadedFile("制度.docx", buffer.getvalue())
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match=r"制度\.docx") as refused:
+        check_document(upload)
+    assert time.perf_counter() - started < 2  # a sanity bound
+    assert refused.value.code == "too_compressed"

@@ -58,6 +58,20 @@ def test_secretary_records_and_submits_with_a_photo(secretary_client, branch, ro
     assert not photo.image.name.endswith("site.jpg")  # stored under a random name
 
 
+def test_a_photo_is_stored_by_its_format_without_its_location(secretary_client, branch, roster):
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (32.0, 1.0, 2.0), 3: "E", 4: (120.0, 52.0, 10.0)}  # GPS
+    Image.new("RGB", (40, 30), "blue").save(buffer, "JPEG", exif=exif.tobytes())
+    upload = SimpleUploadedFile("照片\u202egpj.exe", buffer.getvalue(), content_type="image/jpeg")
+    secretary_client.post(reverse("activities:create"), {**form_data(roster), "photos": upload})
+    photo = ActivityPhoto.objects.get()
+    assert photo.image.name.endswith(".jpg")
+    response = secretary_client.get(reverse("activities:photo", args=[photo.pk]))
+    served = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert served.format == "JPEG" and not served.getexif()
+
+
 def test_a_bad_form_keeps_every_value_and_saves_nothing(secretary_client, branch, roster):
     response = secretary_client.post(
         reverse("activities:create"),
@@ -265,6 +279,21 @@ def test_a_rule_with_a_forged_document_is_refused(secretary_client, branch):
     assert response.status_code == 200
     assert "PDF" in response.content.decode()
     assert not Rule.objects.exists()
+
+
+def test_a_rule_document_is_stored_by_what_it_is(secretary_client, branch):
+    secretary_client.post(
+        reverse("activities:rule_create"),
+        {
+            "branch": branch.pk,
+            "owner": "branch",
+            "kind": "operating",
+            "title": "支部工作制度",
+            "effective_on": "2025-04-01",
+            "upload": SimpleUploadedFile("制度\u202efdp.exe", b"%PDF-1.7 ..."),
+        },
+    )
+    assert Rule.objects.get().document.name.endswith(".pdf")
 
 
 def test_a_rule_document_is_downloaded_within_scope_only(
