@@ -21,7 +21,7 @@ from activities.models import (
     Suggestion,
     SuggestionStep,
 )
-from activities.uploads import check_document, clean_photo
+from activities.uploads import check_document, clean_photo, is_clean
 from branches.models import Branch
 from core.services import EditConflict, create_once, save_revision
 from members.models import Member, Participation
@@ -174,6 +174,24 @@ def photo_add(*, log: ActivityLog, upload, actor, caption: str = "") -> Activity
     photo.image.save(cleaned.file.name, cleaned.file, save=False)
     photo.save()
     return photo
+
+
+def photo_clean_stored(*, photo: ActivityPhoto) -> bool:
+    """Clean a photo stored before uploads were cleaned (clean_photo): written again upright,
+    without metadata, under a name with its format's extension; the old file is deleted once
+    the row points at the new one. Returns whether anything changed."""
+    if is_clean(photo.image):
+        return False
+    old = photo.image.name
+    with photo.image.open("rb") as stored:
+        cleaned = clean_photo(stored)
+    with transaction.atomic():
+        photo.image.save(cleaned.file.name, cleaned.file, save=False)
+        photo.content_type = cleaned.content_type
+        photo.width, photo.height = cleaned.width, cleaned.height
+        photo.save(update_fields=["image", "content_type", "width", "height"])
+        transaction.on_commit(lambda: photo.image.storage.delete(old))
+    return True
 
 
 @transaction.atomic

@@ -107,6 +107,26 @@ def clean_photo(upload) -> Photo:
     )
 
 
+# What may stay in a stored photo's info: how its pixels are encoded and coloured, nothing about
+# where, when or with what it was taken.
+_ENCODING_INFO = {
+    "jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "adobe", "adobe_transform",
+    "progressive", "progression", "icc_profile", "transparency", "gamma", "srgb", "loop",
+    "background", "duration", "aspect",
+}  # fmt: skip
+
+
+def is_clean(stored) -> bool:
+    """Whether a stored photo is already as clean_photo writes it: named by its format, upright,
+    and holding no metadata (photos stored before uploads were cleaned are not)."""
+    with stored.open("rb") as handle, Image.open(handle) as image:
+        return (
+            stored.name.lower().endswith("." + EXTENSIONS.get(image.format, "?"))
+            and not image.getexif()
+            and set(image.info) <= _ENCODING_INFO
+        )
+
+
 def check_document(upload) -> str:
     """ "pdf" or "docx" for a real PDF or Word document, else ValidationError."""
     if upload.size > MAX_DOCUMENT_BYTES:

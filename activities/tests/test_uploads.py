@@ -144,3 +144,29 @@ def test_a_docx_bomb_is_refused_at_once():
         check_document(upload)
     assert time.perf_counter() - started < 2  # a sanity bound
     assert refused.value.code == "too_compressed"
+
+
+@pytest.mark.django_db
+def test_photos_stored_before_cleaning_are_cleaned_once(django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    from activities.models import ActivityPhoto
+    from activities.tests.factories import ActivityLogFactory
+
+    raw = phone_photo(name="x.jpg").read()
+    photo = ActivityPhoto(log=ActivityLogFactory(), content_type="image/jpeg", width=40, height=20)
+    photo.image.save("照片\u202egpj.exe", ContentFile(raw), save=False)
+    photo.save()
+    old = photo.image.name
+    output = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("clean_photos", stdout=output)
+    assert "cleaned=1 unreadable=0" in output.getvalue()
+    photo.refresh_from_db()
+    assert photo.image.name.endswith(".jpg") and (photo.width, photo.height) == (20, 40)
+    assert not photo.image.storage.exists(old)
+    with photo.image.open("rb") as stored:
+        assert not Image.open(stored).getexif()
+    call_command("clean_photos", stdout=output)
+    assert "cleaned=0 unreadable=0" in output.getvalue()
