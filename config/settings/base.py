@@ -244,3 +244,7 @@ PORTAL_REMINDER_REQUEUE_AFTER_SECONDS = env.int(
 PORTAL_REMINDER_LONG_PENDING_MINUTES = env.int("PORTAL_REMINDER_LONG_PENDING_MINUTES", default=15)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+
+# /healthz tells the database's and broker's state (and why they are down) only to logged-in
+# staff and to monitors sending `Authorization: Bearer <this token>`; others get ok/unavailable.
+PORTAL_HEALTH_TOKEN = env("PORTAL_HEALTH_TOKEN", default="")
