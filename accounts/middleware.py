@@ -1,11 +1,14 @@
 """Idle sessions end; a log-in that still owes a step (second factor, new password) reaches
 nothing but that step."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +24,10 @@ STEP_PAGES = {
     twofactor.CHANGE_PASSWORD: "accounts:password_change",
 }
 ALWAYS_OPEN = {"accounts:logout", "admin:logout"}
+
+
+def start_idle_clock(request) -> None:
+    request.session[LAST_SEEN_KEY] = int(timezone.now().timestamp())
 
 
 class IdleTimeoutMiddleware:
@@ -43,7 +50,7 @@ class IdleTimeoutMiddleware:
                 )
                 return redirect_to_login(request.get_full_path())
             if last_seen is None or now - last_seen >= LAST_SEEN_GRANULARITY_SECONDS:
-                request.session[LAST_SEEN_KEY] = now
+                start_idle_clock(request)
         return self.get_response(request)
 
 
@@ -68,16 +75,4 @@ class AccountStepMiddleware:
         view_name = request.resolver_match.view_name if request.resolver_match else ""
         if view_name == page or view_name in ALWAYS_OPEN:
             return None
-        return redirect(f"{_url(page)}?next={_quoted(request.get_full_path())}")
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
-
-
-def _quoted(path: str) -> str:
-    from urllib.parse import quote
-
-    return quote(path, safe="/")
+        return redirect(f"{reverse(page)}?next={quote(request.get_full_path(), safe='/')}")

@@ -5,6 +5,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from accounts.middleware import start_idle_clock
 from accounts.models import AccessRecord, User
 from accounts.services import record_access
 
@@ -12,6 +13,9 @@ from accounts.services import record_access
 @receiver(user_logged_in, dispatch_uid="accounts.access_log.logged_in")
 def log_in_recorded(sender, request, user, **kwargs):
     record_access(request=request, user=user, action=AccessRecord.Action.LOGIN)
+    # The idle clock starts at the log-in (accounts.middleware.IdleTimeoutMiddleware).
+    if request is not None and hasattr(request, "session"):
+        start_idle_clock(request)
 
 
 def _named(username: str) -> User | None:

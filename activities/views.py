@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import is_street_staff, restrict
+from accounts.models import AccessRecord
+from accounts.services import record_access
 from activities import ledger, services
 from activities.compliance import behind_branch_ids, branches_in_year, compliance_grid
 from activities.filters import ActivityFilter, SuggestionFilter
@@ -72,6 +74,13 @@ def activity_ledger(request):
         request.GET, queryset=activity_list_for_user(user=request.user), request=request
     )
     output = ledger.export_ledger(ledger_rows(activity_filter.qs).iterator(chunk_size=500))
+    record_access(
+        request=request,
+        action=AccessRecord.Action.EXPORT,
+        object_type="activities.Activity",
+        object_label=_("Activity ledger"),
+        detail=request.GET.urlencode(),
+    )
     stamp = timezone.localdate().isoformat()
     return FileResponse(
         output, as_attachment=True, filename=f"activity-ledger-{stamp}.xlsx", content_type=XLSX

@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import is_street_staff, street_staff_required
+from accounts.models import AccessRecord
+from accounts.services import record_access
 from assessments import ledger, services
 from assessments.forms import (
     CriterionForm,
@@ -190,6 +192,7 @@ def cycle_export(request, pk: int):
         results=published_results(cycle=cycle),
         inspections=inspections_for_user(cycle=cycle, user=request.user),
     )
+    record_access(request=request, action=AccessRecord.Action.EXPORT, obj=cycle)
     return FileResponse(
         output, as_attachment=True, filename=f"assessment-{cycle.pk}.xlsx", content_type=XLSX
     )

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import AccessRecord
+from accounts.services import record_access
 from members.models import (
     HomeOrganisation,
     Member,
@@ -33,6 +35,20 @@ class MemberAdmin(SimpleHistoryAdmin):
     list_filter = ("standing", "is_floating", "relation_state", "employer_kind")
     search_fields = ("name", "phone", "id_number")
     inlines = [ParticipationInline, PioneerPostInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The admin's form shows the full ID number and phone: opening it is a view of them,
+        recorded in the access log."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        member = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and member is not None:
+            record_access(
+                request=request,
+                action=AccessRecord.Action.VIEW_PERSONAL_DATA,
+                obj=member,
+                detail="admin",
+            )
+        return response
 
 
 class TransferStepInline(admin.TabularInline):

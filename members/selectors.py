@@ -19,6 +19,7 @@ from django.db.models import (
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict, scope_for
 from branches.models import Branch
+from members.identity import mask_id_number, mask_phone
 from members.models import Member, Participation, PioneerPost, Transfer, TransferStep
 
 
@@ -102,6 +103,14 @@ def post_get_for_user(*, user, pk: int) -> PioneerPost:
     )
 
 
+def _masked(field: str, value):
+    if field == "id_number" and value:
+        return mask_id_number(value)
+    if field == "phone" and value:
+        return mask_phone(value)
+    return value
+
+
 def member_history(*, member: Member) -> list[dict]:
     """The audit trail of a member (who changed what, when), newest first, for street staff."""
     records = list(member.history.select_related("history_user").order_by("-history_date"))
@@ -113,8 +122,9 @@ def member_history(*, member: Member) -> list[dict]:
             changes = [
                 {
                     "field": Member._meta.get_field(change.field).verbose_name,
-                    "old": change.old,
-                    "new": change.new,
+                    # Personal numbers stay masked here too: only "show" reveals them.
+                    "old": _masked(change.field, change.old),
+                    "new": _masked(change.field, change.new),
                 }
                 for change in delta.changes
             ]
