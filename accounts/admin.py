@@ -218,7 +218,7 @@ class AccessRecordAdmin(admin.ModelAdmin):
             action=AccessRecord.Action.EXPORT,
             object_type=AccessRecord._meta.label,
             object_label=str(AccessRecord._meta.verbose_name_plural),
-            detail=request.GET.urlencode(),
+            detail=services.filters_of(request),
         )
         stamp = timezone.localdate().isoformat()
         return FileResponse(

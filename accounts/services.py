@@ -119,3 +119,8 @@ def account_unlock(*, user: User, request=None) -> bool:
         return False
     record_access(request=request, action=AccessRecord.Action.UNLOCK, obj=user)
     return True
+
+
+def filters_of(request) -> str:
+    """The request's query string as a person reads it (what an export was filtered by)."""
+    return "&".join(f"{key}={value}" for key, value in request.GET.items() if value)

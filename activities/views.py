@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import is_street_staff, restrict
 from accounts.models import AccessRecord
-from accounts.services import record_access
+from accounts.services import filters_of, record_access
 from activities import ledger, services
 from activities.compliance import behind_branch_ids, branches_in_year, compliance_grid
 from activities.filters import ActivityFilter, SuggestionFilter
@@ -79,7 +79,7 @@ def activity_ledger(request):
         action=AccessRecord.Action.EXPORT,
         object_type="activities.Activity",
         object_label=_("Activity ledger"),
-        detail=request.GET.urlencode(),
+        detail=filters_of(request),
     )
     stamp = timezone.localdate().isoformat()
     return FileResponse(

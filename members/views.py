@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import is_street_staff, street_staff_required
 from accounts.models import AccessRecord
-from accounts.services import record_access
+from accounts.services import filters_of, record_access
 from core.forms import EndDateForm
 from core.pages import form_page
 from core.pagination import paginate
@@ -377,7 +377,7 @@ def roster_export(request):
         action=AccessRecord.Action.EXPORT,
         object_type=Member._meta.label,
         object_label=_("Roster"),
-        detail=request.GET.urlencode(),
+        detail=filters_of(request),
     )
     stamp = timezone.localdate().isoformat()
     return FileResponse(
