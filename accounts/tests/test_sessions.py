@@ -13,6 +13,7 @@ from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
+NEW = "Zhibu-shuji7"
 
 
 def attempt(password: str, address: str, username: str = "secretary"):
