@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -92,7 +93,10 @@ class AccessRecord(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_label = models.CharField(_("object"), max_length=200, blank=True)
     result = models.CharField(
-        _("result"), max_length=10, choices=Result.choices, default=Result.SUCCESS
+        pgettext_lazy("access log", "result"),
+        max_length=10,
+        choices=Result.choices,
+        default=Result.SUCCESS,
     )
     detail = models.CharField(_("detail"), max_length=500, blank=True)
 
