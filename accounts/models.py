@@ -27,6 +27,7 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("must change the password at the next log-in"),
         default=False,
+        db_default=False,  # rows written by code that predates the field get it too
         help_text=_("Set by a committee admin; the user can do nothing else until it is changed."),
     )
 

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='must_change_password',
-            field=models.BooleanField(default=False, help_text='Set by a committee admin; the user can do nothing else until it is changed.', verbose_name='must change the password at the next log-in'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Set by a committee admin; the user can do nothing else until it is changed.', verbose_name='must change the password at the next log-in'),
         ),
         migrations.CreateModel(
             name='AccessRecord',
