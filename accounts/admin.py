@@ -6,6 +6,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.exports import export_access_log
@@ -224,3 +226,29 @@ class AccessRecordAdmin(admin.ModelAdmin):
         return FileResponse(
             output, as_attachment=True, filename=f"access-log-{stamp}.xlsx", content_type=XLSX
         )
+
+
+# Second-factor devices: a committee admin sees who has set up what, and deletes a device when
+# a phone is lost (the user then enrols again at the next log-in). The secrets themselves (the
+# TOTP key and its QR code, the recovery codes) are shown to nobody in the admin.
+
+
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username", "user__full_name")
+    list_select_related = ("user",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+    admin.site.register(device_model, DeviceAdmin)

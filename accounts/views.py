@@ -76,7 +76,10 @@ def two_factor_verify(request):
     if request.method == "POST" and form.is_valid():
         if twofactor.verify(request=request, token=form.cleaned_data["token"]):
             return redirect(_next_url(request))
-        form.add_error("token", _("This code is not correct."))
+        form.add_error(
+            "token",
+            _("This code is not correct. Each wrong code makes the next try wait a little longer."),
+        )
     return render(
         request,
         "accounts/two_factor_verify.html",

@@ -166,3 +166,25 @@ def test_force_login_leaves_the_session_unverified_in_these_tests(street_staff):
     client = Client()
     client.force_login(street_staff)
     assert client.get("/")["Location"].startswith(ENROL)
+
+
+def test_a_committee_admin_deletes_a_lost_device_but_never_sees_a_secret(
+    street_staff, committee_admin
+):
+    device = enrolled(street_staff)
+    codes = recovery_codes_renew(user=street_staff)
+    admin = Client()
+    admin.post(reverse("accounts:login"), {"username": "committee", "password": PASSWORD})
+    admin_device = enrolled(committee_admin)
+    admin.post(VERIFY, {"token": code(admin_device)})
+    for name in ("otp_totp_totpdevice", "otp_static_staticdevice"):
+        listing = admin.get(reverse(f"admin:{name}_changelist")).content.decode()
+        assert street_staff.full_name in listing
+    page = admin.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200 and device.key not in page.content.decode()
+    static = street_staff.staticdevice_set.get()
+    page = admin.get(reverse("admin:otp_static_staticdevice_change", args=[static.pk]))
+    assert not any(c in page.content.decode() for c in codes)
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert admin.post(delete, {"post": "yes"}).status_code == 302
+    assert logged_in("staff").get("/")["Location"].startswith(ENROL)  # enrols again
