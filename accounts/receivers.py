@@ -26,7 +26,7 @@ def _named(username: str) -> User | None:
 def failed_log_in_recorded(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))
     record_access(
-        request=None if request is None else request,
+        request=request,
         user=_named(username),
         username=username,
         action=AccessRecord.Action.LOGIN_FAILED,

@@ -75,6 +75,15 @@ def test_opening_a_member_in_the_admin_leaves_one_record(admin_client, member):
     assert record.object_id == str(member.pk) and record.detail == "admin"
 
 
+def test_opening_an_earlier_version_in_the_admin_leaves_one_record(admin_client, member):
+    version = member.history.latest()
+    url = reverse("admin:members_member_simple_history", args=[member.pk, version.history_id])
+    response = admin_client.get(url)
+    assert response.status_code == 200 and member.id_number in response.content.decode()
+    [record] = records(A.VIEW_PERSONAL_DATA)
+    assert record.detail == f"admin, version {version.history_id}"
+
+
 def test_the_roster_export_leaves_one_record(staff_client, member):
     response = staff_client.get(reverse("members:export"), {"q": member.name})
     b"".join(response.streaming_content)
