@@ -25,10 +25,15 @@ from activities.forms import (
 )
 from activities.models import Brand
 from activities.selectors import (
+    ACTIVITY_ORDER,
+    activity_figures_for_page,
     activity_get_for_user,
     activity_list_for_user,
     attendance_of,
+    brand_figures_for_page,
     brand_list_for_user,
+    campaign_branches_for_user,
+    campaign_figures_for_page,
     campaign_get_for_user,
     campaign_list_for_user,
     campaign_rollup,
@@ -43,9 +48,9 @@ from activities.selectors import (
 )
 from branches.models import Branch
 from branches.selectors import branch_get_for_user
-from core.forms import add_service_errors
+from core.forms import add_service_errors, options_on_demand
 from core.pages import form_page
-from core.pagination import paginate
+from core.pagination import paginate, paginate_keyset
 from projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,7 +70,13 @@ def activity_list(request):
     activity_filter = ActivityFilter(
         request.GET, queryset=activity_list_for_user(user=request.user), request=request
     )
-    return render(request, "activities/activity_list.html", {"filter": activity_filter})
+    if answer := options_on_demand(request, activity_filter):
+        return answer
+    page = paginate_keyset(request, activity_filter.qs, ordering=ACTIVITY_ORDER)
+    activity_figures_for_page(page)
+    return render(
+        request, "activities/activity_list.html", {"filter": activity_filter, "page": page}
+    )
 
 
 @require_GET
@@ -266,28 +277,31 @@ def compliance(request):
 
 @require_GET
 def campaign_list(request):
-    return render(
-        request,
-        "activities/campaign_list.html",
-        {"campaigns": campaign_list_for_user(user=request.user)},
-    )
+    page = paginate(request, campaign_list_for_user(user=request.user))
+    campaign_figures_for_page(page)
+    return render(request, "activities/campaign_list.html", {"page": page})
 
 
 @require_GET
 def campaign_detail(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
+    page = paginate(request, campaign_branches_for_user(campaign=campaign, user=request.user))
     return render(
         request,
         "activities/campaign_detail.html",
-        {"campaign": campaign, "rollup": campaign_rollup(campaign=campaign, user=request.user)},
+        {
+            "campaign": campaign,
+            "page": page,
+            "rollup": campaign_rollup(campaign=campaign, branches=page.object_list),
+        },
     )
 
 
 @require_GET
 def brand_list(request):
-    return render(
-        request, "activities/brand_list.html", {"brands": brand_list_for_user(user=request.user)}
-    )
+    page = paginate(request, brand_list_for_user(user=request.user))
+    brand_figures_for_page(page)
+    return render(request, "activities/brand_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -312,9 +326,8 @@ def brand_edit(request, branch_pk: int):
 
 @require_GET
 def rule_list(request):
-    return render(
-        request, "activities/rule_list.html", {"rules": rule_list_for_user(user=request.user)}
-    )
+    page = paginate(request, rule_list_for_user(user=request.user))
+    return render(request, "activities/rule_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -363,10 +376,18 @@ def suggestion_list(request):
     suggestion_filter = SuggestionFilter(
         request.GET, queryset=suggestion_list_for_user(user=request.user), request=request
     )
+    if answer := options_on_demand(request, suggestion_filter):
+        return answer
     return render(
         request,
         "activities/suggestion_list.html",
-        {"filter": suggestion_filter, "stats": suggestion_stats_by_project(user=request.user)},
+        {
+            "filter": suggestion_filter,
+            "page": paginate(request, suggestion_filter.qs),
+            "stats": paginate(
+                request, suggestion_stats_by_project(user=request.user), param="projects_page"
+            ),
+        },
     )
 
 

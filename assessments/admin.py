@@ -12,6 +12,8 @@ from assessments.models import (
     RuleVersion,
     Score,
 )
+from core.admin import RevisionAdminMixin
+from core.pagination import ListPaginator
 
 
 class CriterionInline(admin.TabularInline):
@@ -34,7 +36,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(RuleVersion)
-class RuleVersionAdmin(SimpleHistoryAdmin):
+class RuleVersionAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "year", "status", "published_on", "party_weight", "construction_weight")
     readonly_fields = ("status", "published_on", "based_on")
     inlines = [CriterionInline]
@@ -58,6 +60,7 @@ class InspectionInline(admin.TabularInline):
 @admin.register(Cycle)
 class CycleAdmin(SimpleHistoryAdmin):
     list_display = ("name", "version", "status", "starts_on", "ends_on", "published_on")
+    list_select_related = ("version",)
     list_filter = ("status",)
     filter_horizontal = ("branches",)
     readonly_fields = ("status", "published_on")
@@ -67,12 +70,22 @@ class CycleAdmin(SimpleHistoryAdmin):
 @admin.register(Score)
 class ScoreAdmin(SimpleHistoryAdmin):
     list_display = ("cycle", "branch", "criterion", "self_score", "committee_score")
+    list_select_related = ("cycle", "branch", "criterion")
+    show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
+    autocomplete_fields = ("branch",)
     list_filter = ("cycle", "branch")
 
 
 @admin.register(Result)
 class ResultAdmin(admin.ModelAdmin):
     list_display = ("cycle", "rank", "branch", "total", "grade", "vetoed")
+    list_select_related = ("cycle", "branch")
+    show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
+    # A cycle's ranking, read from result_cycle_rank_idx (the model's own order sorts by the
+    # branch's name through a join, over every result).
+    ordering = ("cycle", "rank", "pk")
     list_filter = ("cycle", "grade")
 
     def has_change_permission(self, request, obj=None):
@@ -97,6 +110,10 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("title", "recipient", "event", "stage", "created_at")
     list_filter = ("event", "stage", "deliveries__status")
     list_select_related = ("recipient",)
+    # One row per reminder and user: no full count; the default order -created_at, -id reads
+    # notification_created_id_idx.
+    show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
     search_fields = ("title", "recipient__username", "key")
     readonly_fields = [f.name for f in Notification._meta.fields]
     inlines = [DeliveryInline]

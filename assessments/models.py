@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import dates_in_order
+from core.models import Revisioned, dates_in_order
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-class RuleVersion(models.Model):
+class RuleVersion(Revisioned):
     """One version of the assessment rules. A published version is frozen: changes make a new
     version."""
 
@@ -69,6 +69,9 @@ class RuleVersion(models.Model):
         verbose_name = _("assessment rules version")
         verbose_name_plural = _("assessment rules versions")
         ordering = ["-year", "-pk"]
+        indexes = [
+            models.Index(fields=["year", "id"], name="rule_version_year_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(party_weight__gte=0)
@@ -99,7 +102,7 @@ class RuleVersion(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-class Criterion(models.Model):
+class Criterion(Revisioned):
     """A node of the rules: a category, an item or a sub-item (1-1, 1-2 …). Scores are given to
     the leaves; a parent's score is the sum of its children's, never above its maximum."""
 
@@ -209,6 +212,9 @@ class Cycle(models.Model):
         verbose_name = _("assessment cycle")
         verbose_name_plural = _("assessment cycles")
         ordering = ["-starts_on"]
+        indexes = [
+            models.Index(fields=["starts_on", "id"], name="cycle_starts_on_id_idx"),
+        ]
         constraints = [
             dates_in_order(
                 "starts_on",
@@ -369,6 +375,7 @@ class Result(models.Model):
         verbose_name = _("result")
         verbose_name_plural = _("results")
         ordering = ["cycle", "rank", "branch__name"]
+        indexes = [models.Index(fields=["cycle", "rank", "id"], name="result_cycle_rank_idx")]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "branch"], name="result_once"),
         ]
@@ -398,7 +405,13 @@ class Notification(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(
+                fields=["recipient", "created_at", "id"], name="notification_recipient_new_idx"
+            ),
+            models.Index(fields=["created_at", "id"], name="notification_created_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -29,16 +29,18 @@ from assessments.models import (
     Score,
 )
 from branches.models import Branch
+from core.pagination import figures_for_page
 
 
 def cycle_list_for_user(*, user) -> QuerySet[Cycle]:
     return restrict(
-        Cycle.objects.select_related("version").annotate(
-            branch_count=Count("branches", distinct=True)
-        ),
-        user,
-        branch_path="branches__id",
-    ).order_by("-starts_on")
+        Cycle.objects.select_related("version"), user, branch_path="branches__id"
+    ).order_by("-starts_on", "-pk")
+
+
+def cycle_figures_for_page(page) -> None:
+    """The number of branches assessed, for the cycles of one page only."""
+    figures_for_page(page, Cycle.objects, branch_count=Count("branches"))
 
 
 def cycle_get_for_user(*, user, pk: int) -> Cycle:
@@ -140,7 +142,12 @@ def criteria_tree(*, version: RuleVersion) -> list[tuple[Criterion, int]]:
 
 
 def version_list() -> QuerySet[RuleVersion]:
-    return RuleVersion.objects.annotate(criteria_count=Count("criteria")).order_by("-year", "-pk")
+    return RuleVersion.objects.order_by("-year", "-pk")
+
+
+def version_figures_for_page(page) -> None:
+    """The number of criteria, for the versions of one page only."""
+    figures_for_page(page, RuleVersion.objects, criteria_count=Count("criteria"))
 
 
 def notifications_for(*, user) -> QuerySet[Notification]:

@@ -22,6 +22,7 @@ from assessments.models import (
     Score,
 )
 from branches.models import Branch
+from core.services import EditConflict, save_revision
 
 
 def _save(instance):
@@ -37,7 +38,7 @@ def _save(instance):
 def version_save(*, version: RuleVersion) -> RuleVersion:
     if version.pk and RuleVersion.objects.filter(pk=version.pk, status="published").exists():
         raise ValidationError(_("A published version is frozen: make a new version to change it."))
-    return _save(version)
+    return save_revision(version)
 
 
 def criterion_save(*, criterion: Criterion) -> Criterion:
@@ -47,7 +48,7 @@ def criterion_save(*, criterion: Criterion) -> Criterion:
         raise ValidationError(_("A published version is frozen: make a new version to change it."))
     if criterion.parent_id and criterion.parent.version_id != criterion.version_id:
         raise ValidationError({"parent": _("The parent belongs to another version.")})
-    return _save(criterion)
+    return save_revision(criterion)
 
 
 @transaction.atomic
@@ -68,7 +69,7 @@ def version_publish(*, version: RuleVersion, on: datetime.date | None = None) ->
         )
     version.status = RuleVersion.Status.PUBLISHED
     version.published_on = on or timezone.localdate()
-    return _save(version)
+    return save_revision(version)
 
 
 @transaction.atomic
@@ -95,6 +96,7 @@ def version_copy(*, version: RuleVersion, name: str, year: int) -> RuleVersion:
                 continue
             old_id = criterion.pk
             criterion.pk = None
+            criterion.revision = 1
             criterion.version = copy
             criterion.parent = new_ids.get(criterion.parent_id) if criterion.parent_id else None
             criterion.save()
@@ -226,9 +228,15 @@ def scores_save(
     values: dict[int, tuple[Decimal | None, str]],
     actor,
     as_committee: bool,
+    shown: dict[int, tuple[Decimal | None, str]] | None = None,
 ) -> None:
     """Save a branch's self-scores with evidence (the secretary) or the committee's scores.
-    Every value is checked first; on any error nothing is saved."""
+
+    `values` holds only the items being changed, so two people scoring different items of the
+    same branch both keep their scores. `shown` holds, for those items, the (score, text) the
+    form was shown with: an item someone else scored since is refused with EditConflict (unless
+    they saved the very same value). Every value is checked first; on any error nothing is
+    saved."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     criteria = {c.pk: c for c in Criterion.objects.filter(pk__in=values)}
     errors = []
@@ -241,8 +249,40 @@ def scores_save(
         raise ValidationError({"score": errors})
     if as_committee and cycle.status != Cycle.Status.ASSESSING:
         raise ValidationError(_("The committee scores in the assessment phase."))
+    stored = {
+        score.criterion_id: score
+        for score in Score.objects.select_for_update().filter(
+            cycle=cycle, branch=branch, criterion__in=values
+        )
+    }
+
+    def pair(score: Score | None) -> tuple[Decimal | None, str]:
+        if score is None:
+            return (None, "")
+        if as_committee:
+            return (score.committee_score, score.committee_note)
+        return (score.self_score, score.evidence)
+
+    changed_meanwhile = [
+        criteria[criterion_id]
+        for criterion_id, new in values.items()
+        if shown is not None
+        and criterion_id in shown
+        and pair(stored.get(criterion_id)) not in (shown[criterion_id], new)
+    ]
+    if changed_meanwhile:
+        raise EditConflict(
+            {s.criterion_id: s for s in Score.objects.filter(cycle=cycle, branch=branch)},
+            _(
+                "Someone else scored %(items)s while you were scoring, so nothing was saved. "
+                "Your scores are kept; theirs are listed here. Check and save again."
+            )
+            % {"items": "、".join(c.code for c in changed_meanwhile)},
+        )
     for criterion_id, (value, text) in values.items():
-        score, _created = Score.objects.get_or_create(
+        if pair(stored.get(criterion_id)) == (value, text):
+            continue  # already so
+        score = stored.get(criterion_id) or Score(
             cycle=cycle, branch=branch, criterion=criteria[criterion_id]
         )
         if as_committee:

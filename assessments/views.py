@@ -27,6 +27,7 @@ from assessments.models import Cycle, RuleVersion
 from assessments.selectors import (
     criteria_tree,
     cycle_branches_for_user,
+    cycle_figures_for_page,
     cycle_get_for_user,
     cycle_list_for_user,
     delivery_get,
@@ -39,6 +40,7 @@ from assessments.selectors import (
     scores_for,
     task_get_for_user,
     tasks_for_user,
+    version_figures_for_page,
     version_list,
 )
 from branches.selectors import branch_get_for_user
@@ -56,11 +58,13 @@ def _messages_from(request, error: ValidationError) -> None:
 
 @require_GET
 def cycle_list(request):
+    page = paginate(request, cycle_list_for_user(user=request.user))
+    cycle_figures_for_page(page)
     return render(
         request,
         "assessments/cycle_list.html",
         {
-            "cycles": cycle_list_for_user(user=request.user),
+            "page": page,
             "can_edit": is_street_staff(request.user),
         },
     )
@@ -290,11 +294,13 @@ def score(request, pk: int, branch_pk: int):
                 cycle=cycle,
                 branch=branch,
                 values=form.values(),
+                shown=form.shown(),
                 actor=request.user,
                 as_committee=as_committee,
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            existing = scores_for(cycle=cycle, branch=branch)
         else:
             messages.success(request, _("The scores were saved."))
             return redirect(cycle)
@@ -321,10 +327,12 @@ def score(request, pk: int, branch_pk: int):
 
 @require_GET
 def version_list_view(request):
+    page = paginate(request, version_list())
+    version_figures_for_page(page)
     return render(
         request,
         "assessments/version_list.html",
-        {"versions": version_list(), "can_edit": is_street_staff(request.user)},
+        {"page": page, "can_edit": is_street_staff(request.user)},
     )
 
 
@@ -439,7 +447,7 @@ def reminder_list(request):
         request,
         "assessments/reminder_list.html",
         {
-            "notifications": notifications_for(user=request.user)[:200],
+            "page": paginate(request, notifications_for(user=request.user)),
             "failing": failing_reminder_count() if is_street_staff(request.user) else None,
         },
     )

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
 from branches.models import Branch, PartyGroup, Seat
+from core.pagination import figures_for_page
 from projects.models import Enterprise, Project, ProjectStage, Stage
 
 
@@ -20,14 +21,23 @@ def branch_list_for_user(*, user) -> QuerySet[Branch]:
     queryset = (
         Branch.objects.select_related("project", "project__community", "committee")
         .prefetch_related(_seats_held_today())
-        .annotate(
-            active_groups=Count(
-                "party_groups", filter=Q(party_groups__dissolved_on__isnull=True), distinct=True
-            )
-        )
-        .order_by("status", "name")
+        .order_by("status", "name")  # the name is unique; index branch_status_name_idx
     )
     return restrict(queryset, user, branch_path="id")
+
+
+def branch_figures_for_page(page) -> None:
+    """The Party groups still active, for the branches of one page only."""
+    figures_for_page(
+        page,
+        Branch.objects,
+        active_groups=Count("party_groups", filter=Q(party_groups__dissolved_on__isnull=True)),
+    )
+
+
+def archives_of_branch(*, branch: Branch) -> QuerySet:
+    """The branch's handover archives, newest first."""
+    return branch.archives.select_related("job").order_by("-requested_at", "-pk")
 
 
 def branch_get_for_user(*, user, pk: int) -> Branch:

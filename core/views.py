@@ -29,7 +29,7 @@ def healthz(request):
     }
     if reasons:
         body["reasons"] = reasons
-    if not may_see_health_detail(request):
+    if not may_see_health_detail(request, database_up=database_problem is None):
         body = {"status": body["status"]}
     return JsonResponse(body, status=503 if reasons else 200)
 

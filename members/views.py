@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import is_street_staff, street_staff_required
 from accounts.models import AccessRecord
 from accounts.services import filters_of, record_access
-from core.forms import EndDateForm
+from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
-from core.pagination import paginate
+from core.pagination import paginate, paginate_keyset
 from members import roster, services
 from members.filters import MemberFilter
 from members.forms import (
@@ -30,7 +30,9 @@ from members.forms import (
 )
 from members.models import Member
 from members.selectors import (
+    MEMBER_ORDER,
     current_participation,
+    days_so_far_for_page,
     member_get_for_user,
     member_history,
     member_is_managed_by,
@@ -38,8 +40,9 @@ from members.selectors import (
     participation_history,
     post_get_for_user,
     posts_of_member,
+    transfer_figures_for_page,
     transfer_get_for_user,
-    transfer_overview,
+    transfer_overview_branches,
     transfers_in_progress_for_user,
     transfers_of_member,
 )
@@ -67,10 +70,15 @@ def member_list(request):
     member_filter = MemberFilter(
         request.GET, queryset=member_list_for_user(user=request.user), request=request
     )
+    if answer := options_on_demand(request, member_filter):
+        return answer
     return render(
         request,
         "members/member_list.html",
-        {"filter": member_filter, "page": paginate(request, member_filter.qs)},
+        {
+            "filter": member_filter,
+            "page": paginate_keyset(request, member_filter.qs, ordering=MEMBER_ORDER),
+        },
     )
 
 
@@ -267,15 +275,16 @@ def transfer_step(request, transfer_pk: int):
 @street_staff_required
 @require_GET
 def transfers(request):
+    branches = paginate(request, transfer_overview_branches(user=request.user))
+    transfer_figures_for_page(branches, user=request.user)
+    in_progress = paginate(
+        request, transfers_in_progress_for_user(user=request.user), param="transfers_page"
+    )
+    days_so_far_for_page(in_progress, today=timezone.localdate())
     return render(
         request,
         "members/transfer_overview.html",
-        {
-            "branches": transfer_overview(user=request.user),
-            "in_progress": transfers_in_progress_for_user(
-                user=request.user, today=timezone.localdate()
-            ),
-        },
+        {"page": branches, "in_progress": in_progress},
     )
 
 

@@ -259,9 +259,11 @@ def test_two_concurrent_sweeps_send_each_reminder_once(due_cycle, tmp_path, sett
                 tasks.sweep_reminders.delay()
                 tasks.sweep_reminders.delay()
                 wait_for(
-                    lambda: Delivery.objects.exists()
-                    and not Delivery.objects.exclude(status="sent").exists()
-                    and log.read_text().count("sweep_reminders") >= 4,  # both received and done
+                    lambda: (
+                        Delivery.objects.exists()
+                        and not Delivery.objects.exclude(status="sent").exists()
+                        and log.read_text().count("sweep_reminders") >= 4
+                    ),  # both received and done
                     worker=worker,
                     log=log,
                     what="both sweeps and their deliveries",

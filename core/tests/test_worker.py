@@ -31,8 +31,10 @@ def test_the_worker_deletes_its_queue_and_bindings_and_only_those(tmp_path):
             with celery_worker(log) as (queue, worker):
                 clear_expired_sessions.apply_async(queue=queue)
                 wait_for(
-                    lambda: "clear_expired_sessions" in log.read_text()
-                    and "succeeded" in log.read_text(),
+                    lambda: (
+                        "clear_expired_sessions" in log.read_text()
+                        and "succeeded" in log.read_text()
+                    ),
                     worker=worker,
                     log=log,
                     what="the worker to run the task",

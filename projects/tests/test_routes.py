@@ -466,7 +466,7 @@ def test_lead_times_list_projects_fastest_first_with_the_figures(staff_client):
 
     response = staff_client.get(reverse("projects:lead_times"))
     page = response.content.decode()
-    assert [p.name for p in response.context["projects"]] == [
+    assert [p.name for p in response.context["page"].object_list] == [
         "星光耀广场",
         "江海美食文化街区",
         "汇金国际广场",
