@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import FileResponse
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.exports import export_access_log
 from accounts.models import AccessRecord, User
+from core.xlsx import xlsx_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERMISSION_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 
@@ -209,12 +209,9 @@ class AccessRecordAdmin(admin.ModelAdmin):
     def export_view(self, request):
         """The records the changelist shows for the same search and filters, as xlsx."""
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         records = changelist.get_queryset(request).select_related("user")
-        output = export_access_log(records.iterator(chunk_size=1000))
         services.record_access(
             request=request,
             action=AccessRecord.Action.EXPORT,
@@ -223,8 +220,9 @@ class AccessRecordAdmin(admin.ModelAdmin):
             detail=services.filters_of(request),
         )
         stamp = timezone.localdate().isoformat()
-        return FileResponse(
-            output, as_attachment=True, filename=f"access-log-{stamp}.xlsx", content_type=XLSX
+        return xlsx_response(
+            export_access_log(records.iterator(chunk_size=2000)),
+            filename=f"access-log-{stamp}.xlsx",
         )
 
 

@@ -66,3 +66,12 @@ class SuggestionFilter(OptionsOnDemandMixin, django_filters.FilterSet):
     class Meta:
         model = Suggestion
         fields = ["project", "status", "submitted_from", "submitted_until"]
+
+
+class LedgerFilter(ActivityFilter):
+    """The ledger's filters: the list's, and a year (held_from/held_until give any other
+    period)."""
+
+    year = django_filters.NumberFilter(
+        label=_("year"), field_name="held_on", lookup_expr="year", min_value=2000, max_value=2100
+    )

@@ -1,6 +1,6 @@
 """Reads for organisational life, scoped through accounts.access."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.access import get_in_scope_or_404, restrict
 from activities.models import (
@@ -58,11 +58,10 @@ def photo_get_for_user(*, user, pk: int) -> ActivityPhoto:
     )
 
 
-def ledger_rows(queryset: QuerySet[ActivityLog]) -> QuerySet[ActivityLog]:
-    """The ledger export: each log with its attendance, read in chunks."""
-    return queryset.prefetch_related(
-        Prefetch("attendance", queryset=Attendance.objects.select_related("member"))
-    )
+def ledger_logs_for_user(*, user) -> QuerySet[ActivityLog]:
+    """The logs a ledger export may hold, newest first as in the list: plain rows, the export
+    reads the columns it needs (activities.ledger)."""
+    return restrict(ActivityLog.objects.order_by("-held_on", "-pk"), user, branch_path="branch_id")
 
 
 # Campaigns ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from accounts.models import AccessRecord
 from accounts.services import filters_of, record_access
 from activities import ledger, services
 from activities.compliance import behind_branch_ids, branches_in_year, compliance_grid
-from activities.filters import ActivityFilter, SuggestionFilter
+from activities.filters import ActivityFilter, LedgerFilter, SuggestionFilter
 from activities.forms import (
     ActivityLogForm,
     BrandForm,
@@ -37,7 +37,7 @@ from activities.selectors import (
     campaign_get_for_user,
     campaign_list_for_user,
     campaign_rollup,
-    ledger_rows,
+    ledger_logs_for_user,
     photo_get_for_user,
     rule_get_for_user,
     rule_list_for_user,
@@ -51,6 +51,7 @@ from branches.selectors import branch_get_for_user
 from core.forms import add_service_errors, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
+from core.xlsx import xlsx_response
 from projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,21 +82,47 @@ def activity_list(request):
 
 @require_GET
 def activity_ledger(request):
-    activity_filter = ActivityFilter(
-        request.GET, queryset=activity_list_for_user(user=request.user), request=request
+    """The filtered logs as a ledger, streamed. The street's whole history is asked for year by
+    year: street staff naming neither a branch nor a period get the current year."""
+    params = request.GET.copy()
+    asks_for_period = any(params.get(name) for name in ("year", "held_from", "held_until"))
+    if is_street_staff(request.user) and not asks_for_period and not params.get("branch"):
+        params["year"] = str(timezone.localdate().year)
+    ledger_filter = LedgerFilter(
+        params, queryset=ledger_logs_for_user(user=request.user), request=request
     )
-    output = ledger.export_ledger(ledger_rows(activity_filter.qs).iterator(chunk_size=500))
+    logs = ledger_filter.qs
+    if (
+        is_street_staff(request.user)
+        and not params.get("branch")
+        and not _within_a_year(getattr(ledger_filter.form, "cleaned_data", {}))
+    ):
+        # Years of the whole street would run for minutes, past what a request may take.
+        messages.warning(
+            request,
+            _(
+                "The street's ledger covers at most a year at a time: choose a year, dates less "
+                "than a year apart, or a branch."
+            ),
+        )
+        return redirect(f"{reverse('activities:list')}?{request.GET.urlencode()}")
+    year = params.get("year", "")
+    period = year if year.isdigit() else timezone.localdate().isoformat()
     record_access(
         request=request,
         action=AccessRecord.Action.EXPORT,
         object_type="activities.Activity",
         object_label=_("Activity ledger"),
-        detail=filters_of(request),
+        detail=filters_of(request) or f"year={year}",
     )
-    stamp = timezone.localdate().isoformat()
-    return FileResponse(
-        output, as_attachment=True, filename=f"activity-ledger-{stamp}.xlsx", content_type=XLSX
-    )
+    return xlsx_response(ledger.export_ledger(logs), filename=f"activity-ledger-{period}.xlsx")
+
+
+def _within_a_year(period: dict) -> bool:
+    if period.get("year"):
+        return True
+    start, end = period.get("held_from"), period.get("held_until") or timezone.localdate()
+    return start is not None and (end - start).days <= 366
 
 
 def _save_activity(request, form, *, log=None):

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,8 +46,7 @@ from branches.selectors import branch_get_for_user
 from core.forms import EndDateForm, add_service_errors
 from core.pages import form_page
 from core.pagination import paginate
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from core.xlsx import xlsx_response
 
 
 def _messages_from(request, error: ValidationError) -> None:
@@ -191,15 +189,13 @@ def cycle_export(request, pk: int):
     cycle = cycle_get_for_user(user=request.user, pk=pk)
     if cycle.status != Cycle.Status.PUBLISHED and not is_street_staff(request.user):
         raise PermissionDenied
-    output = ledger.export_cycle(
+    chunks = ledger.export_cycle(
         cycle=cycle,
-        results=published_results(cycle=cycle),
-        inspections=inspections_for_user(cycle=cycle, user=request.user),
+        results=published_results(cycle=cycle).iterator(chunk_size=2000),
+        inspections=inspections_for_user(cycle=cycle, user=request.user).iterator(chunk_size=2000),
     )
     record_access(request=request, action=AccessRecord.Action.EXPORT, obj=cycle)
-    return FileResponse(
-        output, as_attachment=True, filename=f"assessment-{cycle.pk}.xlsx", content_type=XLSX
-    )
+    return xlsx_response(chunks, filename=f"assessment-{cycle.pk}.xlsx")
 
 
 # Tasks and inspections ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Member pages. Reads go through the selectors (scoped), writes through the services."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from accounts.services import filters_of, record_access
 from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
+from core.xlsx import xlsx_response
 from members import roster, services
 from members.filters import MemberFilter
 from members.forms import (
@@ -380,7 +381,6 @@ def roster_export(request):
     member_filter = MemberFilter(
         request.GET, queryset=member_list_for_user(user=request.user), request=request
     )
-    output = roster.export_roster(member_filter.qs.iterator(chunk_size=1000))
     record_access(
         request=request,
         action=AccessRecord.Action.EXPORT,
@@ -389,6 +389,4 @@ def roster_export(request):
         detail=filters_of(request),
     )
     stamp = timezone.localdate().isoformat()
-    return FileResponse(
-        output, as_attachment=True, filename=f"roster-{stamp}.xlsx", content_type=XLSX
-    )
+    return xlsx_response(roster.export_roster(member_filter.qs), filename=f"roster-{stamp}.xlsx")
