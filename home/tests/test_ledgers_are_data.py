@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -151,3 +152,12 @@ def test_every_sheet_of_the_handover_archive(branch, django_capture_on_commit_ca
             if name.endswith(".xlsx"):
                 texts += texts_of(zipped.read(name))
     assert {HYPERLINK, PLUS, DDE, AT, MINUS, TAB, RETURN} <= set(texts)
+
+
+def test_the_access_log_export(client, committee_admin):
+    # A name typed into the log-in page is recorded as typed, and exported as text.
+    client.post(reverse("accounts:login"), {"username": DDE, "password": "x"})
+    admin = Client()
+    admin.force_login(committee_admin)
+    response = admin.get(reverse("admin:accounts_accessrecord_export"))
+    assert DDE in texts_of(b"".join(response.streaming_content))
