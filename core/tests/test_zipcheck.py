@@ -106,5 +106,5 @@ def test_rows_are_counted_exactly_across_chunks_whatever_the_dimension_says():
 def test_empty_rows_under_a_namespace_prefix_are_rows_too():
     rows = b"".join(b'<x:row r="%d"/>' % n for n in range(1, 31)) + b"<x:row/>"
     upload = zipped({"xl/worksheets/sheet1.xml": rows})
-    with pytest.raises(ValidationError, match="more than 30 rows|超过 30 行"):
+    with pytest.raises(ValidationError, match=r"more than 30 rows|超过 30 行"):
         check_office_zip(upload, limits=Limits(unpacked=MB, rows=30))
