@@ -23,6 +23,13 @@ IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
+def _format(image) -> str:
+    # A phone's JPEG often carries a second picture after the first (an HDR gain map, a depth
+    # map: Multi-Picture Format), which Pillow names MPO: it is a JPEG, and the first picture is
+    # the photo.
+    return "JPEG" if image.format == "MPO" else image.format
+
+
 def check_image(upload) -> tuple[str, int, int]:
     """(content type, width, height) of a real JPEG, PNG or WebP photo, else ValidationError."""
     if upload.size > MAX_PHOTO_BYTES:
@@ -34,7 +41,7 @@ def check_image(upload) -> tuple[str, int, int]:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
-                kind = image.format
+                kind = _format(image)
                 width, height = image.size
                 if kind not in IMAGE_TYPES:
                     raise ValidationError(
@@ -79,11 +86,12 @@ def clean_photo(upload) -> Photo:
     on which device, which the ledger does not need (PIPL: no more than the purpose needs). Only
     the colour profile and a PNG's transparency are kept. Its name ends with the extension of
     the format found in it, whatever the uploaded name says (`照片\u202egpj.exe` is a .jpg).
-    A JPEG keeps its own quantisation tables, so it loses next to nothing."""
+    A JPEG keeps its own quantisation tables, so it loses next to nothing; of a phone's
+    multi-picture JPEG only the photo itself is kept."""
     check_image(upload)
     try:
         with Image.open(upload) as image:
-            kind = image.format
+            kind = _format(image)
             ImageOps.exif_transpose(image, in_place=True)
             kept = {
                 key: image.info[key]
@@ -91,7 +99,9 @@ def clean_photo(upload) -> Photo:
                 if image.info.get(key) is not None
             }
             image.info = {}  # EXIF, XMP, comments, text chunks and the rest
-            options = {"JPEG": {"quality": "keep"}, "WEBP": {"quality": 90}}.get(kind, {})
+            # A JPEG keeps its own quantisation tables (not those of an MPO's: Pillow cannot).
+            keep = "keep" if image.format == "JPEG" else 90
+            options = {"JPEG": {"quality": keep}, "WEBP": {"quality": 90}}.get(kind, {})
             if kind != "PNG":
                 kept.pop("transparency", None)
             buffer = io.BytesIO()

@@ -170,3 +170,17 @@ def test_photos_stored_before_cleaning_are_cleaned_once(django_capture_on_commit
         assert not Image.open(stored).getexif()
     call_command("clean_photos", stdout=output)
     assert "cleaned=0 unreadable=0" in output.getvalue()
+
+
+def test_a_phones_multi_picture_jpeg_is_a_jpeg_of_its_first_picture():
+    # Phones append a gain or depth map after the photo (Multi-Picture Format; Pillow: "MPO").
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(
+        buffer, "MPO", save_all=True, append_images=[Image.new("RGB", (40, 20), "blue")]
+    )
+    upload = SimpleUploadedFile("IMG_0001.JPG", buffer.getvalue())
+    assert check_image(upload) == ("image/jpeg", 40, 20)
+    photo = clean_photo(upload)
+    stored = Image.open(io.BytesIO(photo.file.read()))
+    assert photo.file.name == "photo.jpg" and stored.format == "JPEG"
+    assert getattr(stored, "n_frames", 1) == 1 and stored.getpixel((5, 5))[0] > 200
