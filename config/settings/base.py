@@ -141,6 +141,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# How many reverse proxies stand in front of the portal (0: none; 1: the usual nginx/haproxy that
+# appends the client to X-Forwarded-For). The access log and the lock-out record the client's
+# address through it (accounts/addresses.py).
+PORTAL_TRUSTED_PROXIES = env.int("PORTAL_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_ip"
 # axes.W006 asks for the address among the parameters: counting per account alone is the point
 # (an address rotated per guess must not earn more guesses), so the warning is silenced.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
