@@ -1,3 +1,4 @@
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 
@@ -28,3 +29,15 @@ class CharacterKindsValidator:
             "lower-case letters, digits, symbols.",
             self.kinds,
         ) % {"kinds": self.kinds}
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with its message in the portal's catalog: Django 5.2's own Chinese for it is
+    keyed on another form of the message and never shows."""
+
+    def get_error_message(self):
+        return ngettext(
+            "This password is too short: it must have at least %(min_length)d character.",
+            "This password is too short: it must have at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}

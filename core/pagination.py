@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.utils.functional import cached_property
@@ -33,7 +33,10 @@ LARGE_COUNT_SECONDS = 60
 
 def count_rows(queryset: QuerySet) -> int:
     """The number of rows of a list; a large total is read from the cache for a minute."""
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter on an empty list (a log-in with no seat): nothing to count
+        return 0
     digest = hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
     key = f"list-count:{digest}"
     total = cache.get(key)
@@ -280,3 +283,11 @@ def paginate_keyset(
 ) -> KeysetPage:
     """The page of a long list asked for by position (see `KeysetPaginator`)."""
     return KeysetPaginator(queryset, per_page, ordering=ordering).page(request.GET)
+
+
+PAGING_PARAMS = frozenset({"page", "after", "before"})
+
+
+def is_filtered(query) -> bool:
+    """Whether a list's query string narrows it (its page or cursor alone does not)."""
+    return any(value for key, value in query.lists() if key not in PAGING_PARAMS and any(value))

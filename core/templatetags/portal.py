@@ -4,7 +4,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from core.pagination import ListPage
+from core.pagination import ListPage, is_filtered
 
 register = template.Library()
 
@@ -38,3 +38,9 @@ def page_query(context, page, which: str) -> str:
     for name, value in page.link(which).items():
         params[name] = value
     return f"?{params.urlencode()}"
+
+
+@register.filter
+def narrows(query) -> bool:
+    """A list's query string holds a filter (not just its page): the filters are shown open."""
+    return is_filtered(query)

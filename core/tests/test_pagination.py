@@ -153,3 +153,9 @@ def test_the_page_links_also_take_a_plain_django_page(rf):
         RequestContext(request, {"page": page})
     )
     assert html == "?q=x&amp;page=3"
+
+
+def test_the_filters_open_for_a_filter_not_for_a_page(staff_client):
+    url = reverse("projects:list")
+    assert "<details open>" not in staff_client.get(url + "?page=2").content.decode()
+    assert "<details open>" in staff_client.get(url + "?q=汇金").content.decode()
