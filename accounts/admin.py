@@ -1,6 +1,10 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils import timezone
@@ -250,3 +254,59 @@ for device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(device_model):
         admin.site.unregister(device_model)
     admin.site.register(device_model, DeviceAdmin)
+
+
+# Permission changes made through a group, and unlocks made in django-axes' own admin, are
+# recorded in the access log like those made on a user's page.
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class LoggedGroupAdmin(GroupAdmin):
+    @staticmethod
+    def _permissions_of(group: Group) -> list[str]:
+        return sorted(group.permissions.values_list("codename", flat=True))
+
+    def save_model(self, request, obj, form, change):
+        request._group_permissions_before = self._permissions_of(obj) if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        group = form.instance
+        before = getattr(request, "_group_permissions_before", None)
+        after = self._permissions_of(group)
+        if before != after:
+            services.record_access(
+                request=request,
+                action=AccessRecord.Action.PERMISSION_CHANGE,
+                obj=group,
+                detail=f"permissions: {before or []} → {after}",
+            )
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LoggedAccessAttemptAdmin(AccessAttemptAdmin):
+    def _record_unlock(self, request, attempt: AccessAttempt) -> None:
+        services.record_access(
+            request=request,
+            action=AccessRecord.Action.UNLOCK,
+            object_type="axes.AccessAttempt",
+            object_id=attempt.pk,
+            object_label=attempt.username or "",
+            detail="failed log-ins removed in the admin",
+        )
+
+    def delete_model(self, request, obj):
+        self._record_unlock(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for attempt in queryset:
+            self._record_unlock(request, attempt)
+        super().delete_queryset(request, queryset)

@@ -6,6 +6,8 @@ import datetime
 import io
 
 import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -194,6 +196,32 @@ def test_saving_a_user_unchanged_leaves_no_record(admin_client, secretary):
     url = reverse("admin:accounts_user_change", args=[secretary.pk])
     assert admin_client.post(url, _user_form(secretary)).status_code == 302
     assert records(A.ROLE_CHANGE) == records(A.PERMISSION_CHANGE) == []
+
+
+def test_a_group_permission_change_leaves_one_record(admin_client):
+    group = Group.objects.create(name="档案员")
+    permission = Permission.objects.get(codename="view_member")
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    response = admin_client.post(url, {"name": "档案员", "permissions": [permission.pk]})
+    assert response.status_code == 302
+    [record] = records(A.PERMISSION_CHANGE)
+    assert record.object_label == "档案员" and "view_member" in record.detail
+    admin_client.post(url, {"name": "档案员", "permissions": [permission.pk]})  # unchanged
+    assert len(records(A.PERMISSION_CHANGE)) == 1
+
+
+def test_removing_failed_log_ins_in_the_axes_admin_is_an_unlock_on_record(admin_client):
+    attempt = AccessAttempt.objects.create(
+        username="secretary", ip_address="203.0.113.7", failures_since_start=5
+    )
+    url = reverse("admin:axes_accessattempt_changelist")
+    response = admin_client.post(
+        url, {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    [record] = records(A.UNLOCK)
+    assert record.object_label == "secretary"
 
 
 # Who may read the log --------------------------------------------------------------------------
