@@ -130,7 +130,8 @@ class Writer:
     def next_id(self, model: type[models.Model], column: str = "id") -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT COALESCE(MAX({connection.ops.quote_name(column)}), 0) "
+                # Names from the model's own metadata, never from input.
+                f"SELECT COALESCE(MAX({connection.ops.quote_name(column)}), 0) "  # noqa: S608
                 f"FROM {connection.ops.quote_name(model._meta.db_table)}"
             )
             return cursor.fetchone()[0] + 1
@@ -159,7 +160,7 @@ class Writer:
             else:
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(
-                    f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
                     [tuple(map(_sqlite_value, row)) for row in rows],
                 )
         self.counts[model._meta.db_table] += len(rows)
@@ -604,10 +605,11 @@ class City:
                 home = self.rng.choice(self.home_ids) if state == "at_home" else None
                 members.append(
                     (
-                        pk, name, gender, birth, self.mobile(), self._id_number(birth, gender, taken),
+                        pk, name, gender, birth, self.mobile(),
+                        self._id_number(birth, gender, taken),
                         "probationary" if probationary else "full", joined_party, full_on,
                         "community" if kind == "community" else "enterprise",
-                        None if kind == "community" else (contractor if kind == "contractor" else investor),
+                        {"contractor": contractor, "investor": investor}.get(kind),
                         "示例社区党委" if kind == "community" else "",
                         "投资方代表" if kind == "investor" else self.rng.choice(JOBS),
                         floating, self.rng.choice(HOME_PLACES) if floating else "",
@@ -692,7 +694,8 @@ class City:
         self.writer.write(
             TransferStep,
             ["id", "transfer_id", "status", "happened_on", "note", "actor_id", "recorded_at"],
-            ((next(ids), t, s, on, note, self.staff_id, self.aware(on)) for t, s, on, note in steps),
+            ((next(ids), t, s, on, note, self.staff_id, self.aware(on))
+             for t, s, on, note in steps),
         )  # fmt: skip
 
     def _activities(self) -> None:
@@ -769,7 +772,8 @@ class City:
                      None if draft else branch.secretary_id,
                      branch.secretary_id, recorded, None)
                 )  # fmt: skip
-                for member_id, _name in self.rng.sample(pool, min(len(pool), self.rng.randint(1, 5))):
+                present = min(len(pool), self.rng.randint(1, 5))
+                for member_id, _name in self.rng.sample(pool, present):
                     roll = self.rng.random()
                     status, reason = (
                         ("present", "")
@@ -795,9 +799,7 @@ class City:
              "created_at", "submission_token"],
             logs,
         )  # fmt: skip
-        self.writer.write(
-            Attendance, ["id", "log_id", "member_id", "status", "reason"], attendance
-        )
+        self.writer.write(Attendance, ["id", "log_id", "member_id", "status", "reason"], attendance)
 
     def _coordination(self) -> None:
         total = self.count(COORDINATION_ITEMS, len(self.branches))
@@ -821,7 +823,8 @@ class City:
                     escalated = moved
                 items.append(
                     (pk, branch.project_id, branch.id, working_group_id,
-                     self.rng.choice(COORDINATION_TITLES), "", self.rng.choice(["项目工程部", "项目指挥部", "社区"]),
+                     self.rng.choice(COORDINATION_TITLES), "",
+                     self.rng.choice(["项目工程部", "项目指挥部", "社区"]),
                      raised, group_id, self.name(), due, status,
                      "已协调解决" if resolved else "", resolved, escalated, None, self.staff_id,
                      self.aware(raised, 10))
