@@ -156,6 +156,17 @@ def burst(session: Session, path: str, *, connections: int, requests: int, secon
     return result
 
 
+def drain(session: Session, connections: int, *, limit: float = 180.0) -> float:
+    """Wait until the workers are idle again: requests of a slow page whose client gave up are
+    still being served, and would slow down the next burst. Returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        probe = burst(session, BASELINE, connections=connections, requests=connections, seconds=1)
+        if not probe.failures and probe.latencies and max(probe.latencies) < 0.5:
+            break
+    return time.monotonic() - started
+
+
 def machine() -> str:
     memory = "?"
     try:
@@ -215,12 +226,13 @@ class Command(BaseCommand):
                     continue
                 before = burst(session, BASELINE, **bounds)
                 page = burst(session, path, **bounds)
+                drained = drain(session, bounds["connections"])
                 after = burst(session, BASELINE, **bounds)
                 baselines += [before.rate, after.rate]
                 rows.append((role, name, 200, before, page, after))
                 self.stderr.write(
                     f"  {role} {name}: {page.rate:.1f}/s, baseline {before.rate:.1f}/s and "
-                    f"{after.rate:.1f}/s"
+                    f"{after.rate:.1f}/s (server idle again after {drained:.0f} s)"
                 )
         self._table(rows, baselines)
 
