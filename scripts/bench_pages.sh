@@ -17,10 +17,10 @@ LOG=$(mktemp -t bench-gunicorn.XXXXXX)
 (
     ulimit -v $(( ${BENCH_WORKER_MEMORY_MB:-4096} * 1024 ))
     exec "$GUNICORN" config.wsgi --bind "127.0.0.1:$PORT" --workers 2 --worker-class sync \
-        --error-logfile "$LOG"
+        --error-logfile - 2>"$LOG"
 ) &
 GUNICORN_PID=$!
-trap 'kill "$GUNICORN_PID" 2>/dev/null; wait "$GUNICORN_PID" 2>/dev/null; rm -f "$LOG"' EXIT
+trap 'kill "$GUNICORN_PID" 2>/dev/null; wait "$GUNICORN_PID" 2>/dev/null' EXIT
 for _ in $(seq 1 100); do
     if "$PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/healthz', timeout=1)" 2>/dev/null; then
         break
@@ -28,7 +28,7 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 "$PY" manage.py bench_pages --url "http://127.0.0.1:$PORT" "$@"
-if grep -q "WORKER TIMEOUT\|Traceback" "$LOG"; then
-    echo "gunicorn reported worker timeouts or errors:" >&2
-    grep -c "WORKER TIMEOUT" "$LOG" | sed 's/^/  worker timeouts: /' >&2
-fi
+# What the server said about the run: worker timeouts (gunicorn's 30 s) and server errors.
+echo "gunicorn: $(grep -c "WORKER TIMEOUT" "$LOG" || true) worker timeouts," \
+    "$(grep -c "Internal Server Error" "$LOG" || true) server errors," \
+    "$(grep -c "MemoryError" "$LOG" || true) mentions of MemoryError (log: $LOG)" >&2

@@ -295,26 +295,29 @@ class Command(BaseCommand):
         return pages
 
     def _table(self, rows, baselines) -> None:
+        median = statistics.median(baselines) if baselines else 0.0
         if baselines:
             self.stdout.write(
-                f"Baseline {BASELINE}: median {statistics.median(baselines):.1f} requests/s "
-                f"over {len(baselines)} bursts."
+                f"Baseline {BASELINE}: median {median:.1f} requests/s over {len(baselines)} "
+                f"bursts (from {min(baselines):.1f} to {max(baselines):.1f})."
             )
         self.stdout.write("")
         self.stdout.write(
-            "| role | page | req/s | × baseline | p50 ms | p99 ms | queries | KB | failed |"
+            "| role | page | req/s | × baseline | × median baseline | p50 ms | p99 ms | queries "
+            "| KB | failed |"
         )
-        self.stdout.write("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        self.stdout.write("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for role, name, status, before, page, after in rows:
             if page is None:
-                self.stdout.write(f"| {role} | {name} | answers {status} | | | | | | |")
+                self.stdout.write(f"| {role} | {name} | answers {status} | | | | | | | |")
                 continue
             # The page against the baseline bursts just before and just after it: the machine's
             # other load drifts, and both sides of the ratio see the same drift.
             base = (before.rate + after.rate) / 2
             ratio = page.rate / base if base else 0.0
             self.stdout.write(
-                f"| {role} | {name} | {page.rate:.1f} | {ratio:.0%} | {page.percentile(0.5):.0f} "
+                f"| {role} | {name} | {page.rate:.1f} | {ratio:.0%} "
+                f"| {page.rate / median if median else 0:.0%} | {page.percentile(0.5):.0f} "
                 f"| {page.percentile(0.99):.0f} | {page.queries} | {page.size / 1024:.0f} "
                 f"| {page.failures} |"
             )
