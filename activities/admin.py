@@ -13,6 +13,8 @@ from activities.models import (
     Suggestion,
     SuggestionStep,
 )
+from core.admin import RevisionAdminMixin
+from core.pagination import ListPaginator
 
 
 @admin.register(ActivityKind)
@@ -26,6 +28,7 @@ class ActivityKindAdmin(admin.ModelAdmin):
         "needs_lecturer",
         "is_active",
     )
+    list_select_related = ("counts_as",)
     list_editable = ("frequency", "is_active")
     list_filter = ("frequency", "level", "is_active")
     ordering = ("order", "name")
@@ -60,23 +63,32 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(SimpleHistoryAdmin):
+class ActivityLogAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "held_on", "kind", "branch", "party_group", "status")
+    list_select_related = ("kind", "branch", "party_group")
     list_filter = ("status", "kind", "branch")
     search_fields = ("title", "content")
-    date_hierarchy = "held_on"
+    # A million rows: no full count under the filters, and no date_hierarchy (its DISTINCT over
+    # every date scans the table); the default order -held_on, -id reads activity_held_on_id_idx.
+    show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
+    autocomplete_fields = ("branch", "party_group")
     readonly_fields = ("submitted_at", "submitted_by", "created_by", "created_at")
     inlines = [AttendanceInline, PhotoInline]
 
 
 @admin.register(Brand)
-class BrandAdmin(SimpleHistoryAdmin):
+class BrandAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "branch", "slogan")
+    list_select_related = ("branch",)
+    autocomplete_fields = ("branch",)
 
 
 @admin.register(Rule)
 class RuleAdmin(SimpleHistoryAdmin):
     list_display = ("title", "branch", "owner", "kind", "effective_on")
+    list_select_related = ("branch",)
+    autocomplete_fields = ("branch",)
     list_filter = ("owner", "kind", "branch")
     readonly_fields = ("document", "document_type")
 
@@ -94,6 +106,8 @@ class SuggestionStepInline(admin.TabularInline):
 @admin.register(Suggestion)
 class SuggestionAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "project", "author", "status", "submitted_on")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project", "branch", "working_group")
     list_filter = ("status", "project")
     readonly_fields = ("status", "reviewed_on", "implemented_on")
     inlines = [SuggestionStepInline]

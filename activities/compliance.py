@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
@@ -96,86 +96,187 @@ class BranchRow:
         return any(c.state == "missing" for c in self.cells)
 
 
-def compliance_grid(
-    *, user=None, year: int, today: datetime.date | None = None, branches=None
-) -> list[BranchRow]:
-    """The grid for the branches the user sees (or the given branches, for the assessment)."""
-    today = today or timezone.localdate()
+def branches_in_year(*, user=None, year: int, branches=None) -> QuerySet[Branch]:
+    """The branches the user sees (or the given ones) that existed at some point of the year,
+    in the grid's order."""
     year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     if branches is None:
         branches = restrict(Branch.objects.all(), user, branch_path="id")
-    branches = list(
+    return (
         branches.filter(established_on__lte=year_end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year_start))
-        .order_by("name")
+        .order_by("name", "pk")
     )
-    kinds = list(ActivityKind.objects.filter(is_active=True).exclude(frequency=Frequency.NONE))
-    groups_by_branch: dict[int, list[PartyGroup]] = defaultdict(list)
-    for group in PartyGroup.objects.filter(
-        branch__in=branches, established_on__lte=year_end
-    ).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=year_start)):
-        groups_by_branch[group.branch_id].append(group)
 
-    counts: dict[tuple, int] = defaultdict(int)
-    rows = (
-        ActivityLog.objects.filter(
-            status=ActivityLog.Status.SUBMITTED,
-            branch__in=branches,
-            held_on__year=year,
+
+@dataclass
+class _Year:
+    """What the grid of a year needs for a set of branches, read in three queries: the kinds
+    due, the Party groups of the year and the submitted logs counted per branch, group, kind
+    and month (one aggregate, whatever the number of logs or branches)."""
+
+    year: int
+    today: datetime.date
+    kinds: list[ActivityKind]
+    groups: dict[int, list[PartyGroup]]
+    # (branch id, kind id, group id or None) -> the months a log was held, as bits (1 << month)
+    held: dict[tuple, int]
+
+    def __post_init__(self):
+        self.bounds = {
+            month: (datetime.date(self.year, month, 1), period_end(self.year, month))
+            for month in range(1, 13)
+        }
+        # Per month, the kinds due with the months of their period as bits.
+        self.due_in = {
+            month: [
+                (
+                    kind,
+                    kind.id,
+                    kind.level == ActivityKind.Level.GROUP,
+                    sum(1 << m for m in period_months(kind.frequency, month)),
+                )
+                for kind in self.kinds
+                if is_due_in(kind.frequency, month)
+            ]
+            for month in range(1, 13)
+        }
+
+    @classmethod
+    def read(cls, *, year: int, today: datetime.date, branches) -> "_Year":
+        year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        kinds = list(ActivityKind.objects.filter(is_active=True).exclude(frequency=Frequency.NONE))
+        groups: dict[int, list[PartyGroup]] = defaultdict(list)
+        for group in PartyGroup.objects.filter(
+            branch__in=branches, established_on__lte=year_end
+        ).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=year_start)):
+            groups[group.branch_id].append(group)
+        held: dict[tuple, int] = defaultdict(int)
+        rows = (
+            ActivityLog.objects.filter(
+                status=ActivityLog.Status.SUBMITTED,
+                branch__in=branches,
+                held_on__range=(year_start, year_end),
+            )
+            .annotate(effective_kind=Coalesce(F("kind__counts_as_id"), F("kind_id")))
+            .annotate(month=ExtractMonth("held_on"))
+            .values_list("branch_id", "party_group_id", "effective_kind", "month")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        .annotate(effective_kind=Coalesce(F("kind__counts_as_id"), F("kind_id")))
-        .annotate(month=ExtractMonth("held_on"))
-        .values("branch_id", "party_group_id", "effective_kind", "month")
-        .annotate(n=Count("id"))
-    )
-    for row in rows:
-        key = (row["branch_id"], row["effective_kind"], row["month"])
-        counts[(*key, None)] += row["n"]
-        if row["party_group_id"]:
-            counts[(*key, row["party_group_id"])] += row["n"]
+        for branch_id, group_id, kind_id, month, _n in rows:
+            held[(branch_id, kind_id, None)] |= 1 << month
+            if group_id:
+                held[(branch_id, kind_id, group_id)] |= 1 << month
+        return cls(year, today, kinds, groups, held)
 
-    result = []
-    for branch in branches:
-        cells = []
+    def months(self, branch: Branch):
+        """For each month: its state and what was due in it, as (kind, group, done)."""
+        branch_id = branch.id
         for month in range(1, 13):
-            start = datetime.date(year, month, 1)
-            end = period_end(year, month)
+            start, end = self.bounds[month]
             if branch.established_on > end or (branch.closed_on and branch.closed_on < start):
-                cells.append(Cell(month, "none"))
+                yield month, "none", end, []
                 continue
-            if start > today:
-                cells.append(Cell(month, "future"))
+            if start > self.today:
+                yield month, "future", end, []
                 continue
-            requirements = []
-            for kind in kinds:
-                if not is_due_in(kind.frequency, month):
-                    continue
-                months = period_months(kind.frequency, month)
-                targets = [None]
-                if kind.level == ActivityKind.Level.GROUP:
-                    targets = [
-                        g
-                        for g in groups_by_branch[branch.pk]
-                        if g.established_on <= end
-                        and (g.dissolved_on is None or g.dissolved_on >= start)
-                    ]
-                for group in targets:
-                    done = any(
-                        counts.get((branch.pk, kind.pk, m, group.pk if group else None), 0)
-                        for m in months
+            due = []
+            for kind, kind_id, by_group, period in self.due_in[month]:
+                if not by_group:
+                    due.append(
+                        (kind, None, bool(self.held.get((branch_id, kind_id, None), 0) & period))
                     )
-                    requirements.append(Requirement(kind, group, done, end))
-            if not requirements:
+                    continue
+                for group in self.groups[branch_id]:
+                    if group.established_on <= end and (
+                        group.dissolved_on is None or group.dissolved_on >= start
+                    ):
+                        mask = self.held.get((branch_id, kind_id, group.id), 0)
+                        due.append((kind, group, bool(mask & period)))
+            if not due:
                 state = "none"
-            elif all(r.done for r in requirements):
+            elif all(done for _kind, _group, done in due):
                 state = "done"
-            elif end >= today:
+            elif end >= self.today:
                 state = "open"
             else:
                 state = "missing"
-            cells.append(Cell(month, state, requirements))
-        result.append(BranchRow(branch, cells))
-    return result
+            yield month, state, end, due
+
+    def row(self, branch: Branch) -> BranchRow:
+        return BranchRow(
+            branch,
+            [
+                Cell(month, state, [Requirement(k, g, done, end) for k, g, done in due])
+                for month, state, end, due in self.months(branch)
+            ],
+        )
+
+
+def compliance_grid(
+    *, user=None, year: int, today: datetime.date | None = None, branches=None
+) -> list[BranchRow]:
+    """The grid for the branches the user sees (or the given branches: a page of them, or one
+    for the assessment), in a constant number of queries."""
+    today = today or timezone.localdate()
+    chosen = branches_in_year(user=user, year=year, branches=branches)
+    data = _Year.read(year=year, today=today, branches=chosen)
+    return [data.row(branch) for branch in chosen]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A branch's year in figures: the months it missed, what was due and done in the finished
+    months (by month, for a period that is not the whole year)."""
+
+    missing_months: tuple[int, ...]
+    by_month: dict[int, tuple[int, int]]  # month -> (done, expected), finished months only
+
+    @property
+    def is_behind(self) -> bool:
+        return bool(self.missing_months)
+
+
+def _tally(months) -> Tally:
+    missing, by_month = [], {}
+    for month, state, _end, due in months:
+        if state == "missing":
+            missing.append(month)
+        if state in ("done", "missing"):
+            by_month[month] = (sum(1 for _k, _g, done in due if done), len(due))
+    return Tally(tuple(missing), by_month)
+
+
+def compliance_tallies(
+    *, user=None, year: int, today: datetime.date | None = None, branches=None
+) -> dict[int, Tally]:
+    """Per branch id, the figures of the grid without the grid: for the street's figures, the
+    branches behind and the assessment's compliance rate, over every branch at once."""
+    today = today or timezone.localdate()
+    chosen = branches_in_year(user=user, year=year, branches=branches)
+    data = _Year.read(year=year, today=today, branches=chosen)
+    return {branch.pk: _tally(data.months(branch)) for branch in chosen}
+
+
+def compliance_summary(
+    *, user=None, year: int, today: datetime.date | None = None, branches=None, first: int
+) -> tuple[dict[int, Tally], list[BranchRow]]:
+    """The tallies of every branch, and the grid of the `first` branches to look at: those
+    behind (the most months missed first), then the others, by name. One reading for both."""
+    today = today or timezone.localdate()
+    in_year = branches_in_year(user=user, year=year, branches=branches)
+    chosen = list(in_year)
+    data = _Year.read(year=year, today=today, branches=in_year)
+    tallies = {branch.pk: _tally(data.months(branch)) for branch in chosen}
+    ranked = sorted(chosen, key=lambda branch: -len(tallies[branch.pk].missing_months))
+    return tallies, [data.row(branch) for branch in ranked[:first]]
+
+
+def behind_branch_ids(*, user=None, year: int, today: datetime.date | None = None) -> list[int]:
+    """The branches the user sees that missed a month of the year."""
+    tallies = compliance_tallies(user=user, year=year, today=today)
+    return [pk for pk, tally in tallies.items() if tally.is_behind]
 
 
 def due_for_branch(
@@ -183,9 +284,12 @@ def due_for_branch(
 ) -> list[Requirement]:
     """What the branch still has to hold this month (and quarter, and year)."""
     today = today or timezone.localdate()
-    rows = [
-        r for r in compliance_grid(user=user, year=today.year, today=today) if r.branch == branch
-    ]
+    rows = compliance_grid(
+        user=user,
+        year=today.year,
+        today=today,
+        branches=restrict(Branch.objects.filter(pk=branch.pk), user, branch_path="id"),
+    )
     if not rows:
         return []
     return rows[0].cells[today.month - 1].missing

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import restrict
 from activities.models import ActivityKind, ActivityLog, Campaign, CampaignItem, Suggestion
 from branches.models import Branch
-from core.forms import DateInput
+from core.forms import DateInput, OptionsOnDemandMixin
 from projects.models import Project
 
 
@@ -20,7 +20,9 @@ def visible_projects(request):
     return restrict(Project.objects.order_by("name"), request.user, branch_path="branches__id")
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(OptionsOnDemandMixin, django_filters.FilterSet):
+    options_on_demand = ("branch",)
+
     branch = django_filters.ModelChoiceFilter(label=_("branch"), queryset=visible_branches)
     kind = django_filters.ModelChoiceFilter(
         label=_("kind"), queryset=ActivityKind.objects.order_by("order")
@@ -49,7 +51,9 @@ class ActivityFilter(django_filters.FilterSet):
         ]  # fmt: skip
 
 
-class SuggestionFilter(django_filters.FilterSet):
+class SuggestionFilter(OptionsOnDemandMixin, django_filters.FilterSet):
+    options_on_demand = ("project",)
+
     project = django_filters.ModelChoiceFilter(label=_("project"), queryset=visible_projects)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Suggestion.Status.choices)
     submitted_from = django_filters.DateFilter(
@@ -62,3 +66,12 @@ class SuggestionFilter(django_filters.FilterSet):
     class Meta:
         model = Suggestion
         fields = ["project", "status", "submitted_from", "submitted_until"]
+
+
+class LedgerFilter(ActivityFilter):
+    """The ledger's filters: the list's, and a year (held_from/held_until give any other
+    period)."""
+
+    year = django_filters.NumberFilter(
+        label=_("year"), field_name="held_on", lookup_expr="year", min_value=2000, max_value=2100
+    )

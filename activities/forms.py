@@ -13,7 +13,7 @@ from activities.models import (
 )
 from activities.services import SUGGESTION_NEXT, members_active_on
 from branches.models import Branch, PartyGroup
-from core.forms import DateInput, SubmissionTokenMixin
+from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
 from members.models import Member
 from projects.models import WorkingGroup
 
@@ -44,7 +44,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ActivityLogForm(SubmissionTokenMixin, forms.ModelForm):
+class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
     photos = MultipleFileField(
         label=_("Photos"),
         required=False,
@@ -131,7 +131,7 @@ class ActivityLogForm(SubmissionTokenMixin, forms.ModelForm):
         }
 
 
-class BrandForm(forms.ModelForm):
+class BrandForm(RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Brand
         fields = ["name", "pillar_1", "pillar_2", "pillar_3", "slogan", "story", "evidence"]

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Revisioned
+
 
 class Frequency(models.TextChoices):
     NONE = "none", _("No fixed frequency")
@@ -73,6 +75,9 @@ class Campaign(models.Model):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on", "name"]
+        indexes = [
+            models.Index(fields=["starts_on", "name"], name="campaign_starts_on_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
@@ -117,7 +122,7 @@ class CampaignItem(models.Model):
         return f"{self.campaign} · {self.name}"
 
 
-class ActivityLog(models.Model):
+class ActivityLog(Revisioned):
     """One activity as the branch secretary records it: at once the ledger row, the compliance
     tick, the assessment evidence and the archive entry."""
 
@@ -191,7 +196,12 @@ class ActivityLog(models.Model):
         verbose_name = _("activity log")
         verbose_name_plural = _("activity logs")
         ordering = ["-held_on", "-pk"]
-        indexes = [models.Index(fields=["branch", "held_on"])]
+        indexes = [
+            # A branch's list (and its compliance by date range), newest first.
+            models.Index(fields=["branch", "held_on", "id"], name="activity_branch_held_on_idx"),
+            # The street's list and the admin's default order: -held_on, -id.
+            models.Index(fields=["held_on", "id"], name="activity_held_on_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
@@ -277,7 +287,7 @@ class ActivityPhoto(models.Model):
         return self.caption or self.image.name
 
 
-class Brand(models.Model):
+class Brand(Revisioned):
     """A branch's brand (品牌): its name, three pillars, slogan, story, and the activities that
     are its evidence."""
 
@@ -399,6 +409,9 @@ class Suggestion(models.Model):
         verbose_name = _("suggestion")
         verbose_name_plural = _("suggestions")
         ordering = ["-submitted_on", "-pk"]
+        indexes = [
+            models.Index(fields=["submitted_on", "id"], name="suggestion_submitted_on_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.content[:40]

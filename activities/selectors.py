@@ -1,6 +1,6 @@
 """Reads for organisational life, scoped through accounts.access."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.access import get_in_scope_or_404, restrict
 from activities.models import (
@@ -13,23 +13,31 @@ from activities.models import (
     Suggestion,
     SuggestionStep,
 )
+from core.pagination import figures_for_page
 from projects.models import Project
+
+# The activity list's order; an index (activity_held_on_id_idx, and branch + held_on + id for a
+# branch's list) serves it, and its pages are read by key (core.pagination.paginate_keyset).
+ACTIVITY_ORDER = ("-held_on", "-pk")
 
 
 def activity_list_for_user(*, user) -> QuerySet[ActivityLog]:
-    queryset = (
-        ActivityLog.objects.select_related(
-            "branch", "party_group", "kind", "campaign_item__campaign"
-        )
-        .annotate(
-            present=Count("attendance", filter=Q(attendance__status="present"), distinct=True),
-            absent=Count("attendance", filter=Q(attendance__status="absent"), distinct=True),
-            on_leave=Count("attendance", filter=Q(attendance__status="leave"), distinct=True),
-            photo_count=Count("photos", distinct=True),
-        )
-        .order_by("-held_on", "-pk")
-    )
+    queryset = ActivityLog.objects.select_related(
+        "branch", "party_group", "kind", "campaign_item__campaign"
+    ).order_by(*ACTIVITY_ORDER)
     return restrict(queryset, user, branch_path="branch_id")
+
+
+def activity_figures_for_page(page) -> None:
+    """Attendance by status and the number of photos, for the logs of one page only."""
+    figures_for_page(
+        page,
+        ActivityLog.objects,
+        present=Count("attendance", filter=Q(attendance__status="present"), distinct=True),
+        absent=Count("attendance", filter=Q(attendance__status="absent"), distinct=True),
+        on_leave=Count("attendance", filter=Q(attendance__status="leave"), distinct=True),
+        photo_count=Count("photos", distinct=True),
+    )
 
 
 def activity_get_for_user(*, user, pk: int) -> ActivityLog:
@@ -50,34 +58,42 @@ def photo_get_for_user(*, user, pk: int) -> ActivityPhoto:
     )
 
 
-def ledger_rows(queryset: QuerySet[ActivityLog]) -> QuerySet[ActivityLog]:
-    """The ledger export: each log with its attendance, read in chunks."""
-    return queryset.prefetch_related(
-        Prefetch("attendance", queryset=Attendance.objects.select_related("member"))
-    )
+def ledger_logs_for_user(*, user) -> QuerySet[ActivityLog]:
+    """The logs a ledger export may hold, newest first as in the list: plain rows, the export
+    reads the columns it needs (activities.ledger)."""
+    return restrict(ActivityLog.objects.order_by("-held_on", "-pk"), user, branch_path="branch_id")
 
 
 # Campaigns ---------------------------------------------------------------------------------------
 
 
 def campaign_list_for_user(*, user) -> QuerySet[Campaign]:
-    return restrict(
-        Campaign.objects.annotate(branch_count=Count("branches", distinct=True)),
-        user,
-        branch_path="branches__id",
-    ).order_by("-starts_on")
+    return restrict(Campaign.objects.all(), user, branch_path="branches__id").order_by(
+        "-starts_on", "name"
+    )
+
+
+def campaign_figures_for_page(page) -> None:
+    """The number of participating branches, for the campaigns of one page only."""
+    figures_for_page(page, Campaign.objects, branch_count=Count("branches", distinct=True))
 
 
 def campaign_get_for_user(*, user, pk: int) -> Campaign:
     return get_in_scope_or_404(Campaign.objects.all(), user, branch_path="branches__id", pk=pk)
 
 
-def campaign_rollup(*, campaign: Campaign, user) -> dict:
-    """What each participating branch did under each item (submitted logs, and for a
-    suggestion drive the suggestions submitted during the campaign, counted in the database):
+def campaign_branches_for_user(*, campaign: Campaign, user) -> QuerySet:
+    """The campaign's participating branches the user sees, by name (the rollup's rows)."""
+    return restrict(campaign.branches.all(), user, branch_path="id").order_by("name")
+
+
+def campaign_rollup(*, campaign: Campaign, branches) -> dict:
+    """What each branch of `branches` (a page of the participating branches) did under each item
+    (submitted logs, and for a suggestion drive the suggestions submitted during the campaign,
+    counted in the database for those branches only):
     {"items": [...], "rows": [(branch, [(item, count) per item], total)]}."""
     items = list(campaign.items.all())
-    branches = list(restrict(campaign.branches.all(), user, branch_path="id").order_by("name"))
+    branches = list(branches)
     counts = {
         (row["branch_id"], row["campaign_item_id"]): row["n"]
         for row in ActivityLog.objects.filter(
@@ -85,6 +101,7 @@ def campaign_rollup(*, campaign: Campaign, user) -> dict:
             status=ActivityLog.Status.SUBMITTED,
             branch__in=branches,
         )
+        .order_by()
         .values("branch_id", "campaign_item_id")
         .annotate(n=Count("id"))
     }
@@ -95,6 +112,7 @@ def campaign_rollup(*, campaign: Campaign, user) -> dict:
                 branch__in=branches,
                 submitted_on__range=(campaign.starts_on, campaign.ends_on),
             )
+            .order_by()
             .values("branch_id")
             .annotate(n=Count("id"))
             .values_list("branch_id", "n")
@@ -115,12 +133,13 @@ def campaign_rollup(*, campaign: Campaign, user) -> dict:
 
 def brand_list_for_user(*, user) -> QuerySet[Brand]:
     return restrict(
-        Brand.objects.select_related("branch", "branch__project").annotate(
-            evidence_count=Count("evidence", distinct=True)
-        ),
-        user,
-        branch_path="branch_id",
-    ).order_by("branch__name")
+        Brand.objects.select_related("branch", "branch__project"), user, branch_path="branch_id"
+    ).order_by("branch__name")  # one brand a branch, and branch names are unique
+
+
+def brand_figures_for_page(page) -> None:
+    """The number of activities given as evidence, for the brands of one page only."""
+    figures_for_page(page, Brand.objects, evidence_count=Count("evidence", distinct=True))
 
 
 def brand_get_for_user(*, user, pk: int) -> Brand:
@@ -131,7 +150,7 @@ def brand_get_for_user(*, user, pk: int) -> Brand:
 
 def rule_list_for_user(*, user) -> QuerySet[Rule]:
     return restrict(Rule.objects.select_related("branch"), user, branch_path="branch_id").order_by(
-        "branch__name", "owner", "-effective_on"
+        "branch__name", "owner", "-effective_on", "pk"
     )
 
 
@@ -183,5 +202,5 @@ def suggestion_stats_by_project(*, user) -> QuerySet[Project]:
             money_saved=Sum("suggestions__money_saved"),
         )
         .filter(submitted__gt=0)
-        .order_by("-submitted", "name")
+        .order_by("-submitted", "name", "pk")
     )

@@ -5,7 +5,7 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from activities.models import (
 )
 from activities.uploads import check_document, check_image
 from branches.models import Branch
-from core.services import create_once
+from core.services import EditConflict, create_once, save_revision
 from members.models import Member, Participation
 
 
@@ -127,7 +127,7 @@ def activity_log_update(
         if log.held_on > timezone.localdate():
             raise ValidationError({"held_on": _("A submitted activity cannot be in the future.")})
     _check_log(log)
-    _save(log)
+    save_revision(log)  # refused if someone saved the log since the form was shown
     _write_attendance(log, attendance)
     return log
 
@@ -147,7 +147,7 @@ def activity_log_submit(*, log: ActivityLog, actor) -> ActivityLog:
     log.status = ActivityLog.Status.SUBMITTED
     log.submitted_at = timezone.now()
     log.submitted_by = actor
-    return _save(log)
+    return save_revision(log)
 
 
 @transaction.atomic
@@ -189,7 +189,18 @@ def photo_delete(*, photo: ActivityPhoto, actor) -> None:
 
 @transaction.atomic
 def brand_save(*, brand: Brand, evidence=None) -> Brand:
-    _save(brand)
+    """Create or change a branch's brand (refused if someone saved it since the form was shown,
+    or created it while this one was being written)."""
+    if brand.pk is None and (existing := Brand.objects.filter(branch=brand.branch_id).first()):
+        raise EditConflict(existing)
+    try:
+        with transaction.atomic():
+            save_revision(brand)
+    except IntegrityError as error:  # created by someone else at this very moment
+        existing = Brand.objects.filter(branch=brand.branch_id).first()
+        if brand.pk is None and existing is not None:
+            raise EditConflict(existing) from error
+        raise
     if evidence is not None:
         if any(log.branch_id != brand.branch_id for log in evidence):
             raise ValidationError({"evidence": _("Evidence comes from the branch's own logs.")})

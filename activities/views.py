@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import is_street_staff, restrict
 from activities import ledger, services
-from activities.compliance import compliance_grid, due_for_branch
-from activities.filters import ActivityFilter, SuggestionFilter
+from activities.compliance import behind_branch_ids, branches_in_year, compliance_grid
+from activities.filters import ActivityFilter, LedgerFilter, SuggestionFilter
 from activities.forms import (
     ActivityLogForm,
     BrandForm,
@@ -23,14 +23,19 @@ from activities.forms import (
 )
 from activities.models import Brand
 from activities.selectors import (
+    ACTIVITY_ORDER,
+    activity_figures_for_page,
     activity_get_for_user,
     activity_list_for_user,
     attendance_of,
+    brand_figures_for_page,
     brand_list_for_user,
+    campaign_branches_for_user,
+    campaign_figures_for_page,
     campaign_get_for_user,
     campaign_list_for_user,
     campaign_rollup,
-    ledger_rows,
+    ledger_logs_for_user,
     photo_get_for_user,
     rule_get_for_user,
     rule_list_for_user,
@@ -41,8 +46,10 @@ from activities.selectors import (
 )
 from branches.models import Branch
 from branches.selectors import branch_get_for_user
-from core.forms import add_service_errors
+from core.forms import add_service_errors, options_on_demand
 from core.pages import form_page
+from core.pagination import paginate, paginate_keyset
+from core.xlsx import xlsx_response
 from projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,19 +69,51 @@ def activity_list(request):
     activity_filter = ActivityFilter(
         request.GET, queryset=activity_list_for_user(user=request.user), request=request
     )
-    return render(request, "activities/activity_list.html", {"filter": activity_filter})
+    if answer := options_on_demand(request, activity_filter):
+        return answer
+    page = paginate_keyset(request, activity_filter.qs, ordering=ACTIVITY_ORDER)
+    activity_figures_for_page(page)
+    return render(
+        request, "activities/activity_list.html", {"filter": activity_filter, "page": page}
+    )
 
 
 @require_GET
 def activity_ledger(request):
-    activity_filter = ActivityFilter(
-        request.GET, queryset=activity_list_for_user(user=request.user), request=request
+    """The filtered logs as a ledger, streamed. The street's whole history is asked for year by
+    year: street staff naming neither a branch nor a period get the current year."""
+    params = request.GET.copy()
+    asks_for_period = any(params.get(name) for name in ("year", "held_from", "held_until"))
+    if is_street_staff(request.user) and not asks_for_period and not params.get("branch"):
+        params["year"] = str(timezone.localdate().year)
+    ledger_filter = LedgerFilter(
+        params, queryset=ledger_logs_for_user(user=request.user), request=request
     )
-    output = ledger.export_ledger(ledger_rows(activity_filter.qs).iterator(chunk_size=500))
-    stamp = timezone.localdate().isoformat()
-    return FileResponse(
-        output, as_attachment=True, filename=f"activity-ledger-{stamp}.xlsx", content_type=XLSX
-    )
+    logs = ledger_filter.qs
+    if (
+        is_street_staff(request.user)
+        and not params.get("branch")
+        and not _within_a_year(getattr(ledger_filter.form, "cleaned_data", {}))
+    ):
+        # Years of the whole street would run for minutes, past what a request may take.
+        messages.warning(
+            request,
+            _(
+                "The street's ledger covers at most a year at a time: choose a year, dates less "
+                "than a year apart, or a branch."
+            ),
+        )
+        return redirect(f"{reverse('activities:list')}?{request.GET.urlencode()}")
+    year = params.get("year", "")
+    period = year if year.isdigit() else timezone.localdate().isoformat()
+    return xlsx_response(ledger.export_ledger(logs), filename=f"activity-ledger-{period}.xlsx")
+
+
+def _within_a_year(period: dict) -> bool:
+    if period.get("year"):
+        return True
+    start, end = period.get("held_from"), period.get("held_until") or timezone.localdate()
+    return start is not None and (end - start).days <= 366
 
 
 def _save_activity(request, form, *, log=None):
@@ -222,20 +261,25 @@ def compliance(request):
     except ValueError:
         year = today.year
     year = min(max(year, 2000), today.year)
-    rows = compliance_grid(user=request.user, year=year, today=today)
     behind_only = request.GET.get("behind") == "1"
+    branches = branches_in_year(user=request.user, year=year)
     if behind_only:
-        rows = [row for row in rows if row.is_behind]
+        branches = branches.filter(
+            pk__in=behind_branch_ids(user=request.user, year=year, today=today)
+        )
+    page = paginate(request, branches)
+    # The grid of the page's branches only: one aggregate over their logs.
+    rows = compliance_grid(
+        year=year, today=today, branches=Branch.objects.filter(pk__in=[b.pk for b in page])
+    )
     due = []
     if not is_street_staff(request.user) and year == today.year:
-        due = [
-            (row.branch, due_for_branch(user=request.user, branch=row.branch, today=today))
-            for row in rows
-        ]
+        due = [(row.branch, row.cells[today.month - 1].missing) for row in rows]
     return render(
         request,
         "activities/compliance.html",
         {
+            "page": page,
             "rows": rows,
             "year": year,
             "years": range(today.year, today.year - 4, -1),
@@ -251,28 +295,31 @@ def compliance(request):
 
 @require_GET
 def campaign_list(request):
-    return render(
-        request,
-        "activities/campaign_list.html",
-        {"campaigns": campaign_list_for_user(user=request.user)},
-    )
+    page = paginate(request, campaign_list_for_user(user=request.user))
+    campaign_figures_for_page(page)
+    return render(request, "activities/campaign_list.html", {"page": page})
 
 
 @require_GET
 def campaign_detail(request, pk: int):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
+    page = paginate(request, campaign_branches_for_user(campaign=campaign, user=request.user))
     return render(
         request,
         "activities/campaign_detail.html",
-        {"campaign": campaign, "rollup": campaign_rollup(campaign=campaign, user=request.user)},
+        {
+            "campaign": campaign,
+            "page": page,
+            "rollup": campaign_rollup(campaign=campaign, branches=page.object_list),
+        },
     )
 
 
 @require_GET
 def brand_list(request):
-    return render(
-        request, "activities/brand_list.html", {"brands": brand_list_for_user(user=request.user)}
-    )
+    page = paginate(request, brand_list_for_user(user=request.user))
+    brand_figures_for_page(page)
+    return render(request, "activities/brand_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -297,9 +344,8 @@ def brand_edit(request, branch_pk: int):
 
 @require_GET
 def rule_list(request):
-    return render(
-        request, "activities/rule_list.html", {"rules": rule_list_for_user(user=request.user)}
-    )
+    page = paginate(request, rule_list_for_user(user=request.user))
+    return render(request, "activities/rule_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -348,10 +394,18 @@ def suggestion_list(request):
     suggestion_filter = SuggestionFilter(
         request.GET, queryset=suggestion_list_for_user(user=request.user), request=request
     )
+    if answer := options_on_demand(request, suggestion_filter):
+        return answer
     return render(
         request,
         "activities/suggestion_list.html",
-        {"filter": suggestion_filter, "stats": suggestion_stats_by_project(user=request.user)},
+        {
+            "filter": suggestion_filter,
+            "page": paginate(request, suggestion_filter.qs),
+            "stats": paginate(
+                request, suggestion_stats_by_project(user=request.user), param="projects_page"
+            ),
+        },
     )
 
 

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from assessments.models import (
     Criterion,
     Cycle,
+    Delivery,
     DeploymentTask,
     Inspection,
     Notification,
@@ -11,6 +12,8 @@ from assessments.models import (
     RuleVersion,
     Score,
 )
+from core.admin import RevisionAdminMixin
+from core.pagination import ListPaginator
 
 
 class CriterionInline(admin.TabularInline):
@@ -33,7 +36,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(RuleVersion)
-class RuleVersionAdmin(SimpleHistoryAdmin):
+class RuleVersionAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "year", "status", "published_on", "party_weight", "construction_weight")
     readonly_fields = ("status", "published_on", "based_on")
     inlines = [CriterionInline]
@@ -57,6 +60,7 @@ class InspectionInline(admin.TabularInline):
 @admin.register(Cycle)
 class CycleAdmin(SimpleHistoryAdmin):
     list_display = ("name", "version", "status", "starts_on", "ends_on", "published_on")
+    list_select_related = ("version",)
     list_filter = ("status",)
     filter_horizontal = ("branches",)
     readonly_fields = ("status", "published_on")
@@ -66,29 +70,69 @@ class CycleAdmin(SimpleHistoryAdmin):
 @admin.register(Score)
 class ScoreAdmin(SimpleHistoryAdmin):
     list_display = ("cycle", "branch", "criterion", "self_score", "committee_score")
+    list_select_related = ("cycle", "branch", "criterion")
+    show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
+    autocomplete_fields = ("branch",)
     list_filter = ("cycle", "branch")
 
 
 @admin.register(Result)
 class ResultAdmin(admin.ModelAdmin):
     list_display = ("cycle", "rank", "branch", "total", "grade", "vetoed")
+    list_select_related = ("cycle", "branch")
+    show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
+    # A cycle's ranking, read from result_cycle_rank_idx (the model's own order sorts by the
+    # branch's name through a join, over every result).
+    ordering = ("cycle", "rank", "pk")
     list_filter = ("cycle", "grade")
 
     def has_change_permission(self, request, obj=None):
         return False  # published results are frozen
 
 
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    fields = readonly_fields = (
+        "channel", "status", "attempts", "last_attempt_at", "next_attempt_at", "last_error",
+        "sent_at",
+    )  # fmt: skip
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = (
-        "title",
-        "recipient",
-        "event",
-        "stage",
-        "created_at",
-        "email_status",
-        "email_attempts",
-    )
-    list_filter = ("event", "stage", "email_status")
+    list_display = ("title", "recipient", "event", "stage", "created_at")
+    list_filter = ("event", "stage", "deliveries__status")
+    list_select_related = ("recipient",)
+    # One row per reminder and user: no full count; the default order -created_at, -id reads
+    # notification_created_id_idx.
+    show_full_result_count = False
+    paginator = ListPaginator  # the total of a big table counted once a minute
     search_fields = ("title", "recipient__username", "key")
     readonly_fields = [f.name for f in Notification._meta.fields]
+    inlines = [DeliveryInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Read-only: staff resend from the portal's page of undelivered reminders."""
+
+    list_display = (
+        "notification", "channel", "status", "attempts", "last_attempt_at", "next_attempt_at",
+    )  # fmt: skip
+    list_filter = ("status", "channel")
+    list_select_related = ("notification",)
+    search_fields = ("notification__title", "notification__recipient__username")
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,8 @@
-"""Where a reminder goes besides the in-app list. A channel is a class with a `name` and a
-`send(notification)` that raises on failure; the setting PORTAL_NOTIFICATION_CHANNELS lists the
-ones in use. Another one (a WeCom group robot's webhook, say) is a class like these."""
+"""Where a reminder goes besides the in-app list. A channel is a class with a `name`,
+`reaches(user)` (can it reach this person at all?) and `send(notification)` that raises on
+failure; the setting PORTAL_NOTIFICATION_CHANNELS lists the ones in use. Another one (a WeCom
+group robot's webhook, say) is a class like these. Each reminder gets one Delivery per channel
+that reaches its recipient (assessments/deliveries.py)."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -9,6 +11,9 @@ from django.utils.module_loading import import_string
 
 class EmailChannel:
     name = "email"
+
+    def reaches(self, user) -> bool:
+        return bool(user.email)
 
     def send(self, notification) -> None:
         url = notification.url

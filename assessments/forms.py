@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Criterion, Cycle, DeploymentTask, Inspection, RuleVersion
 from branches.models import Branch
-from core.forms import DateInput
+from core.forms import DateInput, RenderedValuesMixin, RevisionFormMixin
 
 
 class CycleForm(forms.ModelForm):
@@ -75,8 +75,13 @@ class InspectionForm(forms.ModelForm):
         self.fields["branch"].queryset = cycle.branches.order_by("name")
 
 
-class ScoreForm(forms.Form):
-    """One row per scored item: a score and its evidence (self-assessment) or note (committee)."""
+class ScoreForm(RenderedValuesMixin, forms.Form):
+    """One row per scored item: a score and its evidence (self-assessment) or note (committee).
+
+    Only the items the user changed are saved (compared with the values the form was shown
+    with), so two people scoring different items of a branch at once both keep their scores."""
+
+    current_argument = "scores"
 
     def __init__(self, *args, leaves: list[Criterion], scores: dict, as_committee: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,32 +109,52 @@ class ScoreForm(forms.Form):
                         attrs={"class": "form-control form-control-sm", "step": "0.5", "min": 0}
                     ),
                 )
+            text_label = _("committee note") if as_committee else _("supporting material")
             self.fields[f"text_{leaf.pk}"] = forms.CharField(
-                label=_("committee note") if as_committee else _("supporting material"),
+                label=f"{leaf.code} · {text_label}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )
             if score:
                 value = score.committee_score if as_committee else score.self_score
                 text = score.committee_note if as_committee else score.evidence
+                if leaf.category == Criterion.Category.VETO and value is not None:
+                    value = int(value)  # the choice "1", not "1.00"
                 self.initial[f"score_{leaf.pk}"] = value
                 self.initial[f"text_{leaf.pk}"] = text
 
     def rows(self):
         return [(leaf, self[f"score_{leaf.pk}"], self[f"text_{leaf.pk}"]) for leaf in self.leaves]
 
-    def values(self):
+    @staticmethod
+    def _pair(value, text) -> tuple[Decimal | None, str]:
+        return (None if value is None or value == "" else Decimal(value), text or "")
+
+    def values(self) -> dict[int, tuple[Decimal | None, str]]:
+        """The (score, text) of each item the user changed."""
+        changed = set(self.changed_by_user())
+        return {
+            leaf.pk: self._pair(
+                self.cleaned_data.get(f"score_{leaf.pk}"), self.cleaned_data.get(f"text_{leaf.pk}")
+            )
+            for leaf in self.leaves
+            if {f"score_{leaf.pk}", f"text_{leaf.pk}"} & changed
+        }
+
+    def shown(self) -> dict[int, tuple[Decimal | None, str]]:
+        """The (score, text) each item had when the form was shown."""
         out = {}
         for leaf in self.leaves:
-            value = self.cleaned_data.get(f"score_{leaf.pk}")
-            text = self.cleaned_data.get(f"text_{leaf.pk}") or ""
-            if value is None or value == "":
+            name = f"score_{leaf.pk}"
+            try:
+                value = self.fields[name].clean(self.shown_raw(name))
+            except forms.ValidationError:
                 value = None
-            out[leaf.pk] = (None if value is None else Decimal(value), text)
+            out[leaf.pk] = self._pair(value, self.shown_value(f"text_{leaf.pk}"))
         return out
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = RuleVersion
         fields = [
@@ -143,7 +168,7 @@ class VersionForm(forms.ModelForm):
         ]
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Criterion
         fields = [

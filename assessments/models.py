@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import dates_in_order
+from core.models import Revisioned, dates_in_order
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-class RuleVersion(models.Model):
+class RuleVersion(Revisioned):
     """One version of the assessment rules. A published version is frozen: changes make a new
     version."""
 
@@ -69,6 +69,9 @@ class RuleVersion(models.Model):
         verbose_name = _("assessment rules version")
         verbose_name_plural = _("assessment rules versions")
         ordering = ["-year", "-pk"]
+        indexes = [
+            models.Index(fields=["year", "id"], name="rule_version_year_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(party_weight__gte=0)
@@ -99,7 +102,7 @@ class RuleVersion(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-class Criterion(models.Model):
+class Criterion(Revisioned):
     """A node of the rules: a category, an item or a sub-item (1-1, 1-2 …). Scores are given to
     the leaves; a parent's score is the sum of its children's, never above its maximum."""
 
@@ -209,6 +212,9 @@ class Cycle(models.Model):
         verbose_name = _("assessment cycle")
         verbose_name_plural = _("assessment cycles")
         ordering = ["-starts_on"]
+        indexes = [
+            models.Index(fields=["starts_on", "id"], name="cycle_starts_on_id_idx"),
+        ]
         constraints = [
             dates_in_order(
                 "starts_on",
@@ -369,6 +375,7 @@ class Result(models.Model):
         verbose_name = _("result")
         verbose_name_plural = _("results")
         ordering = ["cycle", "rank", "branch__name"]
+        indexes = [models.Index(fields=["cycle", "rank", "id"], name="result_cycle_rank_idx")]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "branch"], name="result_once"),
         ]
@@ -379,14 +386,8 @@ class Result(models.Model):
 
 class Notification(models.Model):
     """A reminder to one person. Its key (recipient, subject, event, stage) is unique: the row is
-    claimed before anything is sent, so a second sweep, a retried task or two workers never
-    remind anyone twice."""
-
-    class Email(models.TextChoices):
-        NONE = "none", _("No e-mail address")
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+    claimed before anything is sent, so a second sweep or two workers never remind anyone twice.
+    What leaves the portal (an e-mail, …) is a Delivery of it."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -399,17 +400,86 @@ class Notification(models.Model):
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    email_status = models.CharField(
-        _("e-mail"), max_length=10, choices=Email.choices, default=Email.NONE
-    )
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-    email_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(
+                fields=["recipient", "created_at", "id"], name="notification_recipient_new_idx"
+            ),
+            models.Index(fields=["created_at", "id"], name="notification_created_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class Delivery(models.Model):
+    """One reminder to its recipient on one channel (e-mail, …), sent at most once: a worker
+    claims it (pending → sending, with a lease) before sending and marks it sent right after
+    (assessments/deliveries.py). A failure is retried with growing intervals, then left failed
+    for staff to see and resend."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("reminder"),
+    )
+    channel = models.CharField(_("channel"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Pending: not to be sent before this (now, or the time of the next retry).
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    # When it was last handed to the broker: the re-queue pass hands over again what stays
+    # pending long after that (the message was lost with a worker, or never published).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # Sending: the claim holds until then; past it, its worker is taken as dead.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # The first failure of the current series: retries stop PORTAL_REMINDER_RETRY_DAYS after it.
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    last_error = models.CharField(_("error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_once_per_channel"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_until__isnull=False),
+                name="delivery_sending_has_lease",
+            ),
+        ]
+        indexes = [
+            # The re-queue pass and the staff page read only what is not sent yet.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_unsent_due",
+                condition=Q(status__in=["pending", "sending", "failed"]),
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                name="delivery_unsent_age",
+                condition=Q(status__in=["pending", "sending", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification} · {self.channel}"

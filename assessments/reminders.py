@@ -2,12 +2,13 @@
 
 Each reminder has a key — recipient, subject, event, stage — and the Notification row with that
 key is created (claimed) before anything is sent: the unique constraint makes a second sweep,
-a retried task or a second worker find it taken and send nothing."""
+a retried task or a second worker find it taken and create nothing. What leaves the portal is
+one Delivery per channel, created with it (assessments/deliveries.py)."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from activities.compliance import compliance_grid
+from assessments import deliveries
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification
 from branches.models import Branch, Seat
 from projects.models import CoordinationItem
@@ -173,29 +175,20 @@ def recipients_for(due: Due, secretaries: dict[int, list[User]], staff: list[Use
     return list(unique.values())
 
 
-def claim(user: User, due: Due) -> Notification | None:
-    """Create the reminder unless one with the same key exists: then None (already sent)."""
-    key = f"{user.pk}:{due.subject}:{due.event}:{due.stage}"
-    try:
-        with transaction.atomic():
-            return Notification.objects.create(
-                recipient=user,
-                key=key,
-                event=due.event,
-                stage=due.stage,
-                title=due.title,
-                body=due.body,
-                url=due.url,
-                email_status=Notification.Email.PENDING if user.email else Notification.Email.NONE,
-            )
-    except IntegrityError:
-        return None
+def key_of(user: User, due: Due) -> str:
+    return f"{user.pk}:{due.subject}:{due.event}:{due.stage}"
 
 
 def sweep(today: datetime.date | None = None) -> list[int]:
-    """Claim every reminder now due; returns the ids of those created by this sweep (the ones
-    this sweep must deliver by e-mail)."""
+    """Claim every reminder now due, with its deliveries; returns the ids of the reminders this
+    sweep created (whose deliveries it must hand over).
+
+    Set-based: the keys already taken are read, the rest inserted in batches with conflicts
+    ignored (a sweep running at the same time may have taken some since), then the new rows are
+    read back. Under such a race both sweeps may count a reminder as theirs and both hand over
+    its delivery: the delivery's claim sends it once."""
     today = today or timezone.localdate()
+    now = timezone.now()
     seats = (
         Seat.objects.held_on(today)
         .filter(user__isnull=False, user__is_active=True)
@@ -205,10 +198,36 @@ def sweep(today: datetime.date | None = None) -> list[int]:
     for seat in seats:
         secretaries.setdefault(seat.branch_id, []).append(seat.user)
     staff = list(User.objects.filter(is_active=True).filter(Q(role=User.Role.STREET_STAFF)))
-    created = []
+    wanted: dict[str, Notification] = {}
     for due in due_items(today):
         for user in recipients_for(due, secretaries, staff):
-            notification = claim(user, due)
-            if notification is not None:
-                created.append(notification.pk)
-    return created
+            key = key_of(user, due)
+            wanted.setdefault(
+                key,
+                Notification(
+                    recipient=user,
+                    key=key,
+                    event=due.event,
+                    stage=due.stage,
+                    title=due.title,
+                    body=due.body,
+                    url=due.url,
+                ),
+            )
+    keys = list(wanted)
+    taken: set[str] = set()
+    for batch in _batches(keys):
+        taken.update(Notification.objects.filter(key__in=batch).values_list("key", flat=True))
+    new = [notification for key, notification in wanted.items() if key not in taken]
+    Notification.objects.bulk_create(new, batch_size=deliveries.BATCH, ignore_conflicts=True)
+    created: list[tuple[int, User]] = []
+    for batch in _batches([notification.key for notification in new]):
+        for pk, key in Notification.objects.filter(key__in=batch).values_list("pk", "key"):
+            created.append((pk, wanted[key].recipient))
+    deliveries.create_for(created, now=now)
+    return [pk for pk, _recipient in created]
+
+
+def _batches(items: list) -> Iterator[list]:
+    for start in range(0, len(items), deliveries.BATCH):
+        yield items[start : start + deliveries.BATCH]

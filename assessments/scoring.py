@@ -119,5 +119,7 @@ def bundle(roots: list[Node], values: dict[int, Decimal], weights: Weights) -> T
 
 def ranks(totals: list[Decimal]) -> list[int]:
     """Competition ranking: equal totals share a rank, the next rank skips (1, 1, 3)."""
-    ordered = sorted(totals, reverse=True)
-    return [ordered.index(total) + 1 for total in totals]
+    first_place: dict[Decimal, int] = {}
+    for place, total in enumerate(sorted(totals, reverse=True), start=1):
+        first_place.setdefault(total, place)
+    return [first_place[total] for total in totals]

@@ -1,13 +1,26 @@
 """Reads for the assessment, scoped through accounts.access. Before results are published a
 secretary sees only their own branch."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, restrict
+from assessments import deliveries
 from assessments.models import (
     HAND_SCORED_SIDES,
     Criterion,
     Cycle,
+    Delivery,
     DeploymentTask,
     Inspection,
     Notification,
@@ -16,16 +29,18 @@ from assessments.models import (
     Score,
 )
 from branches.models import Branch
+from core.pagination import figures_for_page
 
 
 def cycle_list_for_user(*, user) -> QuerySet[Cycle]:
     return restrict(
-        Cycle.objects.select_related("version").annotate(
-            branch_count=Count("branches", distinct=True)
-        ),
-        user,
-        branch_path="branches__id",
-    ).order_by("-starts_on")
+        Cycle.objects.select_related("version"), user, branch_path="branches__id"
+    ).order_by("-starts_on", "-pk")
+
+
+def cycle_figures_for_page(page) -> None:
+    """The number of branches assessed, for the cycles of one page only."""
+    figures_for_page(page, Cycle.objects, branch_count=Count("branches"))
 
 
 def cycle_get_for_user(*, user, pk: int) -> Cycle:
@@ -34,46 +49,39 @@ def cycle_get_for_user(*, user, pk: int) -> Cycle:
     )
 
 
+def _count_per_branch(queryset: QuerySet) -> Coalesce:
+    """The number of rows of `queryset` for the branch of the outer row: a correlated subquery,
+    so that a page of branches counts only its own rows (no join multiplying them)."""
+    counted = (
+        queryset.filter(branch=OuterRef("pk"))
+        .order_by()
+        .values("branch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def cycle_branches_for_user(*, cycle: Cycle, user) -> QuerySet[Branch]:
     """The cycle's branches the user sees, with their progress counted in the database."""
-    hand_scored = Q(
-        scores__cycle=cycle,
-        scores__criterion__method=Criterion.Method.MANUAL,
-        scores__criterion__category__in=HAND_SCORED_SIDES,
+    tasks = DeploymentTask.objects.filter(cycle=cycle)
+    inspections = Inspection.objects.filter(cycle=cycle)
+    # Of the items to be scored by hand (services.hand_scored_leaves_of).
+    hand_scored = Score.objects.filter(
+        cycle=cycle,
+        criterion__method=Criterion.Method.MANUAL,
+        criterion__category__in=HAND_SCORED_SIDES,
     )
     return restrict(
         cycle.branches.annotate(
-            tasks_total=Count(
-                "assessment_tasks", filter=Q(assessment_tasks__cycle=cycle), distinct=True
+            tasks_total=_count_per_branch(tasks),
+            tasks_done=_count_per_branch(tasks.filter(done_on__isnull=False)),
+            inspections_held=_count_per_branch(inspections),
+            rectifications_open=_count_per_branch(
+                inspections.filter(rectification_due__isnull=False, rectified_on__isnull=True)
             ),
-            tasks_done=Count(
-                "assessment_tasks",
-                filter=Q(assessment_tasks__cycle=cycle, assessment_tasks__done_on__isnull=False),
-                distinct=True,
-            ),
-            inspections_held=Count(
-                "inspections", filter=Q(inspections__cycle=cycle), distinct=True
-            ),
-            rectifications_open=Count(
-                "inspections",
-                filter=Q(
-                    inspections__cycle=cycle,
-                    inspections__rectification_due__isnull=False,
-                    inspections__rectified_on__isnull=True,
-                ),
-                distinct=True,
-            ),
-            # Of the items to be scored by hand (services.hand_scored_leaves_of).
-            self_scored=Count(
-                "scores",
-                filter=hand_scored & Q(scores__self_score__isnull=False),
-                distinct=True,
-            ),
-            committee_scored=Count(
-                "scores",
-                filter=hand_scored & Q(scores__committee_score__isnull=False),
-                distinct=True,
-            ),
+            self_scored=_count_per_branch(hand_scored.filter(self_score__isnull=False)),
+            committee_scored=_count_per_branch(hand_scored.filter(committee_score__isnull=False)),
         ),
         user,
         branch_path="id",
@@ -134,16 +142,39 @@ def criteria_tree(*, version: RuleVersion) -> list[tuple[Criterion, int]]:
 
 
 def version_list() -> QuerySet[RuleVersion]:
-    return RuleVersion.objects.annotate(criteria_count=Count("criteria")).order_by("-year", "-pk")
+    return RuleVersion.objects.order_by("-year", "-pk")
+
+
+def version_figures_for_page(page) -> None:
+    """The number of criteria, for the versions of one page only."""
+    figures_for_page(page, RuleVersion.objects, criteria_count=Count("criteria"))
 
 
 def notifications_for(*, user) -> QuerySet[Notification]:
     return user.notifications.order_by("-created_at", "-pk")
 
 
-def failed_deliveries() -> QuerySet[Notification]:
-    return Notification.objects.filter(email_status=Notification.Email.FAILED).select_related(
-        "recipient"
+def failing_deliveries() -> QuerySet[Delivery]:
+    """Deliveries staff must see (deliveries.failing): failed ones and long-pending ones, oldest
+    first, with their reminder and recipient. A page for street staff only."""
+    return (
+        Delivery.objects.filter(deliveries.failing(now=timezone.now()))
+        .select_related("notification__recipient")
+        .order_by("created_at", "pk")
+    )
+
+
+def delivery_get(*, pk: int) -> Delivery:
+    return get_object_or_404(Delivery, pk=pk)
+
+
+def failing_reminder_count() -> int:
+    """How many reminders have a delivery failing or long pending (the workbench's figure)."""
+    return (
+        Delivery.objects.filter(deliveries.failing(now=timezone.now()))
+        .values("notification_id")
+        .distinct()
+        .count()
     )
 
 

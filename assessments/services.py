@@ -1,5 +1,5 @@
 """Writes for the bundled assessment: rules versions, cycles and their phases, deployment
-tasks, inspections, scores, results."""
+tasks, inspections, scores, results; and staff's resending of reminders."""
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import metrics, scoring
+from assessments import deliveries, metrics, scoring, tasks
 from assessments.models import (
     HAND_SCORED_SIDES,
     Criterion,
     Cycle,
+    Delivery,
     DeploymentTask,
     Inspection,
     Result,
@@ -21,6 +22,7 @@ from assessments.models import (
     Score,
 )
 from branches.models import Branch
+from core.services import EditConflict, save_revision
 
 
 def _save(instance):
@@ -36,7 +38,7 @@ def _save(instance):
 def version_save(*, version: RuleVersion) -> RuleVersion:
     if version.pk and RuleVersion.objects.filter(pk=version.pk, status="published").exists():
         raise ValidationError(_("A published version is frozen: make a new version to change it."))
-    return _save(version)
+    return save_revision(version)
 
 
 def criterion_save(*, criterion: Criterion) -> Criterion:
@@ -46,7 +48,7 @@ def criterion_save(*, criterion: Criterion) -> Criterion:
         raise ValidationError(_("A published version is frozen: make a new version to change it."))
     if criterion.parent_id and criterion.parent.version_id != criterion.version_id:
         raise ValidationError({"parent": _("The parent belongs to another version.")})
-    return _save(criterion)
+    return save_revision(criterion)
 
 
 @transaction.atomic
@@ -67,7 +69,7 @@ def version_publish(*, version: RuleVersion, on: datetime.date | None = None) ->
         )
     version.status = RuleVersion.Status.PUBLISHED
     version.published_on = on or timezone.localdate()
-    return _save(version)
+    return save_revision(version)
 
 
 @transaction.atomic
@@ -94,6 +96,7 @@ def version_copy(*, version: RuleVersion, name: str, year: int) -> RuleVersion:
                 continue
             old_id = criterion.pk
             criterion.pk = None
+            criterion.revision = 1
             criterion.version = copy
             criterion.parent = new_ids.get(criterion.parent_id) if criterion.parent_id else None
             criterion.save()
@@ -225,9 +228,15 @@ def scores_save(
     values: dict[int, tuple[Decimal | None, str]],
     actor,
     as_committee: bool,
+    shown: dict[int, tuple[Decimal | None, str]] | None = None,
 ) -> None:
     """Save a branch's self-scores with evidence (the secretary) or the committee's scores.
-    Every value is checked first; on any error nothing is saved."""
+
+    `values` holds only the items being changed, so two people scoring different items of the
+    same branch both keep their scores. `shown` holds, for those items, the (score, text) the
+    form was shown with: an item someone else scored since is refused with EditConflict (unless
+    they saved the very same value). Every value is checked first; on any error nothing is
+    saved."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     criteria = {c.pk: c for c in Criterion.objects.filter(pk__in=values)}
     errors = []
@@ -240,8 +249,40 @@ def scores_save(
         raise ValidationError({"score": errors})
     if as_committee and cycle.status != Cycle.Status.ASSESSING:
         raise ValidationError(_("The committee scores in the assessment phase."))
+    stored = {
+        score.criterion_id: score
+        for score in Score.objects.select_for_update().filter(
+            cycle=cycle, branch=branch, criterion__in=values
+        )
+    }
+
+    def pair(score: Score | None) -> tuple[Decimal | None, str]:
+        if score is None:
+            return (None, "")
+        if as_committee:
+            return (score.committee_score, score.committee_note)
+        return (score.self_score, score.evidence)
+
+    changed_meanwhile = [
+        criteria[criterion_id]
+        for criterion_id, new in values.items()
+        if shown is not None
+        and criterion_id in shown
+        and pair(stored.get(criterion_id)) not in (shown[criterion_id], new)
+    ]
+    if changed_meanwhile:
+        raise EditConflict(
+            {s.criterion_id: s for s in Score.objects.filter(cycle=cycle, branch=branch)},
+            _(
+                "Someone else scored %(items)s while you were scoring, so nothing was saved. "
+                "Your scores are kept; theirs are listed here. Check and save again."
+            )
+            % {"items": "、".join(c.code for c in changed_meanwhile)},
+        )
     for criterion_id, (value, text) in values.items():
-        score, _created = Score.objects.get_or_create(
+        if pair(stored.get(criterion_id)) == (value, text):
+            continue  # already so
+        score = stored.get(criterion_id) or Score(
             cycle=cycle, branch=branch, criterion=criteria[criterion_id]
         )
         if as_committee:
@@ -263,44 +304,70 @@ def _weights(version: RuleVersion) -> scoring.Weights:
     )
 
 
+def _leaf_values_for(
+    cycle: Cycle, branches: list[Branch], leaves: list[Criterion]
+) -> dict[int, tuple[dict[int, Decimal], list[Criterion]]]:
+    """For each branch (by id): the value of every leaf and the manual leaves still unscored.
+    The committee's score where there is one, or for a computed criterion its value from the
+    data. Read in a fixed number of queries: the scores of the cycle and one pass per metric
+    over all the branches."""
+    branch_ids = [branch.pk for branch in branches]
+    committee = {
+        (branch_id, criterion_id): value
+        for branch_id, criterion_id, value in Score.objects.filter(
+            cycle=cycle, branch__in=branch_ids, committee_score__isnull=False
+        ).values_list("branch_id", "criterion_id", "committee_score")
+    }
+    needed = {leaf.metric for leaf in leaves if leaf.method == Criterion.Method.COMPUTED}
+    computed = {
+        metric: metrics.rates(metric, branches=branches, cycle=cycle) for metric in sorted(needed)
+    }
+    out = {}
+    for branch in branches:
+        values: dict[int, Decimal] = {}
+        unscored = []
+        for leaf in leaves:
+            score = committee.get((branch.pk, leaf.pk))
+            if score is not None:
+                values[leaf.pk] = score
+            elif leaf.method == Criterion.Method.COMPUTED:
+                fraction = computed[leaf.metric][branch.pk]
+                share = Decimal(1) if fraction is None else fraction
+                values[leaf.pk] = (leaf.max_score * share).quantize(
+                    Decimal("0.01"), rounding=ROUND_HALF_UP
+                )
+            elif leaf.category == Criterion.Category.VETO:
+                values[leaf.pk] = Decimal(0)  # a veto is triggered only when the committee says so
+            elif leaf.category in (Criterion.Category.BONUS, Criterion.Category.PENALTY):
+                values[leaf.pk] = Decimal(0)  # nothing awarded or deducted unless scored
+            else:
+                unscored.append(leaf)
+        out[branch.pk] = (values, unscored)
+    return out
+
+
 def leaf_values(cycle: Cycle, branch: Branch) -> tuple[dict[int, Decimal], list[Criterion]]:
-    """The value of every leaf for a branch: the committee's score, or for a computed criterion
-    its value from the data. Returns the values and the manual leaves still unscored."""
-    scores = {s.criterion_id: s for s in Score.objects.filter(cycle=cycle, branch=branch)}
-    values: dict[int, Decimal] = {}
-    unscored = []
-    for leaf in leaves_of(cycle.version):
-        score = scores.get(leaf.pk)
-        if score and score.committee_score is not None:
-            values[leaf.pk] = score.committee_score
-        elif leaf.method == Criterion.Method.COMPUTED:
-            fraction = metrics.rate(leaf.metric, branch=branch, cycle=cycle)
-            share = Decimal(1) if fraction is None else fraction
-            values[leaf.pk] = (leaf.max_score * share).quantize(
-                Decimal("0.01"), rounding=ROUND_HALF_UP
-            )
-        elif leaf.category == Criterion.Category.VETO:
-            values[leaf.pk] = Decimal(0)  # a veto is triggered only when the committee says so
-        elif leaf.category in (Criterion.Category.BONUS, Criterion.Category.PENALTY):
-            values[leaf.pk] = Decimal(0)  # nothing awarded or deducted unless scored
-        else:
-            unscored.append(leaf)
-    return values, unscored
+    """The value of every leaf for one branch, and the manual leaves still unscored."""
+    return _leaf_values_for(cycle, [branch], leaves_of(cycle.version))[branch.pk]
 
 
 def results_preview(*, cycle: Cycle) -> list[dict]:
-    """Every branch's bundled result as it stands (not stored), best first."""
+    """Every branch's bundled result as it stands (not stored), best first. Set-based: the
+    same number of queries for 5 branches or 2,000."""
     version = cycle.version
+    criteria = list(version.criteria.all())
     roots = scoring.build_tree(
-        list(
-            version.criteria.values_list("pk", "parent_id", "category", "max_score", "highest_only")
-        )
+        [(c.pk, c.parent_id, c.category, c.max_score, c.highest_only) for c in criteria]
     )
+    parents = {c.parent_id for c in criteria}
+    leaves = [c for c in criteria if c.pk not in parents]
     weights = _weights(version)
+    branches = list(cycle.branches.order_by("name", "pk"))
+    values = _leaf_values_for(cycle, branches, leaves)
     rows = []
-    for branch in cycle.branches.order_by("name"):
-        values, unscored = leaf_values(cycle, branch)
-        totals = scoring.bundle(roots, values, weights)
+    for branch in branches:
+        leaf_scores, unscored = values[branch.pk]
+        totals = scoring.bundle(roots, leaf_scores, weights)
         rows.append(
             {
                 "branch": branch,
@@ -350,3 +417,24 @@ def results_publish(*, cycle: Cycle, on: datetime.date | None = None) -> list[Re
     cycle.published_on = on or timezone.localdate()
     _save(cycle)
     return results
+
+
+# Reminder deliveries -----------------------------------------------------------------------------
+
+
+def _resend(queryset) -> int:
+    with transaction.atomic():
+        ids = deliveries.make_due_again(queryset, now=timezone.now())
+        transaction.on_commit(lambda: tasks.hand_over(ids))
+    return len(ids)
+
+
+def delivery_resend(*, delivery_id: int) -> int:
+    """Send one delivery again now (a new series of retries if it fails). Returns 1, or 0 when
+    there was nothing to resend (sent meanwhile, or being sent)."""
+    return _resend(Delivery.objects.filter(pk=delivery_id))
+
+
+def deliveries_resend_failing() -> int:
+    """Send again every delivery staff see as failing. Returns how many."""
+    return _resend(Delivery.objects.filter(deliveries.failing(now=timezone.now())))

@@ -1,74 +1,72 @@
-"""Celery tasks: they take ids, fetch, call a service; deliveries are enqueued only after the
-transaction that claimed the reminder has committed."""
+"""Celery tasks: they take ids, fetch, call a service. Deliveries are handed to the broker only
+after the transaction that created them has committed, and every delivery task may run twice
+(a redelivered message, a re-queue): assessments/deliveries.py claims the row before sending."""
 
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
-from assessments import reminders
-from assessments.channels import channels
-from assessments.models import Notification
+from assessments import deliveries, reminders
 
 logger = logging.getLogger(__name__)
+
+# A delivery is one SMTP conversation (EMAIL_TIMEOUT per step): well under a minute. Its hard
+# limit must stay below PORTAL_REMINDER_LEASE_SECONDS, so that a claim expires only once its
+# worker is dead.
+DELIVERY_SOFT_TIME_LIMIT = 45
+DELIVERY_TIME_LIMIT = 60
+# The most one re-queue pass hands over is this many batches (deliveries.BATCH each); the next
+# pass, a minute later, goes on.
+PASS_BATCHES = 10
 
 
 @shared_task
 def sweep_reminders() -> int:
     with transaction.atomic():
         created = reminders.sweep()
-        pending = list(
-            Notification.objects.filter(
-                pk__in=created, email_status=Notification.Email.PENDING
-            ).values_list("pk", flat=True)
-        )
-        for pk in pending:
-            transaction.on_commit(lambda pk=pk: deliver_notification.delay(pk))
+        delivery_ids = deliveries.pending_of(created)
+        # A worker killed while these are being published leaves the rest pending: the re-queue
+        # pass hands them over (PORTAL_REMINDER_REQUEUE_AFTER_SECONDS after this commit).
+        transaction.on_commit(lambda: hand_over(delivery_ids))
     return len(created)
 
 
-def attempt_delivery(notification_id: int) -> tuple[str, int]:
-    """One attempt to send a reminder through the external channels. Returns the outcome —
-    "sent", "failed" (after the last attempt, recorded for staff), "skipped" (nothing to send),
-    or "retry" with the delay before the next attempt."""
-    notification = (
-        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    )
-    if notification is None or notification.email_status != Notification.Email.PENDING:
-        return "skipped", 0
-    Notification.objects.filter(pk=notification.pk).update(email_attempts=F("email_attempts") + 1)
-    attempts = notification.email_attempts + 1
-    try:
-        for channel in channels():
-            channel.send(notification)
-    except Exception as exc:  # noqa: BLE001 - any failure of a channel is retried, then recorded
-        error = f"{type(exc).__name__}: {exc}"[:300]
-        if attempts >= settings.PORTAL_REMINDER_ATTEMPTS:
-            Notification.objects.filter(pk=notification.pk).update(
-                email_status=Notification.Email.FAILED, email_error=error
-            )
+@shared_task(soft_time_limit=DELIVERY_SOFT_TIME_LIMIT, time_limit=DELIVERY_TIME_LIMIT)
+def deliver_reminder(delivery_id: int) -> str:
+    """Send one delivery, at most once (its claim); a failure is recorded with the time of the
+    next attempt, which the re-queue pass hands over when it comes."""
+    return deliveries.deliver(delivery_id)
+
+
+@shared_task
+def requeue_deliveries() -> int:
+    """The periodic pass (every minute, django-celery-beat): hand over again what is due and not
+    on its way — see deliveries.take_due. Returns how many were handed over."""
+    total = 0
+    for _batch in range(PASS_BATCHES):
+        ids = deliveries.take_due(now=timezone.now())
+        handed = hand_over(ids)
+        total += handed
+        if handed < len(ids) or len(ids) < deliveries.BATCH:
+            break
+    return total
+
+
+def hand_over(delivery_ids: list[int]) -> int:
+    """Publish the deliveries to the broker; returns how many were published. A broker that is
+    down refuses at once (no retries that would hold the caller): what was not published stays
+    pending and the re-queue pass hands it over when the broker is back."""
+    for published, delivery_id in enumerate(delivery_ids):
+        try:
+            deliver_reminder.apply_async(args=[delivery_id], retry=False)
+        except (BrokerError, OSError) as exc:
             logger.warning(
-                "reminder %s failed after %s attempts: %s", notification.pk, attempts, error
+                "%s reminder deliveries not handed over, left to the re-queue pass: %s",
+                len(delivery_ids) - published,
+                exc,
             )
-            return "failed", 0
-        Notification.objects.filter(pk=notification.pk).update(email_error=error)
-        return "retry", settings.PORTAL_REMINDER_RETRY_SECONDS * 2 ** (attempts - 1)
-    Notification.objects.filter(pk=notification.pk).update(
-        email_status=Notification.Email.SENT, email_error=""
-    )
-    return "sent", 0
-
-
-@shared_task(bind=True, max_retries=None)
-def deliver_notification(self, notification_id: int) -> str:
-    """Send one reminder, retrying with a growing delay; after the last try it is marked failed
-    (staff see it), never silently dropped."""
-    while True:
-        outcome, delay = attempt_delivery(notification_id)
-        if outcome != "retry":
-            return outcome
-        if not self.request.is_eager:
-            raise self.retry(countdown=delay)
-        # Without a broker there is no later: the next attempt is made now.
+            return published
+    return len(delivery_ids)

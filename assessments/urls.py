@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.cycle_list, name="list"),
     path("cycles/new/", views.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/results/", views.cycle_results, name="cycle_results"),
     path("cycles/<int:pk>/advance/", views.cycle_advance, name="cycle_advance"),
     path("cycles/<int:pk>/publish/", views.cycle_publish, name="cycle_publish"),
     path("cycles/<int:pk>/ledger.xlsx", views.cycle_export, name="cycle_export"),
@@ -34,4 +35,7 @@ urlpatterns = [
     path("versions/<int:pk>/copy/", views.version_copy, name="version_copy"),
     path("reminders/", views.reminder_list, name="reminders"),
     path("reminders/read/", views.reminders_read, name="reminders_read"),
+    path("reminders/undelivered/", views.delivery_list, name="deliveries"),
+    path("reminders/undelivered/resend/", views.deliveries_resend, name="deliveries_resend"),
+    path("reminders/undelivered/<int:pk>/resend/", views.delivery_resend, name="delivery_resend"),
 ]

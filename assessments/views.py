@@ -1,12 +1,13 @@
 """Assessment pages. Reads go through the selectors (scoped), writes through the services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import is_street_staff, street_staff_required
@@ -23,9 +24,12 @@ from assessments.models import Cycle, RuleVersion
 from assessments.selectors import (
     criteria_tree,
     cycle_branches_for_user,
+    cycle_figures_for_page,
     cycle_get_for_user,
     cycle_list_for_user,
-    failed_deliveries,
+    delivery_get,
+    failing_deliveries,
+    failing_reminder_count,
     inspection_get_for_user,
     inspections_for_user,
     notifications_for,
@@ -33,13 +37,14 @@ from assessments.selectors import (
     scores_for,
     task_get_for_user,
     tasks_for_user,
+    version_figures_for_page,
     version_list,
 )
 from branches.selectors import branch_get_for_user
 from core.forms import EndDateForm, add_service_errors
 from core.pages import form_page
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from core.pagination import paginate
+from core.xlsx import xlsx_response
 
 
 def _messages_from(request, error: ValidationError) -> None:
@@ -49,46 +54,83 @@ def _messages_from(request, error: ValidationError) -> None:
 
 @require_GET
 def cycle_list(request):
+    page = paginate(request, cycle_list_for_user(user=request.user))
+    cycle_figures_for_page(page)
     return render(
         request,
         "assessments/cycle_list.html",
         {
-            "cycles": cycle_list_for_user(user=request.user),
+            "page": page,
             "can_edit": is_street_staff(request.user),
         },
     )
 
 
+def _paginate_as(request, object_list, param: str):
+    """A second list on a page, paged by its own parameter; its links keep the others."""
+    page = paginate(request, object_list, param=param)
+    page.links = {}
+    for which, number in (
+        ("first", 1),
+        ("previous", page.number - 1),
+        ("next", page.number + 1),
+        ("last", page.paginator.num_pages),
+    ):
+        params = request.GET.copy()
+        params[param] = number
+        page.links[which] = f"?{params.urlencode()}"
+    return page
+
+
 @require_GET
 def cycle_detail(request, pk: int):
+    """The cycle's phases and each branch's progress, a page of branches at a time."""
     cycle = cycle_get_for_user(user=request.user, pk=pk)
     staff = is_street_staff(request.user)
-    published = cycle.status == Cycle.Status.PUBLISHED
-    results = list(published_results(cycle=cycle)) if published else []
-    preview = services.results_preview(cycle=cycle) if staff and not published else []
-    chart = [
-        {
-            "branch": r.branch.name,
-            "party": float(r.party_score),
-            "construction": float(r.construction_score),
-            "total": float(r.total),
-        }
-        for r in results
-    ]
     return render(
         request,
         "assessments/cycle_detail.html",
         {
             "cycle": cycle,
-            "branches": cycle_branches_for_user(cycle=cycle, user=request.user),
-            "tasks": tasks_for_user(cycle=cycle, user=request.user),
-            "inspections": inspections_for_user(cycle=cycle, user=request.user),
-            "results": results,
-            "preview": preview,
-            "chart": chart,
+            "page": paginate(request, cycle_branches_for_user(cycle=cycle, user=request.user)),
+            "tasks": _paginate_as(
+                request, tasks_for_user(cycle=cycle, user=request.user), "tasks_page"
+            ),
+            "inspections": _paginate_as(
+                request, inspections_for_user(cycle=cycle, user=request.user), "inspections_page"
+            ),
             "can_edit": staff,
             "leaf_count": len(services.hand_scored_leaves_of(cycle.version)),
         },
+    )
+
+
+@require_GET
+def cycle_results(request, pk: int):
+    """The published ranking for everyone in the cycle; before publication, for street staff,
+    the results as they stand. A page of branches at a time, ranked over all of them."""
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    published = cycle.status == Cycle.Status.PUBLISHED
+    if published:
+        page = paginate(request, published_results(cycle=cycle))
+        chart = [
+            {
+                "branch": r.branch.name,
+                "party": float(r.party_score),
+                "construction": float(r.construction_score),
+                "total": float(r.total),
+            }
+            for r in page
+        ]
+    elif is_street_staff(request.user):
+        page = paginate(request, services.results_preview(cycle=cycle))
+        chart = []
+    else:
+        raise PermissionDenied  # before publication the comparison is the committee's
+    return render(
+        request,
+        "assessments/cycle_results.html",
+        {"cycle": cycle, "page": page, "published": published, "chart": chart},
     )
 
 
@@ -135,9 +177,9 @@ def cycle_publish(request, pk: int):
         services.results_publish(cycle=cycle)
     except ValidationError as error:
         _messages_from(request, error)
-    else:
-        messages.success(request, _("The results were published."))
-    return redirect(cycle)
+        return redirect(cycle)
+    messages.success(request, _("The results were published."))
+    return redirect("assessments:cycle_results", pk=cycle.pk)
 
 
 @require_GET
@@ -145,14 +187,12 @@ def cycle_export(request, pk: int):
     cycle = cycle_get_for_user(user=request.user, pk=pk)
     if cycle.status != Cycle.Status.PUBLISHED and not is_street_staff(request.user):
         raise PermissionDenied
-    output = ledger.export_cycle(
+    chunks = ledger.export_cycle(
         cycle=cycle,
-        results=published_results(cycle=cycle),
-        inspections=inspections_for_user(cycle=cycle, user=request.user),
+        results=published_results(cycle=cycle).iterator(chunk_size=2000),
+        inspections=inspections_for_user(cycle=cycle, user=request.user).iterator(chunk_size=2000),
     )
-    return FileResponse(
-        output, as_attachment=True, filename=f"assessment-{cycle.pk}.xlsx", content_type=XLSX
-    )
+    return xlsx_response(chunks, filename=f"assessment-{cycle.pk}.xlsx")
 
 
 # Tasks and inspections ---------------------------------------------------------------------------
@@ -247,11 +287,13 @@ def score(request, pk: int, branch_pk: int):
                 cycle=cycle,
                 branch=branch,
                 values=form.values(),
+                shown=form.shown(),
                 actor=request.user,
                 as_committee=as_committee,
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            existing = scores_for(cycle=cycle, branch=branch)
         else:
             messages.success(request, _("The scores were saved."))
             return redirect(cycle)
@@ -278,10 +320,12 @@ def score(request, pk: int, branch_pk: int):
 
 @require_GET
 def version_list_view(request):
+    page = paginate(request, version_list())
+    version_figures_for_page(page)
     return render(
         request,
         "assessments/version_list.html",
-        {"versions": version_list(), "can_edit": is_street_staff(request.user)},
+        {"page": page, "can_edit": is_street_staff(request.user)},
     )
 
 
@@ -396,8 +440,8 @@ def reminder_list(request):
         request,
         "assessments/reminder_list.html",
         {
-            "notifications": notifications_for(user=request.user)[:200],
-            "failed": failed_deliveries()[:100] if is_street_staff(request.user) else None,
+            "page": paginate(request, notifications_for(user=request.user)),
+            "failing": failing_reminder_count() if is_street_staff(request.user) else None,
         },
     )
 
@@ -406,3 +450,50 @@ def reminder_list(request):
 def reminders_read(request):
     notifications_for(user=request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("assessments:reminders")
+
+
+@street_staff_required
+@require_GET
+def delivery_list(request):
+    page = paginate(request, failing_deliveries())
+    return render(
+        request,
+        "assessments/delivery_list.html",
+        {
+            "page": page,
+            "long_pending_minutes": settings.PORTAL_REMINDER_LONG_PENDING_MINUTES,
+            "retry_days": settings.PORTAL_REMINDER_RETRY_DAYS,
+        },
+    )
+
+
+def _back_to_deliveries(request):
+    url = reverse("assessments:deliveries")
+    page = request.POST.get("page", "")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+@street_staff_required
+@require_POST
+def delivery_resend(request, pk: int):
+    if services.delivery_resend(delivery_id=delivery_get(pk=pk).pk):
+        messages.success(request, _("The reminder will be sent again in a moment."))
+    else:
+        messages.info(request, _("This reminder is already sent or being sent."))
+    return _back_to_deliveries(request)
+
+
+@street_staff_required
+@require_POST
+def deliveries_resend(request):
+    count = services.deliveries_resend_failing()
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s reminder will be sent again in a moment.",
+            "%(count)s reminders will be sent again in a moment.",
+            count,
+        )
+        % {"count": count},
+    )
+    return _back_to_deliveries(request)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
+from core.admin import RevisionAdminMixin
 
 
 @admin.register(PartyCommittee)
@@ -22,8 +23,10 @@ class PartyGroupInline(admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(SimpleHistoryAdmin):
+class BranchAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "project", "established_on", "status", "closed_on")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project",)
     list_filter = ("status",)
     search_fields = ("name", "project__name")
     inlines = [SeatInline, PartyGroupInline]
@@ -32,14 +35,17 @@ class BranchAdmin(SimpleHistoryAdmin):
 @admin.register(Seat)
 class SeatAdmin(SimpleHistoryAdmin):
     list_display = ("holder_name", "kind", "branch", "origin", "started_on", "ended_on", "user")
+    list_select_related = ("branch", "user")
     list_filter = ("kind", "origin", "branch")
     search_fields = ("holder_name", "user__username")
-    autocomplete_fields = ("user",)
+    autocomplete_fields = ("user", "branch")
 
 
 @admin.register(PartyGroup)
-class PartyGroupAdmin(SimpleHistoryAdmin):
+class PartyGroupAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "branch", "working_group", "leader_name", "established_on")
+    list_select_related = ("branch", "working_group")
+    autocomplete_fields = ("branch", "working_group")
     list_filter = ("branch",)
     search_fields = ("name", "leader_name")
 
@@ -47,5 +53,6 @@ class PartyGroupAdmin(SimpleHistoryAdmin):
 @admin.register(Archive)
 class ArchiveAdmin(admin.ModelAdmin):
     list_display = ("branch", "status", "progress", "requested_at", "finished_at", "size")
+    list_select_related = ("branch",)
     list_filter = ("status",)
     readonly_fields = [f.name for f in Archive._meta.fields]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from branches.models import Branch, PartyGroup, Seat, TransformedInto
-from core.forms import DateInput, SubmissionTokenMixin
+from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
 from projects.models import Project, WorkingGroup
 
 
@@ -24,7 +24,7 @@ class BranchEstablishForm(forms.Form):
         )
 
 
-class BranchEditForm(forms.ModelForm):
+class BranchEditForm(RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Branch
         fields = ["name", "established_on"]
@@ -60,7 +60,7 @@ class DissolveForm(forms.Form):
     note = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PartyGroupForm(SubmissionTokenMixin, forms.ModelForm):
+class PartyGroupForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
     class Meta:
         model = PartyGroup
         fields = ["name", "working_group", "leader_name", "established_on"]

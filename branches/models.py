@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Job, dates_in_order
+from core.models import Job, Revisioned, dates_in_order
 
 
 class PartyCommittee(models.Model):
@@ -41,7 +41,7 @@ class TransformedInto(models.TextChoices):
     COMMUNITY = "community", _("Community Party building")
 
 
-class Branch(models.Model):
+class Branch(Revisioned):
     """A project branch (项目党支部): one per construction project."""
 
     class Status(models.TextChoices):
@@ -81,6 +81,9 @@ class Branch(models.Model):
         verbose_name = _("project branch")
         verbose_name_plural = _("project branches")
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "name"], name="branch_status_name_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project"],
@@ -189,7 +192,7 @@ class Seat(models.Model):
         return f"{self.branch} · {self.get_kind_display()} · {self.holder_name}"
 
 
-class PartyGroup(models.Model):
+class PartyGroup(Revisioned):
     """A Party group (党小组) of a branch, matched to a working group of the project where the
     report pairs them."""
 
@@ -282,6 +285,11 @@ class Archive(models.Model):
         verbose_name = _("handover archive")
         verbose_name_plural = _("handover archives")
         ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["branch", "requested_at", "id"], name="archive_branch_requested_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.requested_at:%Y-%m-%d}"

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
 from branches.models import Branch, PartyGroup, Seat
+from core.pagination import figures_for_page
 from projects.models import Enterprise, Project, ProjectStage, Stage
 
 
@@ -20,14 +21,23 @@ def branch_list_for_user(*, user) -> QuerySet[Branch]:
     queryset = (
         Branch.objects.select_related("project", "project__community", "committee")
         .prefetch_related(_seats_held_today())
-        .annotate(
-            active_groups=Count(
-                "party_groups", filter=Q(party_groups__dissolved_on__isnull=True), distinct=True
-            )
-        )
-        .order_by("status", "name")
+        .order_by("status", "name")  # the name is unique; index branch_status_name_idx
     )
     return restrict(queryset, user, branch_path="id")
+
+
+def branch_figures_for_page(page) -> None:
+    """The Party groups still active, for the branches of one page only."""
+    figures_for_page(
+        page,
+        Branch.objects,
+        active_groups=Count("party_groups", filter=Q(party_groups__dissolved_on__isnull=True)),
+    )
+
+
+def archives_of_branch(*, branch: Branch) -> QuerySet:
+    """The branch's handover archives, newest first."""
+    return branch.archives.select_related("job").order_by("-requested_at", "-pk")
 
 
 def branch_get_for_user(*, user, pk: int) -> Branch:
@@ -79,17 +89,23 @@ def branch_overview_for_user(*, user) -> dict:
     return overview
 
 
-def coverage_for_street() -> dict:
+def coverage_for_street(*, projects: QuerySet[Project] | None = None) -> dict:
     """How far the organisation covers the projects (for street staff): projects still under
     way (no completion acceptance yet) with and without an active branch, and the enterprises
-    whose own Party organisation is missing or idle."""
+    whose own Party organisation is missing or idle. `projects` narrows it to some projects
+    (and the enterprises taking part in them)."""
     completed = ProjectStage.objects.filter(
         project=OuterRef("pk"), stage=Stage.COMPLETION, actual_on__isnull=False
     )
     covered = Branch.objects.filter(project=OuterRef("pk"), status=Branch.Status.ACTIVE)
-    projects = Project.objects.annotate(
-        is_completed=Exists(completed), is_covered=Exists(covered)
-    ).filter(is_completed=False)
+    enterprises = Enterprise.objects.all()
+    if projects is not None:
+        enterprises = enterprises.filter(pk__in=projects.values("enterprises"))
+    projects = (
+        (Project.objects.all() if projects is None else projects)
+        .annotate(is_completed=Exists(completed), is_covered=Exists(covered))
+        .filter(is_completed=False)
+    )
     project_counts = projects.aggregate(
         active=Count("id"),
         covered=Count("id", filter=Q(is_covered=True)),
@@ -97,7 +113,7 @@ def coverage_for_street() -> dict:
         key=Count("id", filter=Q(is_key_project=True)),
         key_covered=Count("id", filter=Q(is_key_project=True, is_covered=True)),
     )
-    enterprise_counts = Enterprise.objects.aggregate(
+    enterprise_counts = enterprises.aggregate(
         total=Count("id"),
         no_party_org=Count("id", filter=Q(party_org_status=Enterprise.PartyOrgStatus.NONE)),
         inactive=Count("id", filter=Q(party_org_status=Enterprise.PartyOrgStatus.INACTIVE)),

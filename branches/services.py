@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.access import forget_scope
 from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
 from core.outbox import enqueue
-from core.services import create_once, refuse_future
+from core.services import create_once, refuse_future, save_revision
 from projects.models import Project, WorkingGroup
 
 ARCHIVE_TASK = "home.tasks.build_archive"
@@ -40,7 +40,7 @@ def branch_establish(
 @transaction.atomic
 def branch_update(*, branch: Branch) -> Branch:
     refuse_future(established_on=branch.established_on)
-    return _save(branch)
+    return save_revision(branch)
 
 
 def _close(branch: Branch, *, on: datetime.date) -> None:
@@ -57,7 +57,7 @@ def _close(branch: Branch, *, on: datetime.date) -> None:
             forget_scope(seat.user)
     for group in branch.party_groups.filter(dissolved_on__isnull=True):
         group.dissolved_on = max(on, group.established_on)
-        _save(group)
+        save_revision(group)
 
 
 @transaction.atomic
@@ -78,7 +78,7 @@ def branch_transform(
     branch.transformed_into = into
     branch.successor_name = successor_name
     branch.closure_note = note
-    _save(branch)
+    save_revision(branch)
     archive_request(branch=branch)  # everything the branch built is handed over whole
     return branch
 
@@ -92,7 +92,7 @@ def branch_dissolve(*, branch: Branch, on: datetime.date, note: str) -> Branch:
     branch.status = Branch.Status.DISSOLVED
     branch.closed_on = on
     branch.closure_note = note
-    _save(branch)
+    save_revision(branch)
     archive_request(branch=branch)
     return branch
 
@@ -194,7 +194,7 @@ def party_group_update(*, group: PartyGroup) -> PartyGroup:
     _check_open(PartyGroup.objects.select_related("branch").get(pk=group.pk))
     _check_working_group(group.branch, group.working_group)
     refuse_future(established_on=group.established_on)
-    return _save(group)
+    return save_revision(group)
 
 
 @transaction.atomic
@@ -205,7 +205,7 @@ def party_group_dissolve(*, group: PartyGroup, on: datetime.date) -> PartyGroup:
     _check_open(group)
     refuse_future(on=on)
     group.dissolved_on = on
-    return _save(group)
+    return save_revision(group)
 
 
 @transaction.atomic

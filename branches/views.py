@@ -21,6 +21,8 @@ from branches.forms import (
 )
 from branches.models import Archive, Branch, PartyCommittee
 from branches.selectors import (
+    archives_of_branch,
+    branch_figures_for_page,
     branch_get_for_user,
     branch_list_for_user,
     coverage_for_street,
@@ -31,6 +33,7 @@ from branches.selectors import (
 )
 from core.forms import EndDateForm
 from core.pages import form_page
+from core.pagination import paginate
 
 
 @require_GET
@@ -39,11 +42,13 @@ def branch_list(request):
     status = request.GET.get("status")
     if status in Branch.Status.values:
         branches = branches.filter(status=status)
+    page = paginate(request, branches)
+    branch_figures_for_page(page)
     return render(
         request,
         "branches/branch_list.html",
         {
-            "branches": branches,
+            "page": page,
             "statuses": Branch.Status.choices,
             "status": status,
             "can_edit": is_street_staff(request.user),
@@ -63,7 +68,7 @@ def branch_detail(request, pk: int):
             "party_groups": party_groups_of_branch(branch=branch),
             "can_edit": is_street_staff(request.user),
             "is_active": branch.status == Branch.Status.ACTIVE,
-            "archives": branch.archives.select_related("job")[:10]
+            "archives": paginate(request, archives_of_branch(branch=branch), param="archives_page")
             if is_street_staff(request.user)
             else None,
         },
@@ -73,7 +78,12 @@ def branch_detail(request, pk: int):
 @street_staff_required
 @require_GET
 def coverage(request):
-    return render(request, "branches/coverage.html", {"coverage": coverage_for_street()})
+    coverage = coverage_for_street()
+    return render(
+        request,
+        "branches/coverage.html",
+        {"coverage": coverage, "page": paginate(request, coverage["uncovered_projects"])},
+    )
 
 
 @street_staff_required
@@ -170,9 +180,9 @@ def seat_appoint(request, pk: int):
         form=form,
         title=_("Appoint to a seat of %(name)s") % {"name": branch.name},
         cancel_url=branch.get_absolute_url(),
-        on_valid=lambda f: (
-            services.seat_appoint(branch=branch, **f.cleaned_data).branch.get_absolute_url()
-        ),
+        on_valid=lambda f: services.seat_appoint(
+            branch=branch, **f.cleaned_data
+        ).branch.get_absolute_url(),
         success_message=_("The appointment was recorded."),
     )
 
@@ -187,9 +197,9 @@ def seat_end(request, seat_pk: int):
         form=form,
         title=_("End the seat of %(name)s") % {"name": seat.holder_name},
         cancel_url=seat.branch.get_absolute_url(),
-        on_valid=lambda f: (
-            services.seat_end(seat=seat, ended_on=f.cleaned_data["on"]).branch.get_absolute_url()
-        ),
+        on_valid=lambda f: services.seat_end(
+            seat=seat, ended_on=f.cleaned_data["on"]
+        ).branch.get_absolute_url(),
         success_message=_("The seat was ended."),
         danger=True,
     )

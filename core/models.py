@@ -1,11 +1,24 @@
-"""Constraint builders for the records that are held from one date to another (a seat, an
-appointment, a participation): history is kept by closing a period, never by overwriting it.
-And the outbox of background jobs, which every app may use."""
+"""Pieces the apps' models share: the revision of a record edited through forms; constraint
+builders for the records held from one date to another (a seat, an appointment, a
+participation), whose history is kept by closing a period, never by overwriting it; and the
+outbox of background jobs, which every app may use."""
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class Revisioned(models.Model):
+    """A record people edit through forms. `revision` counts its saves through the services
+    (core.services.save_revision); an edit form carries the revision it was shown with
+    (core.forms.RevisionFormMixin), and a save based on an older one is refused instead of
+    silently overwriting what someone else saved meanwhile."""
+
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 def dates_in_order(start: str, end: str, *, name: str, message) -> models.CheckConstraint:

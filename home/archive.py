@@ -1,8 +1,8 @@
 """The handover archive: everything a branch built, handed over whole when it is transformed
 or dissolved (or on demand).
 
-It is written entry by entry into a zip on disk: the ledgers with openpyxl's write-only
-workbooks fed from querysets read in chunks, the photos and documents copied from their files,
+It is written entry by entry into a zip on disk: the ledgers streamed (core.xlsx) from
+querysets read in chunks as plain rows, the photos and documents copied from their files,
 so a branch of thousands of logs and photos never sits in memory. The same data gives the same
 content: entries in a fixed order with fixed timestamps, and a digest over the ledgers' cell
 values and the files' bytes (independent of when the workbooks were written)."""
@@ -14,15 +14,16 @@ from collections.abc import Callable, Iterable
 from pathlib import PurePath
 
 from django.core.files import File
-from django.db.models import F, Prefetch
+from django.db.models import F
 from openpyxl import Workbook
 
 from activities.ledger import export_ledger
-from activities.models import ActivityLog, ActivityPhoto, Attendance, Rule, Suggestion
+from activities.models import ActivityLog, ActivityPhoto, Rule, Suggestion
 from assessments.models import Result
 from branches.models import Archive, Branch
-from core.xlsx import ledger_sheet
-from members.models import Participation
+from core.xlsx import Sheet, stream_workbook
+from members.identity import mask_id_number, mask_phone
+from members.models import Member, Participation
 from projects.models import CoordinationItem
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
@@ -41,15 +42,19 @@ class _Writer:
         return info
 
     def sheet(self, name: str, what: str, headers: list[str], rows: Iterable[list]) -> None:
-        workbook = Workbook(write_only=True)
-        sheet = ledger_sheet(workbook, what, headers)
         self.digest.update(name.encode())
         count = 0
-        for row in rows:
-            sheet.append(row)
-            self.digest.update(repr(row).encode())
-            count += 1
-        self._workbook(name, workbook)
+
+        def counted():
+            nonlocal count
+            for row in rows:
+                self.digest.update(repr(row).encode())
+                count += 1
+                yield row
+
+        with self.zip.open(self._entry(name), "w") as target:
+            for chunk in stream_workbook([Sheet(what, headers, counted())]):
+                target.write(chunk)
         self.index.append((name, what, count))
 
     def _workbook(self, name: str, workbook: Workbook) -> None:
@@ -69,29 +74,59 @@ class _Writer:
 
 
 def _members(branch: Branch):
+    """The branch's members, past and present, as plain rows read in chunks: the employer, the
+    home organisation and the Party group are joined in, not read once per member."""
+    gender = dict(Member.Gender.choices)
+    standing = dict(Member.Standing.choices)
+    relation = dict(Member.RelationState.choices)
     participations = (
         Participation.objects.filter(branch=branch)
-        .select_related("member", "member__home_organisation", "party_group")
         .order_by("member__name", "joined_on", "pk")
+        .values_list(
+            "member__name",
+            "member__gender",
+            "member__phone",
+            "member__id_number",
+            "member__standing",
+            "member__joined_party_on",
+            "member__full_member_on",
+            "member__employer_kind",
+            "member__employer_enterprise__name",
+            "member__employer_name",
+            "member__is_floating",
+            "member__relation_state",
+            "member__home_organisation__name",
+            "party_group__name",
+            "joined_on",
+            "left_on",
+            "leaving_reason",
+        )
     )
-    for p in participations.iterator(chunk_size=CHUNK):
-        m = p.member
+    for (
+        name, member_gender, phone, id_number, member_standing, joined_party_on, full_member_on,
+        employer_kind, enterprise, employer_name, is_floating, relation_state, home, group,
+        joined_on, left_on, leaving_reason,
+    ) in participations.iterator(chunk_size=CHUNK):  # fmt: skip
+        if employer_kind == Member.EmployerKind.ENTERPRISE and enterprise is not None:
+            employer = enterprise
+        else:
+            employer = employer_name
         yield [
-            m.name,
-            m.get_gender_display(),
-            m.masked_phone,
-            m.masked_id_number,
-            m.get_standing_display(),
-            m.joined_party_on,
-            m.full_member_on,
-            m.employer_display,
-            "是" if m.is_floating else "否",
-            m.get_relation_state_display(),
-            str(m.home_organisation or ""),
-            p.party_group.name if p.party_group else "",
-            p.joined_on,
-            p.left_on,
-            p.leaving_reason,
+            name,
+            str(gender.get(member_gender, "")),
+            mask_phone(phone),
+            mask_id_number(id_number),
+            str(standing[member_standing]),
+            joined_party_on,
+            full_member_on,
+            employer,
+            "是" if is_floating else "否",
+            str(relation[relation_state]),
+            home or "",
+            group or "",
+            joined_on,
+            left_on,
+            leaving_reason,
         ]
 
 
@@ -124,20 +159,12 @@ def build(archive: Archive, *, progress: Callable[[int], None] = lambda _p: None
                 _members(branch),
             )
             progress(15)
-            logs = (
-                ActivityLog.objects.filter(branch=branch)
-                .select_related("branch", "party_group", "kind", "campaign_item__campaign")
-                .prefetch_related(
-                    Prefetch("attendance", queryset=Attendance.objects.select_related("member"))
-                )
-                .order_by("held_on", "pk")
-            )
-            ledger = export_ledger(logs.iterator(chunk_size=CHUNK))
+            logs = ActivityLog.objects.filter(branch=branch).order_by("held_on", "pk")
+            with zipped.open(writer._entry("02-活动台账.xlsx"), "w") as target:
+                for chunk in export_ledger(logs):
+                    target.write(chunk)
             for log in logs.values_list("held_on", "title", "status").iterator(chunk_size=CHUNK):
                 writer.digest.update(repr(log).encode())
-            with zipped.open(writer._entry("02-活动台账.xlsx"), "w") as target:
-                while chunk := ledger.read(1 << 20):
-                    target.write(chunk)
             writer.index.append(("02-活动台账.xlsx", "活动台账（含出勤明细）", logs.count()))
             progress(40)
             writer.sheet(

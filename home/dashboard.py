@@ -2,23 +2,76 @@
 fixed number of queries however many rows there are)."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce
 
-from activities.compliance import compliance_grid, due_for_branch
+from accounts.access import restrict
+from activities.compliance import (
+    branches_in_year,
+    compliance_summary,
+    due_for_branch,
+)
 from activities.models import ActivityLog, Suggestion
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification, Result
-from assessments.selectors import cycle_branches_for_user
+from assessments.selectors import cycle_branches_for_user, failing_reminder_count
 from branches.models import Branch
 from branches.selectors import coverage_for_street
+from core import outbox
 from members.models import Member, Participation, PioneerPost, Transfer
-from projects.models import CoordinationItem, Project
+from projects.models import Community, CoordinationItem, Project, Street
 from projects.selectors import SyncState, with_timeline_and_sync
 
+ROWS = 10  # per-branch and per-project tables on the workbench: those needing attention first
 
-def member_figures() -> dict:
-    active = Participation.objects.filter(left_on__isnull=True).values("member_id")
-    members = Member.objects.filter(pk__in=active)
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the street the workbench shows: all of it, one project, one community's
+    projects or one street's. Each figure is filtered by the branches or projects in scope."""
+
+    project: Project | None = None
+    community: Community | None = None
+    street: Street | None = None
+
+    @property
+    def is_narrowed(self) -> bool:
+        return bool(self.project or self.community or self.street)
+
+    def projects(self, prefix: str = "") -> Q:
+        """Rows whose project (at `prefix`, e.g. "project__") is in scope."""
+        if self.project:
+            return Q(**{f"{prefix}pk": self.project.pk})
+        if self.community:
+            return Q(**{f"{prefix}community": self.community})
+        if self.street:
+            return Q(**{f"{prefix}community__street": self.street})
+        return Q()
+
+    def branches(self, prefix: str = "") -> Q:
+        """Rows whose branch (at `prefix`, e.g. "branch__") is in scope."""
+        return self.projects(f"{prefix}project__") if self.is_narrowed else Q()
+
+
+WHOLE_STREET = Scope()
+
+
+def member_figures(scope: Scope = WHOLE_STREET) -> dict:
+    active = Participation.objects.filter(scope.branches("branch__"), left_on__isnull=True)
+    members = Member.objects.filter(pk__in=active.values("member_id"))
     figures = members.aggregate(
         total=Count("id"),
         full=Count("id", filter=Q(standing=Member.Standing.FULL)),
@@ -31,7 +84,7 @@ def member_figures() -> dict:
         Transfer.Status.LETTER_ISSUED,
         Transfer.Status.RECEIVED,
     ]
-    transfers = Transfer.objects.aggregate(
+    transfers = Transfer.objects.filter(scope.branches("to_branch__")).aggregate(
         in_progress=Count("id", filter=Q(status__in=open_states)),
         average=Avg(
             ExpressionWrapper(F("closed_on") - F("requested_on"), output_field=DurationField()),
@@ -41,89 +94,143 @@ def member_figures() -> dict:
     figures["transfers_in_progress"] = transfers["in_progress"]
     average = transfers["average"]
     figures["transfer_days"] = round(average.total_seconds() / 86400, 1) if average else None
-    figures["pioneer_posts"] = PioneerPost.objects.filter(ended_on__isnull=True).count()
+    figures["pioneer_posts"] = PioneerPost.objects.filter(
+        scope.projects("project__"), ended_on__isnull=True
+    ).count()
     return figures
 
 
-def activity_figures(*, user, today: datetime.date) -> dict:
-    """Submitted activities this month and this year per branch, and the compliance grid."""
+def activity_figures(*, user, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
+    """Submitted activities this month and this year, the branches behind, and the compliance
+    grid of the few branches to look at first: those behind (most months missed first), then
+    the others by name. Aggregates over every branch; the grid only for the rows shown."""
+    branches = branches_in_year(
+        year=today.year,
+        branches=restrict(Branch.objects.filter(scope.branches()), user, branch_path="id"),
+    )
+    logs = ActivityLog.objects.filter(
+        status=ActivityLog.Status.SUBMITTED, held_on__year=today.year, branch__in=branches
+    )
+    totals = logs.aggregate(
+        year=Count("id"), month=Count("id", filter=Q(held_on__month=today.month))
+    )
+    tallies, grid = compliance_summary(year=today.year, today=today, branches=branches, first=ROWS)
     per_branch = {
         row["branch_id"]: row
-        for row in ActivityLog.objects.filter(
-            status=ActivityLog.Status.SUBMITTED, held_on__year=today.year
-        )
+        for row in logs.filter(branch__in=[row.branch.pk for row in grid])
         .values("branch_id")
-        .annotate(
-            year=Count("id"),
-            month=Count("id", filter=Q(held_on__month=today.month)),
-        )
+        .annotate(year=Count("id"), month=Count("id", filter=Q(held_on__month=today.month)))
+        .order_by()
     }
-    grid = compliance_grid(user=user, year=today.year, today=today)
     rows = []
     for row in grid:
         counts = per_branch.get(row.branch.pk, {})
         rows.append({"row": row, "year": counts.get("year", 0), "month": counts.get("month", 0)})
     return {
         "rows": rows,
-        "behind": sum(1 for row in grid if row.is_behind),
-        "month_total": sum(r["month"] for r in rows),
-        "year_total": sum(r["year"] for r in rows),
+        "branch_count": len(tallies),
+        "behind": sum(1 for tally in tallies.values() if tally.is_behind),
+        "month_total": totals["month"],
+        "year_total": totals["year"],
     }
 
 
-def sync_breaks() -> list[Project]:
-    """Projects that break the first or the second synchronisation, with their dates."""
-    return list(
-        with_timeline_and_sync(Project.objects.select_related("community"))
-        .filter(Q(setup_sync=SyncState.OUT_OF_STEP) | Q(staffing_sync=SyncState.OUT_OF_STEP))
-        .order_by("name")
+def sync_breaks(scope: Scope = WHOLE_STREET) -> dict:
+    """Projects that break the first or the second synchronisation, with their dates: the
+    first few by name, and how many in all."""
+    breaks = with_timeline_and_sync(
+        Project.objects.filter(scope.projects()).select_related("community")
+    ).filter(Q(setup_sync=SyncState.OUT_OF_STEP) | Q(staffing_sync=SyncState.OUT_OF_STEP))
+    return _first_rows(breaks.order_by("name"))
+
+
+def _first_rows(queryset) -> dict:
+    """The first ROWS rows of an ordered queryset and how many there are in all, in one query
+    (the total is a window over the whole filtered set, taken before the LIMIT)."""
+    rows = list(queryset.annotate(in_all=Window(Count("pk")))[:ROWS])
+    return {"rows": rows, "count": rows[0].in_all if rows else 0}
+
+
+def _count_per_project(queryset) -> Coalesce:
+    counted = (
+        queryset.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def project_work(*, today: datetime.date) -> list[Project]:
-    """Per project with a branch: coordination items open and overdue, suggestions submitted and
-    adopted."""
-    unresolved = ~Q(coordination_items__status=CoordinationItem.Status.RESOLVED)
-    adopted = Q(suggestions__status__in=[Suggestion.Status.ADOPTED, Suggestion.Status.IMPLEMENTED])
-    return list(
-        Project.objects.filter(branches__status=Branch.Status.ACTIVE)
-        .annotate(
-            items_open=Count("coordination_items", filter=unresolved, distinct=True),
-            items_overdue=Count(
-                "coordination_items",
-                filter=unresolved & Q(coordination_items__due_on__lt=today),
-                distinct=True,
-            ),
-            suggestions_submitted=Count("suggestions", distinct=True),
-            suggestions_adopted=Count("suggestions", filter=adopted, distinct=True),
-        )
-        .order_by("name")
+def project_work(*, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
+    """Per project with an active branch: coordination items open and overdue, suggestions
+    submitted and adopted; the projects with the most overdue, then open, items first."""
+    unresolved = CoordinationItem.objects.exclude(status=CoordinationItem.Status.RESOLVED)
+    suggestions = Suggestion.objects.all()
+    adopted = [Suggestion.Status.ADOPTED, Suggestion.Status.IMPLEMENTED]
+    projects = Project.objects.filter(scope.projects()).filter(
+        Exists(Branch.objects.filter(project=OuterRef("pk"), status=Branch.Status.ACTIVE))
     )
+    rows = projects.annotate(
+        items_open=_count_per_project(unresolved),
+        items_overdue=_count_per_project(unresolved.filter(due_on__lt=today)),
+        suggestions_submitted=_count_per_project(suggestions),
+        suggestions_adopted=_count_per_project(suggestions.filter(status__in=adopted)),
+    ).order_by("-items_overdue", "-items_open", "name")
+    return _first_rows(rows)
 
 
-def assessment_figures(*, user) -> dict:
+def assessment_figures(*, user, scope: Scope = WHOLE_STREET) -> dict:
+    """The cycle under way (its branches with open rectifications and unfinished tasks first)
+    and the top of the last published ranking."""
     current = Cycle.objects.exclude(status=Cycle.Status.PUBLISHED).order_by("-starts_on").first()
-    last = (
-        Cycle.objects.filter(status=Cycle.Status.PUBLISHED).order_by("-published_on", "-pk").first()
+    progress = {"rows": [], "count": 0}
+    if current:
+        progress = _first_rows(
+            cycle_branches_for_user(cycle=current, user=user)
+            .filter(scope.branches())
+            .order_by(
+                F("rectifications_open").desc(),
+                (F("tasks_total") - F("tasks_done")).desc(),
+                "name",
+            )
+        )
+    # The last published cycle comes with the top of its ranking.
+    last = Cycle.objects.filter(status=Cycle.Status.PUBLISHED).order_by("-published_on", "-pk")[:1]
+    ranking = list(
+        Result.objects.filter(scope.branches("branch__"), cycle__in=Subquery(last.values("pk")))
+        .select_related("branch", "cycle")
+        .order_by("rank", "branch__name")[:ROWS]
     )
     return {
         "current": current,
-        "progress": list(cycle_branches_for_user(cycle=current, user=user)) if current else [],
-        "last": last,
-        "ranking": list(last.results.select_related("branch").order_by("rank")) if last else [],
+        "progress": progress["rows"],
+        "branch_count": progress["count"],
+        "last": ranking[0].cycle if ranking else None,
+        "ranking": ranking,
     }
 
 
-def street_workbench(*, user, today: datetime.date) -> dict:
-    activity = activity_figures(user=user, today=today)
-    members = member_figures()
+def street_workbench(*, user, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
+    activity = activity_figures(user=user, today=today, scope=scope)
+    breaks = sync_breaks(scope)
+    projects = project_work(today=today, scope=scope)
     return {
-        "coverage": coverage_for_street(),
-        "members": members,
+        "scope": scope,
+        "coverage": coverage_for_street(
+            projects=Project.objects.filter(scope.projects()) if scope.is_narrowed else None
+        ),
+        "members": member_figures(scope),
         "activity": activity,
-        "sync_breaks": sync_breaks(),
-        "projects": project_work(today=today),
-        "assessment": assessment_figures(user=user),
+        "sync_breaks": breaks["rows"],
+        "sync_break_count": breaks["count"],
+        "projects": projects["rows"],
+        "project_count": projects["count"],
+        "assessment": assessment_figures(user=user, scope=scope),
+        # What keeps the cycle on time, for the whole street: reminders that are not getting
+        # through, and jobs waiting for the queue (both heal by themselves; staff should know).
+        "failing_reminders": failing_reminder_count(),
+        "waiting_jobs": outbox.waiting_count(),
         "charts": {
             "activities": [
                 {"branch": r["row"].branch.name, "year": r["year"], "rate": r["row"].rate or 0}

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
 from branches.models import Branch, PartyGroup
-from core.forms import DateInput, SubmissionTokenMixin
+from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
 from members.models import Member, PioneerPost, Transfer
 from members.services import NEXT_STEP
 from projects.models import Project
@@ -62,7 +62,7 @@ class BranchAndGroupMixin(forms.Form):
         return data
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = MEMBER_FIELDS

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import dates_in_order, one_open_period
+from core.models import Revisioned, dates_in_order, one_open_period
 from core.validators import validate_phone
 from members.identity import (
     birth_date_from_id,
@@ -50,7 +50,7 @@ class HomeOrganisation(models.Model):
         return self.name
 
 
-class Member(models.Model):
+class Member(Revisioned):
     """A Party member under dual management: the organisational relation at a home
     organisation (or in the pocket), the Party life in a project branch (Participation)."""
 
@@ -121,6 +121,9 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="member_name_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(full_member_on__isnull=True)
@@ -294,6 +297,9 @@ class Transfer(models.Model):
         verbose_name = _("transfer of organisational relation")
         verbose_name_plural = _("transfers of organisational relation")
         ordering = ["-requested_on", "-pk"]
+        indexes = [
+            models.Index(fields=["requested_on", "id"], name="transfer_requested_on_id_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["member"],

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, PartyGroup
-from core.services import create_once, refuse_future
+from core.services import create_once, refuse_future, save_revision
 from members.models import Member, Participation, PioneerPost, Transfer, TransferStep
 from projects.models import Project
 
@@ -58,7 +58,8 @@ def member_register(
 
 @transaction.atomic
 def member_update(*, member: Member) -> Member:
-    return _save(member)
+    """Save the member's form (refused if someone saved the member since it was shown)."""
+    return save_revision(member)
 
 
 @transaction.atomic
@@ -202,9 +203,9 @@ def transfer_advance(
         transfer=transfer, status=to_status, happened_on=on, note=note, actor=actor
     )
     if to_status == Transfer.Status.COMPLETED:
-        member = transfer.member
+        member = Member.objects.select_for_update().get(pk=transfer.member_id)
         member.relation_state = Member.RelationState.IN_BRANCH
-        _save(member)
+        save_revision(member)
     return transfer
 
 

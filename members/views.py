@@ -1,7 +1,7 @@
 """Member pages. Reads go through the selectors (scoped), writes through the services."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import is_street_staff, street_staff_required
-from core.forms import EndDateForm
+from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
-from core.pagination import paginate
+from core.pagination import paginate, paginate_keyset
+from core.xlsx import xlsx_response
 from members import roster, services
 from members.filters import MemberFilter
 from members.forms import (
@@ -27,7 +28,9 @@ from members.forms import (
     branches_for,
 )
 from members.selectors import (
+    MEMBER_ORDER,
     current_participation,
+    days_so_far_for_page,
     member_get_for_user,
     member_history,
     member_is_managed_by,
@@ -35,8 +38,9 @@ from members.selectors import (
     participation_history,
     post_get_for_user,
     posts_of_member,
+    transfer_figures_for_page,
     transfer_get_for_user,
-    transfer_overview,
+    transfer_overview_branches,
     transfers_in_progress_for_user,
     transfers_of_member,
 )
@@ -64,10 +68,15 @@ def member_list(request):
     member_filter = MemberFilter(
         request.GET, queryset=member_list_for_user(user=request.user), request=request
     )
+    if answer := options_on_demand(request, member_filter):
+        return answer
     return render(
         request,
         "members/member_list.html",
-        {"filter": member_filter, "page": paginate(request, member_filter.qs)},
+        {
+            "filter": member_filter,
+            "page": paginate_keyset(request, member_filter.qs, ordering=MEMBER_ORDER),
+        },
     )
 
 
@@ -249,15 +258,16 @@ def transfer_step(request, transfer_pk: int):
 @street_staff_required
 @require_GET
 def transfers(request):
+    branches = paginate(request, transfer_overview_branches(user=request.user))
+    transfer_figures_for_page(branches, user=request.user)
+    in_progress = paginate(
+        request, transfers_in_progress_for_user(user=request.user), param="transfers_page"
+    )
+    days_so_far_for_page(in_progress, today=timezone.localdate())
     return render(
         request,
         "members/transfer_overview.html",
-        {
-            "branches": transfer_overview(user=request.user),
-            "in_progress": transfers_in_progress_for_user(
-                user=request.user, today=timezone.localdate()
-            ),
-        },
+        {"page": branches, "in_progress": in_progress},
     )
 
 
@@ -344,8 +354,5 @@ def roster_export(request):
     member_filter = MemberFilter(
         request.GET, queryset=member_list_for_user(user=request.user), request=request
     )
-    output = roster.export_roster(member_filter.qs.iterator(chunk_size=1000))
     stamp = timezone.localdate().isoformat()
-    return FileResponse(
-        output, as_attachment=True, filename=f"roster-{stamp}.xlsx", content_type=XLSX
-    )
+    return xlsx_response(roster.export_roster(member_filter.qs), filename=f"roster-{stamp}.xlsx")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import RevisionAdminMixin
 from projects.models import (
     STAGE_SEQUENCE,
     Community,
@@ -31,12 +32,13 @@ class StreetAdmin(admin.ModelAdmin):
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
     list_display = ("name", "street")
+    list_select_related = ("street",)
     list_filter = ("street",)
     search_fields = ("name",)
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "party_org_status", "party_contact_name", "party_contact_phone")
     list_filter = ("party_org_status",)
     search_fields = ("name", "party_contact_name")
@@ -61,8 +63,9 @@ class ProjectStageInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "community", "category", "is_key_project", "total_investment")
+    list_select_related = ("community",)
     list_filter = ("category", "is_key_project", "community")
     search_fields = ("name",)
     inlines = [ProjectEnterpriseInline, ProjectManagerInline, ProjectStageInline]
@@ -84,8 +87,10 @@ class WorkingGroupMemberInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(SimpleHistoryAdmin):
+class WorkingGroupAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "project", "kind", "leader_name", "established_on", "dissolved_on")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project",)
     list_filter = ("kind", "project")
     search_fields = ("name", "project__name", "leader_name")
     inlines = [WorkingGroupMemberInline]
@@ -104,6 +109,8 @@ class CoordinationEventInline(admin.TabularInline):
 @admin.register(CoordinationItem)
 class CoordinationItemAdmin(SimpleHistoryAdmin):
     list_display = ("title", "project", "status", "raised_on", "due_on", "resolved_on")
+    list_select_related = ("project",)
+    autocomplete_fields = ("project", "branch", "working_group", "owner_party_group")
     list_filter = ("status", "project")
     search_fields = ("title", "description", "raised_by", "owner_person")
     readonly_fields = ("status", "resolved_on", "escalated_on", "created_by", "created_at")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
 from branches.models import Branch
+from core.forms import OptionsOnDemandMixin
 from projects.models import Community, CoordinationItem, Enterprise, Project, Stage, WorkingGroup
 from projects.selectors import SyncState
 
@@ -55,7 +56,9 @@ def visible_projects(request):
     return restrict(Project.objects.order_by("name"), request.user, branch_path="branches__id")
 
 
-class CoordinationFilter(django_filters.FilterSet):
+class CoordinationFilter(OptionsOnDemandMixin, django_filters.FilterSet):
+    options_on_demand = ("project",)
+
     status = django_filters.ChoiceFilter(label=_("status"), choices=CoordinationItem.Status.choices)
     overdue = django_filters.ChoiceFilter(
         label=_("overdue"), choices=YES_NO, method="filter_overdue"

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import PartyGroup
-from core.forms import DateInput, SubmissionTokenMixin
+from core.forms import DateInput, RenderedValuesMixin, RevisionFormMixin, SubmissionTokenMixin
 from projects.models import (
     CoordinationItem,
     Enterprise,
@@ -16,7 +16,7 @@ from projects.models import (
 from projects.services import TRANSITIONS
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -38,8 +38,11 @@ class ProjectForm(forms.ModelForm):
         help_texts = {"total_investment": _("In yuan, e.g. 1200000000 for 12 hundred million.")}
 
 
-class TimelineForm(forms.Form):
-    """The planned and actual date of every stage, on one form."""
+class TimelineForm(RenderedValuesMixin, forms.Form):
+    """The planned and actual date of every stage, on one form. Only the stages whose dates
+    the user changed are saved (see dates())."""
+
+    current_argument = "project"
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,13 +62,26 @@ class TimelineForm(forms.Form):
                 initial=row.actual_on if row else None,
             )
 
-    def dates(self) -> dict:
-        return {
-            stage.value: (
-                self.cleaned_data[f"{stage.value}_planned"],
-                self.cleaned_data[f"{stage.value}_actual"],
-            )
+    def _changed_stages(self) -> list[str]:
+        changed = set(self.changed_by_user())
+        return [
+            stage.value
             for stage in Stage
+            if {f"{stage.value}_planned", f"{stage.value}_actual"} & changed
+        ]
+
+    def dates(self) -> dict:
+        """(planned, actual) of each stage the user changed."""
+        return {
+            stage: (self.cleaned_data[f"{stage}_planned"], self.cleaned_data[f"{stage}_actual"])
+            for stage in self._changed_stages()
+        }
+
+    def shown(self) -> dict:
+        """(planned, actual) of those stages when the form was shown."""
+        return {
+            stage: (self.shown_value(f"{stage}_planned"), self.shown_value(f"{stage}_actual"))
+            for stage in self._changed_stages()
         }
 
 
@@ -92,13 +108,13 @@ class ParticipationForm(forms.Form):
     started_on = forms.DateField(label=_("since"), widget=DateInput, required=False)
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ["name", "party_org_status", "party_contact_name", "party_contact_phone"]
 
 
-class WorkingGroupForm(forms.ModelForm):
+class WorkingGroupForm(RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = WorkingGroup
         fields = ["kind", "name", "leader_name", "established_on"]

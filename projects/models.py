@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import dates_in_order, one_open_period
+from core.models import Revisioned, dates_in_order, one_open_period
 from core.validators import validate_phone
 
 
@@ -46,7 +46,7 @@ class Community(models.Model):
         return self.name
 
 
-class Enterprise(models.Model):
+class Enterprise(Revisioned):
     """An investor or contractor, with the state of its own Party organisation."""
 
     class PartyOrgStatus(models.TextChoices):
@@ -77,7 +77,7 @@ class Enterprise(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(Revisioned):
     class Category(models.TextChoices):
         CULTURAL_TOURISM = "cultural_tourism", _("Cultural tourism")
         SERVICES = "services", _("Services")
@@ -270,7 +270,7 @@ class ProjectStage(models.Model):
         return f"{self.project} · {self.get_stage_display()}"
 
 
-class WorkingGroup(models.Model):
+class WorkingGroup(Revisioned):
     """A working group of the all-round interaction (全方位互动), matched by a Party group."""
 
     class Kind(models.TextChoices):
@@ -417,6 +417,9 @@ class CoordinationItem(models.Model):
         verbose_name = _("coordination item")
         verbose_name_plural = _("coordination items")
         ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["due_on", "id"], name="coordination_due_on_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("raised_on")),

@@ -14,6 +14,8 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -27,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
 from branches.models import Branch, PartyGroup, Seat
+from core.pagination import figures_for_page
 from projects.models import (
     CoordinationItem,
     Enterprise,
@@ -149,27 +152,34 @@ def _active_branches() -> Prefetch:
     )
 
 
+# The project list's order (the name is unique, with its own index). Its pages are read by key:
+# with an OFFSET, PostgreSQL computes the timeline's subqueries of every row it skips (page 41 of
+# 2,000 projects took 0.43 s).
+PROJECT_ORDER = ("name", "pk")
+
+
 def project_list_for_user(*, user) -> QuerySet[Project]:
-    today = timezone.localdate()
     queryset = (
         with_timeline_and_sync(Project.objects.select_related("community"))
-        .annotate(
-            open_items=Count(
-                "coordination_items",
-                filter=~Q(coordination_items__status=CoordinationItem.Status.RESOLVED),
-                distinct=True,
-            ),
-            overdue_items=Count(
-                "coordination_items",
-                filter=~Q(coordination_items__status=CoordinationItem.Status.RESOLVED)
-                & Q(coordination_items__due_on__lt=today),
-                distinct=True,
-            ),
-        )
         .prefetch_related(_current_participations(), _active_branches())
-        .order_by("name")
+        .order_by(*PROJECT_ORDER)
     )
     return restrict(queryset, user, branch_path="branches__id")
+
+
+def project_figures_for_page(page) -> None:
+    """Open and overdue coordination items, for the projects of one page only (a count over the
+    whole list would put every correlated subquery of the timeline under its GROUP BY)."""
+    today = timezone.localdate()
+    still_open = ~Q(coordination_items__status=CoordinationItem.Status.RESOLVED)
+    figures_for_page(
+        page,
+        Project.objects,
+        open_items=Count("coordination_items", filter=still_open),
+        overdue_items=Count(
+            "coordination_items", filter=still_open & Q(coordination_items__due_on__lt=today)
+        ),
+    )
 
 
 def project_get_for_user(*, user, pk: int) -> Project:
@@ -245,15 +255,30 @@ def timeline_of_project(*, project: Project) -> list[TimelineRow]:
     return timeline
 
 
-def lead_times_for_street(*, user) -> list[Project]:
+def lead_time_figures(projects: QuerySet[Project]) -> dict:
+    """Fastest, median and slowest approval-to-start, in days, counted in the database (the
+    median is the middle row of the list ordered by that lead time)."""
+    known = projects.filter(approval_to_start__isnull=False)
+    figures = known.aggregate(
+        count=Count("pk"), fastest=Min("approval_to_start"), slowest=Max("approval_to_start")
+    )
+    if not figures["count"]:
+        return {"fastest": None, "median": None, "slowest": None}
+    middle = known.order_by("approval_to_start", "pk").values_list("approval_to_start", flat=True)
+    return {
+        "fastest": figures["fastest"].days,
+        "median": middle[figures["count"] // 2].days,
+        "slowest": figures["slowest"].days,
+    }
+
+
+def lead_times_for_street(*, user) -> QuerySet[Project]:
     """Every visible project with an approval date, with its lead times (in the database)."""
     queryset = with_timeline_and_sync(Project.objects.select_related("community")).filter(
         approval_on__isnull=False
     )
-    return list(
-        restrict(queryset, user, branch_path="branches__id").order_by(
-            F("approval_to_start").asc(nulls_last=True), "name"
-        )
+    return restrict(queryset, user, branch_path="branches__id").order_by(
+        F("approval_to_start").asc(nulls_last=True), "name", "pk"
     )
 
 
@@ -337,16 +362,23 @@ def coordination_history(*, item: CoordinationItem):
 
 def enterprise_list_for_user(*, user) -> QuerySet[Enterprise]:
     """Enterprises on the projects the user sees (all of them for street staff)."""
-    queryset = Enterprise.objects.annotate(
+    queryset = Enterprise.objects.order_by("name")  # unique, with its own index
+    if is_street_staff(user):
+        return queryset
+    return restrict(queryset, user, branch_path="participations__project__branches__id")
+
+
+def enterprise_figures_for_page(page) -> None:
+    """The projects each enterprise is on now, for the enterprises of one page only."""
+    figures_for_page(
+        page,
+        Enterprise.objects,
         project_count=Count(
             "participations__project",
             filter=Q(participations__ended_on__isnull=True),
             distinct=True,
-        )
-    ).order_by("name")
-    if is_street_staff(user):
-        return queryset
-    return restrict(queryset, user, branch_path="participations__project__branches__id")
+        ),
+    )
 
 
 def enterprise_get_for_user(*, user, pk: int) -> Enterprise:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.services import create_once, refuse_future
+from core.services import EditConflict, create_once, refuse_future, save_revision
 from projects.models import (
     STAGE_SEQUENCE,
     CoordinationEvent,
@@ -35,25 +35,41 @@ def _save(instance):
 
 @transaction.atomic
 def project_save(*, project: Project) -> Project:
-    """Create or update a project (the form has set its fields)."""
-    return _save(project)
+    """Create or update a project (the form has set its fields and the revision it was shown
+    with: refused if someone saved the project since)."""
+    return save_revision(project)
 
 
 @transaction.atomic
 def enterprise_save(*, enterprise: Enterprise) -> Enterprise:
-    return _save(enterprise)
+    return save_revision(enterprise)
 
 
 @transaction.atomic
 def project_timeline_update(
-    *, project: Project, dates: dict[str, tuple[datetime.date | None, datetime.date | None]]
+    *,
+    project: Project,
+    dates: dict[str, tuple[datetime.date | None, datetime.date | None]],
+    shown: dict[str, tuple[datetime.date | None, datetime.date | None]] | None = None,
 ) -> list[ProjectStage]:
     """Set the planned and actual date of each stage. Dates must follow the stages' order and an
     actual date cannot lie in the future; on any error nothing is saved.
 
-    `dates` maps a stage to (planned, actual); stages left out keep what they had."""
+    `dates` maps a stage to (planned, actual); stages left out keep what they had. `shown`
+    holds, for those stages, the dates the form was shown with: a stage someone else changed
+    since is refused with EditConflict."""
     today = timezone.localdate()
-    current = {s.stage: s for s in project.stages.all()}
+    Project.objects.select_for_update().get(pk=project.pk)  # one timeline change at a time
+    current = {s.stage: s for s in ProjectStage.objects.filter(project=project)}
+
+    def stored(stage: str) -> tuple[datetime.date | None, datetime.date | None]:
+        row = current.get(stage)
+        return (row.planned_on, row.actual_on) if row else (None, None)
+
+    if shown is not None and any(
+        stage in shown and stored(stage) not in (shown[stage], new) for stage, new in dates.items()
+    ):
+        raise EditConflict(Project.objects.get(pk=project.pk))
     merged = {
         stage: dates.get(
             stage,
@@ -161,7 +177,7 @@ def participation_end(
 
 @transaction.atomic
 def working_group_save(*, group: WorkingGroup) -> WorkingGroup:
-    return _save(group)
+    return save_revision(group)
 
 
 @transaction.atomic

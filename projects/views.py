@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import is_street_staff, street_staff_required
 from assessments.selectors import third_sync_for_project
-from core.forms import EndDateForm
+from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
+from core.pagination import paginate, paginate_keyset, paginate_narrow
 from projects import services
 from projects.filters import CoordinationFilter, EnterpriseFilter, ProjectFilter
 from projects.forms import (
@@ -25,18 +26,22 @@ from projects.forms import (
 )
 from projects.models import WorkingGroup
 from projects.selectors import (
+    PROJECT_ORDER,
     SyncState,
     branches_of_project,
     coordination_history,
     coordination_item_get_for_user,
     coordination_items_for_user,
     coordination_items_of_project,
+    enterprise_figures_for_page,
     enterprise_get_for_user,
     enterprise_list_for_user,
+    lead_time_figures,
     lead_times_for_street,
     managers_of_project,
     membership_get_for_user,
     participation_history_for_project,
+    project_figures_for_page,
     project_get_for_user,
     project_list_for_user,
     timeline_of_project,
@@ -56,7 +61,9 @@ def _own(related_manager, pk: int):
 @require_GET
 def project_list(request):
     project_filter = ProjectFilter(request.GET, queryset=project_list_for_user(user=request.user))
-    return render(request, "projects/project_list.html", {"filter": project_filter})
+    page = paginate_keyset(request, project_filter.qs, ordering=PROJECT_ORDER)
+    project_figures_for_page(page)
+    return render(request, "projects/project_list.html", {"filter": project_filter, "page": page})
 
 
 @require_GET
@@ -116,7 +123,7 @@ def project_timeline_edit(request, pk: int):
     form = TimelineForm(request.POST or None, project=project)
 
     def save(f):
-        services.project_timeline_update(project=project, dates=f.dates())
+        services.project_timeline_update(project=project, dates=f.dates(), shown=f.shown())
         return project.get_absolute_url() + "#timeline"
 
     return form_page(
@@ -133,16 +140,10 @@ def project_timeline_edit(request, pk: int):
 @require_GET
 def lead_times(request):
     projects = lead_times_for_street(user=request.user)
-    starts = sorted(p.approval_to_start.days for p in projects if p.approval_to_start is not None)
     return render(
         request,
         "projects/lead_times.html",
-        {
-            "projects": projects,
-            "fastest": starts[0] if starts else None,
-            "median": starts[len(starts) // 2] if starts else None,
-            "slowest": starts[-1] if starts else None,
-        },
+        {"page": paginate(request, projects), **lead_time_figures(projects)},
     )
 
 
@@ -239,10 +240,12 @@ def enterprise_list(request):
     enterprise_filter = EnterpriseFilter(
         request.GET, queryset=enterprise_list_for_user(user=request.user)
     )
+    page = paginate(request, enterprise_filter.qs)
+    enterprise_figures_for_page(page)
     return render(
         request,
         "projects/enterprise_list.html",
-        {"filter": enterprise_filter, "can_edit": is_street_staff(request.user)},
+        {"filter": enterprise_filter, "page": page, "can_edit": is_street_staff(request.user)},
     )
 
 
@@ -365,7 +368,14 @@ def coordination_list(request):
     item_filter = CoordinationFilter(
         request.GET, queryset=coordination_items_for_user(user=request.user), request=request
     )
-    return render(request, "projects/coordination_list.html", {"filter": item_filter})
+    if answer := options_on_demand(request, item_filter):
+        return answer
+    return render(
+        request,
+        "projects/coordination_list.html",
+        # The ledger's order (overdue or not, as of today) is computed: sorted over the ids.
+        {"filter": item_filter, "page": paginate_narrow(request, item_filter.qs)},
+    )
 
 
 @require_GET

@@ -6,7 +6,13 @@ set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing+=(fonts-wqy-microhei)
+# fc-list's output is read whole before it is searched: piping it into `grep -q` under pipefail
+# fails at random (grep exits at the first match, fc-list then dies of SIGPIPE).
+fonts="$(fc-list 2>/dev/null || true)"
+case "${fonts,,}" in
+  *wenquanyi* | *wqy*) ;;
+  *) missing+=(fonts-wqy-microhei) ;;
+esac
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
 

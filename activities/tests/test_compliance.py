@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from activities.compliance import compliance_grid
+from activities.compliance import behind_branch_ids, compliance_grid, compliance_tallies
 from activities.tests.factories import ActivityLogFactory, kind
 from branches.tests.factories import BranchFactory, PartyGroupFactory
 
@@ -119,3 +119,61 @@ def test_the_rate_counts_only_finished_months(street_staff, fresh_branch):
 
 def test_a_secretary_sees_only_their_branch(secretary, branch, other_branch):
     assert [r.branch for r in compliance_grid(user=secretary, year=2026, today=TODAY)] == [branch]
+
+
+def test_the_tallies_agree_with_the_grid(street_staff, fresh_branch):
+    for month in (1, 2, 3, 5):
+        ActivityLogFactory(branch=fresh_branch, held_on=D(2026, month, 5))
+    row = {r.branch: r for r in compliance_grid(user=street_staff, year=2026, today=TODAY)}[
+        fresh_branch
+    ]
+    tally = compliance_tallies(user=street_staff, year=2026, today=TODAY)[fresh_branch.pk]
+    assert tally.missing_months == tuple(c.month for c in row.cells if c.state == "missing")
+    assert sum(done for done, _expected in tally.by_month.values()) == row.done
+    assert sum(expected for _done, expected in tally.by_month.values()) == row.expected
+    assert behind_branch_ids(user=street_staff, year=2026, today=TODAY) == [fresh_branch.pk]
+
+
+def grid_page(client, **params):
+    """The compliance page as seen on TODAY (noon in Asia/Shanghai)."""
+    from unittest import mock
+
+    from django.urls import reverse
+
+    instant = datetime.datetime(2026, 11, 25, 4, 0, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=instant):
+        return client.get(reverse("activities:compliance"), {"year": 2026} | params)
+
+
+def test_the_grid_shows_50_branches_a_page_and_keeps_its_filter(staff_client):
+    """Branches set up this month owe nothing yet; those of last year are behind."""
+    for established, count in ((TODAY.replace(day=1), 3), (D(2025, 12, 1), 52)):
+        for _ in range(count):
+            BranchFactory(established_on=established)
+    first = grid_page(staff_client)
+    assert len(first.context["rows"]) == 50 and "共 55 条" in first.content.decode()
+    assert len(grid_page(staff_client, page=2).context["rows"]) == 5
+    behind_page = grid_page(staff_client, behind="1", page=2)
+    assert behind_page.context["page"].paginator.count == 52
+    assert all(row.is_behind for row in behind_page.context["rows"])
+    assert "behind=1" in behind_page.content.decode().split('rel="prev"')[0].rsplit("href=", 1)[1]
+
+
+@pytest.mark.parametrize("params", [{}, {"behind": "1"}])
+def test_the_grid_costs_the_same_queries_for_5_and_50_branches(staff_client, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(count):
+        for _ in range(count):
+            branch = BranchFactory(established_on=D(2025, 12, 1))
+            PartyGroupFactory(branch=branch, established_on=D(2026, 1, 1))
+            ActivityLogFactory(branch=branch, held_on=D(2026, 3, 5))
+
+    grow(5)
+    with CaptureQueriesContext(connection) as small:
+        grid_page(staff_client, **params)
+    grow(45)
+    with CaptureQueriesContext(connection) as large:
+        assert len(grid_page(staff_client, **params).context["rows"]) == 50
+    assert len(large) == len(small)

@@ -143,7 +143,7 @@ def test_a_lesson_needs_its_lecturer(branch):
 
 def test_a_submitted_log_is_changed_only_by_street_staff(branch, secretary, street_staff, members):
     log = services.activity_log_create(log=draft(branch), attendance={}, actor=secretary)
-    services.activity_log_submit(log=log, actor=secretary)
+    log = services.activity_log_submit(log=log, actor=secretary)
     log.title = "改过的标题"
     with pytest.raises(ValidationError):
         services.activity_log_update(log=log, attendance={}, actor=secretary)

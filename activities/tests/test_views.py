@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -170,6 +171,77 @@ def test_the_ledger_exports_the_filtered_logs_with_attendance(
         (roster[0].name, "出席", None),
         (roster[1].name, "请假", "病假"),
     }
+
+
+def ledger_titles(response):
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [row[6] for row in workbook["活动台账"].iter_rows(min_row=2, values_only=True)]
+
+
+def test_the_streets_ledger_is_asked_for_by_year(staff_client, branch):
+    this_year = timezone.localdate().year
+    ActivityLogFactory(branch=branch, title="今年", held_on=datetime.date(this_year, 1, 5))
+    ActivityLogFactory(branch=branch, title="前年", held_on=datetime.date(this_year - 2, 6, 1))
+    assert ledger_titles(staff_client.get(reverse("activities:ledger"))) == ["今年"]
+    response = staff_client.get(reverse("activities:ledger"), {"year": this_year - 2})
+    assert ledger_titles(response) == ["前年"]
+    assert f"activity-ledger-{this_year - 2}.xlsx" in response["Content-Disposition"]
+    response = staff_client.get(reverse("activities:ledger"), {"branch": branch.pk})
+    assert ledger_titles(response) == ["今年", "前年"]  # a branch's whole history, newest first
+
+
+def test_the_streets_ledger_covers_at_most_a_year_at_a_time(staff_client, branch):
+    ActivityLogFactory(branch=branch, held_on=datetime.date(2024, 6, 1))
+    url = reverse("activities:ledger")
+    response = staff_client.get(url, {"held_from": "2020-01-01", "held_until": "2025-12-31"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("activities:list"))
+    assert staff_client.get(url, {"held_from": "2020-01-01"}).status_code == 302
+    within = {"held_from": "2024-01-01", "held_until": "2024-12-31"}
+    assert staff_client.get(url, within).status_code == 200
+    long_for_a_branch = {"held_from": "2020-01-01", "branch": branch.pk}
+    assert staff_client.get(url, long_for_a_branch).status_code == 200
+
+
+def test_a_ledger_too_long_for_one_sheet_goes_on_in_a_second(staff_client, branch, roster):
+    from unittest import mock
+
+    from core import xlsx
+
+    for day in (1, 2):
+        log = ActivityLogFactory(branch=branch, held_on=datetime.date(2026, 3, day))
+        for member in roster:
+            Attendance.objects.create(log=log, member=member, status="present")
+    with mock.patch.object(xlsx, "MAX_SHEET_ROWS", 5):  # the header and four rows a sheet
+        response = staff_client.get(reverse("activities:ledger"), {"branch": branch.pk})
+        workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["活动台账", "出勤明细", "出勤明细 (2)"]
+    attendance = [
+        row
+        for name in ("出勤明细", "出勤明细 (2)")
+        for row in workbook[name].iter_rows(min_row=2, values_only=True)
+    ]
+    assert len(attendance) == 6
+    assert workbook["出勤明细 (2)"]["A1"].value == "日期"
+
+
+def test_the_ledger_costs_the_same_queries_whatever_its_size(staff_client, branch, roster):
+    def grow(n):
+        for _ in range(n):
+            log = ActivityLogFactory(branch=branch)
+            for member in roster:
+                Attendance.objects.create(log=log, member=member, status="present")
+
+    def export():
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(reverse("activities:ledger"), {"branch": branch.pk})
+            b"".join(response.streaming_content)
+        return len(queries)
+
+    grow(2)
+    small = export()
+    grow(20)
+    assert export() == small
 
 
 def test_compliance_shows_a_secretary_what_is_due(secretary_client, branch):

@@ -1,8 +1,11 @@
 import datetime
 from decimal import Decimal
 
+import factory
+from django.utils import timezone
+
 from assessments import services
-from assessments.models import Criterion, Cycle, RuleVersion
+from assessments.models import Criterion, Cycle, Delivery, Notification, RuleVersion
 
 D = datetime.date
 
@@ -56,3 +59,26 @@ def make_cycle(version, branches, *, name="2026年上半年", status=Cycle.Statu
 
 def leaf(version, code) -> Criterion:
     return version.criteria.get(code=code)
+
+
+def make_delivery(recipient=None, *, key=None, **fields) -> Delivery:
+    """A reminder to `recipient` (a new street staff member with an e-mail address if none) and
+    its e-mail delivery, pending and due now unless `fields` say otherwise."""
+    from accounts.tests.factories import StreetStaffFactory
+
+    recipient = recipient or StreetStaffFactory(
+        email=factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    )
+    notification = Notification.objects.create(
+        recipient=recipient,
+        key=key or f"{recipient.pk}:test:{Notification.objects.count()}",
+        event="task_due",
+        stage="7d",
+        title="计划 due on 2026-03-10",
+    )
+    now = timezone.now()
+    return Delivery.objects.create(
+        notification=notification,
+        channel="email",
+        **{"next_attempt_at": now, "queued_at": now} | fields,
+    )

@@ -5,7 +5,7 @@ from django.core import mail
 
 from accounts.tests.factories import UserFactory
 from assessments import reminders, tasks
-from assessments.models import DeploymentTask, Notification
+from assessments.models import Delivery, DeploymentTask, Notification
 from assessments.tests.factories import make_cycle, make_version
 
 pytestmark = pytest.mark.django_db
@@ -69,32 +69,38 @@ def test_a_reminder_is_emailed_once(cycle, django_capture_on_commit_callbacks, e
     with django_capture_on_commit_callbacks(execute=True):
         created = tasks.sweep_reminders.apply().get()
     assert created >= 1
-    notification = Notification.objects.get(recipient=user)
-    assert notification.email_status == Notification.Email.SENT
+    delivery = Delivery.objects.get(notification__recipient=user)
+    assert (delivery.channel, delivery.status, delivery.attempts) == ("email", "sent", 1)
     assert [m.to for m in mail.outbox] == [["mailme@example.org"]]
-    tasks.deliver_notification.apply(args=[notification.pk])  # a retried task: nothing more
+    tasks.deliver_reminder.apply(args=[delivery.pk])  # a redelivered message: nothing more
+    tasks.requeue_deliveries.apply()
     assert len(mail.outbox) == 1
 
 
-class Broken:
-    name = "broken"
+def test_what_a_dead_sweep_left_unqueued_is_sent_by_the_requeue_pass(
+    cycle, django_capture_on_commit_callbacks, eager_celery, settings
+):
+    """The sweep committed its reminders, then its worker died before handing any delivery to
+    the broker (its on-commit callbacks never ran)."""
+    for n in range(5):
+        UserFactory(username=f"mail{n}", email=f"mail{n}@example.org", role="street_staff")
+    with django_capture_on_commit_callbacks(execute=False):
+        tasks.sweep_reminders.apply()
+    pending = Delivery.objects.filter(status="pending")
+    assert pending.count() == 5
+    assert mail.outbox == []
 
-    def send(self, notification):
-        raise ConnectionRefusedError("smtp down")
-
-
-def test_a_failed_email_is_retried_then_recorded(cycle, settings, eager_celery):
-    settings.PORTAL_NOTIFICATION_CHANNELS = ["assessments.tests.test_reminders.Broken"]
-    settings.PORTAL_REMINDER_ATTEMPTS = 3
-    user = UserFactory(username="mailme", email="mailme@example.org", role="street_staff")
-    notification = reminders.claim(
-        user, reminders.Due("x:1", "task_due", "7d", "计划", "", "/", None, True)
-    )
-    tasks.deliver_notification.apply(args=[notification.pk])
-    notification.refresh_from_db()
-    assert notification.email_status == Notification.Email.FAILED
-    assert notification.email_attempts == 3
-    assert "smtp down" in notification.email_error
+    tasks.requeue_deliveries.apply()  # at once: they count as handed over by the sweep
+    assert mail.outbox == []
+    settings.PORTAL_REMINDER_REQUEUE_AFTER_SECONDS = 0  # … and later still: lost, sent again
+    tasks.requeue_deliveries.apply()
+    tasks.requeue_deliveries.apply()
+    assert sorted(m.to[0] for m in mail.outbox) == [f"mail{n}@example.org" for n in range(5)]
+    assert not pending.exists()
+    # The redelivered sweep message finds every reminder taken and sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep_reminders.apply().get() == 0
+    assert len(mail.outbox) == 5
 
 
 def test_unread_count_in_the_navigation(secretary_client, secretary, cycle):

@@ -57,12 +57,15 @@ def test_a_score_above_the_maximum_is_explained(staff_client, cycle, version, br
 
 
 def test_results_before_publication_are_for_staff_only(
-    secretary_client, staff_client, cycle, branch
+    secretary_client, staff_client, cycle, branch, other_branch
 ):
-    assert staff_client.get(cycle.get_absolute_url()).context["preview"]
+    results = reverse("assessments:cycle_results", args=[cycle.pk])
+    preview = staff_client.get(results).context["page"]
+    assert {row["branch"] for row in preview} == {branch, other_branch}
+    assert secretary_client.get(results).status_code == 403
     response = secretary_client.get(cycle.get_absolute_url())
-    assert response.context["preview"] == [] and response.context["results"] == []
-    assert [b.pk for b in response.context["branches"]] == [branch.pk]
+    assert results not in response.content.decode()
+    assert [b.pk for b in response.context["page"]] == [branch.pk]
     assert (
         secretary_client.get(reverse("assessments:cycle_export", args=[cycle.pk])).status_code
         == 403
@@ -90,8 +93,11 @@ def test_publish_then_everyone_in_the_cycle_sees_the_ranking(
     staff_client.post(url)
     cycle.refresh_from_db()
     assert cycle.status == Cycle.Status.PUBLISHED
-    response = secretary_client.get(cycle.get_absolute_url())
-    assert len(response.context["results"]) == 2
+    assert reverse("assessments:cycle_results", args=[cycle.pk]) in (
+        secretary_client.get(cycle.get_absolute_url()).content.decode()
+    )
+    response = secretary_client.get(reverse("assessments:cycle_results", args=[cycle.pk]))
+    assert len(response.context["page"]) == 2
     assert 'id="results-data"' in response.content.decode()
     workbook = load_workbook(
         io.BytesIO(
@@ -237,5 +243,5 @@ def test_scoring_progress_counts_the_items_scored_by_hand(
     )
     response = staff_client.get(reverse("assessments:cycle_detail", args=[cycle.pk]))
     assert response.context["leaf_count"] == 2
-    progress = {row.pk: row.committee_scored for row in response.context["branches"]}
+    progress = {row.pk: row.committee_scored for row in response.context["page"]}
     assert progress[branch.pk] == 1

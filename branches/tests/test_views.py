@@ -12,12 +12,12 @@ pytestmark = pytest.mark.django_db
 
 def test_staff_sees_every_branch(staff_client, branch, other_branch):
     response = staff_client.get(reverse("branches:list"))
-    assert set(response.context["branches"]) == {branch, other_branch}
+    assert set(response.context["page"].object_list) == {branch, other_branch}
 
 
 def test_secretary_sees_only_own_branch(secretary_client, branch, other_branch):
     response = secretary_client.get(reverse("branches:list"))
-    assert list(response.context["branches"]) == [branch]
+    assert list(response.context["page"].object_list) == [branch]
     assert other_branch.name not in response.content.decode()
 
 
@@ -56,7 +56,7 @@ def test_branch_list_query_count_does_not_grow(staff_client, django_assert_max_n
         SeatFactory(branch=branch, kind=Seat.Kind.DEPUTY_SECRETARY)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = staff_client.get(reverse("branches:list"))
-    assert len(response.context["branches"]) == 15
+    assert len(response.context["page"].object_list) == 15
 
 
 def test_a_branch_has_one_open_secretary_seat(branch):

@@ -53,6 +53,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
+    # First: /healthz answers before the session and auth middleware touch the database.
+    "core.middleware.HealthzFirstMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,15 +185,29 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# A task is acknowledged when it has run (late), and given back to the queue when the process
+# running it dies (kill -9, out of memory): no message is lost with a worker, so every task must
+# be safe to run twice (a delivery claims its row before it sends).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task is stopped after these (a delivery has shorter ones, assessments/tasks.py).
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# Redis hands a message not yet acknowledged to another worker after this long: it must exceed
+# the longest task (CELERY_TASK_TIME_LIMIT) and the longest countdown of a retried task, or a
+# task still running would be started a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # E-mail ------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
+# Seconds an SMTP server may stay silent before a send fails (and is retried later): without it a
+# server that accepts the connection and never answers holds a worker forever.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
 # Logging -----------------------------------------------------------------------------------------
 LOGGING = {
@@ -208,11 +224,25 @@ LOGGING = {
 # manager) within this many days, either way.
 SYNC_TOLERANCE_DAYS = env.int("PORTAL_SYNC_TOLERANCE_DAYS", default=30)
 
-# Reminders: the channels besides the in-app list, and how e-mail failures are retried.
+# Reminders: the channels besides the in-app list, and how their deliveries are retried
+# (assessments/deliveries.py). A failed delivery is tried again after RETRY_SECONDS, then after
+# intervals that double up to RETRY_MAX_INTERVAL, for RETRY_DAYS; then it stays failed.
 PORTAL_NOTIFICATION_CHANNELS = env.list(
     "PORTAL_NOTIFICATION_CHANNELS", default=["assessments.channels.EmailChannel"]
 )
-PORTAL_REMINDER_ATTEMPTS = env.int("PORTAL_REMINDER_ATTEMPTS", default=4)
 PORTAL_REMINDER_RETRY_SECONDS = env.int("PORTAL_REMINDER_RETRY_SECONDS", default=60)
+PORTAL_REMINDER_RETRY_MAX_INTERVAL_SECONDS = env.int(
+    "PORTAL_REMINDER_RETRY_MAX_INTERVAL_SECONDS", default=6 * 60 * 60
+)
+PORTAL_REMINDER_RETRY_DAYS = env.int("PORTAL_REMINDER_RETRY_DAYS", default=3)
+# A worker's claim on a delivery lasts this long: longer than a delivery may run (its hard time
+# limit), so that only a dead worker's claim expires and the delivery is taken over.
+PORTAL_REMINDER_LEASE_SECONDS = env.int("PORTAL_REMINDER_LEASE_SECONDS", default=5 * 60)
+# A delivery still pending this long after it was handed to the broker is handed over again.
+PORTAL_REMINDER_REQUEUE_AFTER_SECONDS = env.int(
+    "PORTAL_REMINDER_REQUEUE_AFTER_SECONDS", default=5 * 60
+)
+# Staff see a delivery not sent this long after it was created (and every failed one).
+PORTAL_REMINDER_LONG_PENDING_MINUTES = env.int("PORTAL_REMINDER_LONG_PENDING_MINUTES", default=15)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")

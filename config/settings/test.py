@@ -18,4 +18,3 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.l
 EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=tempfile.gettempdir())
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
-PORTAL_REMINDER_RETRY_SECONDS = env.int("PORTAL_REMINDER_RETRY_SECONDS", default=0)

@@ -1,6 +1,8 @@
 from unittest import mock
 
 import pytest
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.utils import OperationalError
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,46 @@ def test_database_down_is_503_with_the_reason(client):
     body = response.json()
     assert body["database"] == "down"
     assert "connection refused" in body["reasons"][0]
+
+
+def database_unreachable():
+    """Every new query fails as it does when PostgreSQL is stopped or restarting."""
+    return mock.patch.object(
+        BaseDatabaseWrapper,
+        "ensure_connection",
+        side_effect=OperationalError("connection to server failed: Connection refused"),
+    )
+
+
+def test_database_unreachable_is_503_without_a_session_cookie(client):
+    with database_unreachable():
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+    assert "OperationalError" in response.json()["reasons"][0]
+
+
+def test_database_unreachable_is_503_with_a_session_cookie(staff_client):
+    # The session cookie makes the auth middleware load the session from the database before
+    # any view runs: /healthz must answer before that.
+    assert staff_client.cookies["sessionid"].value
+    staff_client.raise_request_exception = False
+    with database_unreachable():
+        response = staff_client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+def test_a_page_other_than_healthz_still_needs_the_database(staff_client):
+    """Only /healthz is answered early: the same outage on any page is still an error page."""
+    staff_client.raise_request_exception = False
+    with database_unreachable():
+        response = staff_client.get(reverse("projects:list"))
+    assert response.status_code == 500
+
+
+def test_healthz_checks_the_host_like_every_page(client):
+    assert client.get(reverse("healthz"), HTTP_HOST="evil.example.com").status_code == 400
 
 
 def test_unreachable_broker_is_503_with_the_reason(client, settings):

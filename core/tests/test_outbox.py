@@ -101,3 +101,22 @@ def test_handed_jobs_are_pruned_after_a_month(eager_celery):
     outbox.hand_over_waiting()
     assert list(Job.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not Job.objects.filter(pk=old.pk).exists()
+
+
+def test_committee_staff_see_waiting_jobs_and_hand_them_over_again(
+    client, committee_admin, broker_down
+):
+    job = outbox.enqueue(TASK)
+    client.force_login(committee_admin)
+    page = client.get("/admin/core/job/").content.decode()
+    assert "Connection refused" in page or "connecting" in page
+    app.conf.task_always_eager = True  # the queue is back
+    response = client.post(
+        "/admin/core/job/",
+        {"action": "hand_over_again", "_selected_action": [job.pk]},
+        follow=True,
+    )
+    assert "1 个任务已交给队列" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == Job.Status.HANDED
+    assert client.get(f"/admin/core/job/{job.pk}/change/").status_code == 200  # read-only view

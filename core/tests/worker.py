@@ -9,6 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
+import kombu
 from django.conf import settings
 from django.db import connection
 
@@ -24,10 +25,11 @@ def worker_database_url() -> str:
 
 
 @contextlib.contextmanager
-def celery_worker(log: Path, *, concurrency: int = 1, **env):
-    """Start a worker on a fresh queue (which also becomes this process's default queue)."""
+def celery_worker(log: Path, *, concurrency: int = 1, queue: str | None = None, **env):
+    """Start a worker on a fresh queue (which also becomes this process's default queue), or on
+    `queue`: a second worker taking over a dead one's."""
     assert connection.vendor == "postgresql", "a real worker needs a database it can share"
-    queue = f"portal-test-{uuid.uuid4().hex[:8]}"
+    queue = queue or f"portal-test-{uuid.uuid4().hex[:8]}"
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -51,8 +53,22 @@ def celery_worker(log: Path, *, concurrency: int = 1, **env):
         yield queue, worker
     finally:
         app.conf.task_default_queue = previous
-        worker.terminate()
-        worker.wait(timeout=30)
+        try:
+            worker.terminate()
+            worker.wait(timeout=30)
+        finally:
+            delete_queue(queue)
+
+
+def delete_queue(queue: str) -> None:
+    """Delete a test's queue and its bindings (`_kombu.binding.<queue>`), which Redis keeps with
+    no expiry. Only this queue's: its exchange and routing key are named after it."""
+    with app.connection_for_write() as connection_:
+        bound = kombu.Queue(queue, kombu.Exchange(queue), routing_key=queue)(
+            connection_.default_channel
+        )
+        bound.declare()  # a channel deletes only the bindings it knows of
+        bound.delete()
 
 
 def wait_for(condition, *, worker, log: Path, seconds: float = 60, what: str = "") -> None:

@@ -126,3 +126,45 @@ def test_only_street_staff_build_and_download(
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     status = staff_client.get(reverse("branches:archive_status", args=[item.pk])).content.decode()
     assert "hx-get" not in status  # done: the page stops polling
+
+
+def test_the_archive_costs_the_same_queries_for_5_members_as_for_50(branch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branches.tests.factories import PartyGroupFactory
+    from home import archive
+    from members.models import HomeOrganisation
+    from projects.tests.factories import EnterpriseFactory
+
+    group = PartyGroupFactory(branch=branch)
+
+    def grow(n):
+        members = [
+            ParticipationFactory(
+                branch=branch,
+                party_group=group,
+                member__employer_kind="enterprise",
+                member__employer_enterprise=EnterpriseFactory(),
+                member__relation_state="at_home",
+                member__home_organisation=HomeOrganisation.objects.create(name=f"某县党委{n}-{i}"),
+            ).member
+            for i in range(n)
+        ]
+        log = ActivityLogFactory(branch=branch)
+        Attendance.objects.bulk_create(
+            [Attendance(log=log, member=m, status="present") for m in members]
+        )
+
+    def queries() -> int:
+        item = Archive.objects.create(branch=branch)
+        with CaptureQueriesContext(connection) as captured:
+            archive.build(item)
+        rows = sheet_rows(entries(item)["01-党员名册.xlsx"])
+        assert all(row[7].startswith("测试建设集团") for row in rows[1:])
+        return len(captured)
+
+    grow(5)
+    small = queries()
+    grow(45)
+    assert queries() == small

@@ -125,3 +125,25 @@ def test_a_secretarys_due_list(demo):
     assert home["members"]["total"] == 20
     assert home["due_activities"] == []  # November's meetings are held
     assert home["latest"][0].held_on <= TODAY
+
+
+def test_narrowed_to_one_project(staff):
+    from home.dashboard import Scope
+    from projects.models import Project
+
+    project = Project.objects.get(name="陆洪闸历史文化街区")
+    workbench = street_workbench(user=staff, today=TODAY, scope=Scope(project=project))
+    assert workbench["members"]["total"] == 20  # the branch's members, as on its secretary's home
+    assert [r["row"].branch.name for r in workbench["activity"]["rows"]] == [
+        "陆洪闸历史文化街区项目党支部"
+    ]
+    assert workbench["activity"]["behind"] == 1
+    assert [p.name for p in workbench["sync_breaks"]] == ["陆洪闸历史文化街区"]
+    assert [p.name for p in workbench["projects"]] == ["陆洪闸历史文化街区"]
+    assert workbench["coverage"]["projects"]["active"] == 1
+    assert [b.name for b in workbench["assessment"]["progress"]] == ["陆洪闸历史文化街区项目党支部"]
+
+
+def test_the_branches_behind_come_first(staff):
+    rows = street_workbench(user=staff, today=TODAY)["activity"]["rows"]
+    assert [r["row"].is_behind for r in rows] == [True, True, False, False, False]

@@ -2,8 +2,11 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from assessments.models import Delivery, Notification
+from core.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +29,23 @@ def test_home_for_a_secretary_shows_only_their_branch(secretary_client, branch, 
 def test_secretary_without_a_seat_is_told_what_to_do(client, db):
     client.force_login(UserFactory())
     assert "尚未关联任何支部职务" in client.get(reverse("home:home")).content.decode()
+
+
+def test_the_workbench_says_how_many_reminders_fail_and_jobs_wait(staff_client, secretary):
+    assert "未送达" not in staff_client.get(reverse("home:home")).content.decode()
+    notification = Notification.objects.create(
+        recipient=secretary, key="k", event="phase_deadline", stage="3", title="检查阶段截止"
+    )
+    Delivery.objects.create(
+        notification=notification,
+        channel="email",
+        status=Delivery.Status.FAILED,
+        next_attempt_at=timezone.now(),
+    )
+    Job.objects.create(task="home.tasks.build_archive", kwargs={"archive_id": 1})
+    response = staff_client.get(reverse("home:home"))
+    assert response.context["workbench"]["failing_reminders"] == 1
+    assert response.context["workbench"]["waiting_jobs"] == 1
+    page = response.content.decode()
+    assert reverse("assessments:deliveries") in page
+    assert "1 个后台任务正在等待队列" in page

@@ -9,7 +9,11 @@
       var notice = document.querySelector("[data-draft-notice]");
       var fields = function () {
         return Array.prototype.filter.call(form.elements, function (el) {
-          return el.name && el.type !== "file" && el.type !== "hidden" && el.type !== "submit";
+          // Hidden fields are left out, except the revision and the values the form was shown
+          // with: a restored draft stays based on them, so a change saved by someone else in
+          // the meantime is shown as a conflict instead of being overwritten.
+          if (el.type === "hidden") { return el.name && el.hasAttribute("data-draft-keep"); }
+          return el.name && el.type !== "file" && el.type !== "submit";
         });
       };
       var save = function () {

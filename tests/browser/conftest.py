@@ -49,9 +49,11 @@ class PageWatch:
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on(
             "response",
-            lambda response: response.status >= 400
-            and response.request.resource_type != "document"
-            and self.errors.append(f"{response.status} {response.url}"),
+            lambda response: (
+                response.status >= 400
+                and response.request.resource_type != "document"
+                and self.errors.append(f"{response.status} {response.url}")
+            ),
         )
 
     def assert_clean(self):
