@@ -137,10 +137,22 @@ class Writer:
             return cursor.fetchone()[0] + 1
 
     def write(self, model: type[models.Model], columns: list[str], rows: Iterable[tuple]) -> None:
-        expected = {f.column for f in model._meta.concrete_fields}
-        if set(columns) != expected:
-            # No column may be left to a default: Django keeps its defaults out of the schema.
-            raise ValueError(f"{model._meta.label}: columns {sorted(expected ^ set(columns))}")
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        if unknown := set(columns) - set(fields):
+            raise ValueError(f"{model._meta.label} has no columns {sorted(unknown)}")
+        # A column not given takes the field's default (Django keeps defaults out of the
+        # schema, so COPY would write NULL); one with no default must be given.
+        extra = []
+        for column, model_field in fields.items():
+            if column in columns:
+                continue
+            if not (model_field.has_default() or model_field.null):
+                raise ValueError(f"{model._meta.label}: give the column {column}")
+            extra.append((column, model_field.get_default()))
+        if extra:
+            columns = [*columns, *(column for column, _value in extra)]
+            values = tuple(value for _column, value in extra)
+            rows = (row + values for row in rows)
         batch: list[tuple] = []
         for row in rows:
             batch.append(row)
