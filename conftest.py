@@ -3,9 +3,33 @@ with its secretary (so every scoping test has an outsider at hand)."""
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.tests.factories import CommitteeAdminFactory, StreetStaffFactory, UserFactory
 from branches.tests.factories import BranchFactory, SeatFactory
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(request, monkeypatch):
+    """`client.force_login` stands for a whole log-in, second factor included: the session it
+    makes counts as verified by a recovery-code device of the user's. The tests of the second
+    factor itself (marked `real_second_factor`) log in through the pages instead."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="test session", defaults={"confirmed": True}
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

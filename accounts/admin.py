@@ -1,18 +1,31 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import DateFieldListFilter
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts import services
+from accounts.exports import export_access_log
+from accounts.models import AccessRecord, User
+from core.xlsx import xlsx_response
+
+PERMISSION_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "full_name", "role", "is_active", "is_staff", "last_login")
-    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser", "must_change_password")
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
+    actions = ["require_password_change", "unlock"]
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "password", "must_change_password")}),
         (_("Personal info"), {"fields": ("full_name", "email")}),
         (_("Role"), {"fields": ("role",)}),
         (
@@ -53,3 +66,187 @@ class UserAdmin(DjangoUserAdmin):
         if self._touches_a_superuser(request, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    # The access log: role and permission changes ---------------------------------------------
+
+    @staticmethod
+    def _permissions_of(user: User) -> dict:
+        return {
+            **{flag: getattr(user, flag) for flag in PERMISSION_FLAGS},
+            "groups": sorted(user.groups.values_list("name", flat=True)),
+            "user_permissions": sorted(user.user_permissions.values_list("codename", flat=True)),
+        }
+
+    def save_model(self, request, obj, form, change):
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        request._access_before = (
+            (before.role, before.must_change_password, self._permissions_of(before))
+            if before is not None
+            else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Record what the save changed once the groups and permissions are saved too: one
+        record for a role change, one for a change of permissions."""
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        before = getattr(request, "_access_before", None)
+        if before is None:
+            services.record_access(
+                request=request,
+                action=AccessRecord.Action.ROLE_CHANGE,
+                obj=user,
+                detail=f"new user: {user.role}",
+            )
+            return
+        role, must_change, permissions = before
+        if role != user.role:
+            services.record_access(
+                request=request,
+                action=AccessRecord.Action.ROLE_CHANGE,
+                obj=user,
+                detail=f"{role} → {user.role}",
+            )
+        after = self._permissions_of(user)
+        changed = [
+            f"{key}: {permissions[key]} → {after[key]}"
+            for key in after
+            if permissions[key] != after[key]
+        ]
+        if changed:
+            services.record_access(
+                request=request,
+                action=AccessRecord.Action.PERMISSION_CHANGE,
+                obj=user,
+                detail="; ".join(changed),
+            )
+        if user.must_change_password and not must_change:
+            services.record_access(
+                request=request, action=AccessRecord.Action.PASSWORD_RESET_REQUIRED, obj=user
+            )
+
+    @admin.action(description=_("Require a new password at the next log-in"))
+    def require_password_change(self, request, queryset):
+        users = [u for u in queryset if not self._touches_a_superuser(request, u)]
+        for user in users:
+            services.password_change_require(user=user, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user must change the password at the next log-in.",
+                "%(count)d users must change the password at the next log-in.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unlock after failed log-ins"))
+    def unlock(self, request, queryset):
+        unlocked = 0
+        for user in queryset:
+            if services.account_unlock(user=user, request=request):
+                unlocked += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d locked account was unlocked.",
+                "%(count)d locked accounts were unlocked.",
+                unlocked,
+            )
+            % {"count": unlocked},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """The access log (访问日志): searched and exported, never added to, changed or deleted,
+    whoever asks (superusers too).
+
+    "Who saw member X's ID number this month" is one search: the member's name (or id) in the
+    search box, the action "Viewed full ID number and phone" and the date filter "This month"."""
+
+    list_display = (
+        "at",
+        "username",
+        "full_name",
+        "ip_address",
+        "action",
+        "object_label",
+        "object_id",
+        "result",
+    )
+    list_filter = ("action", "result", ("at", DateFieldListFilter), "object_type")
+    search_fields = ("username", "user__full_name", "object_label", "=object_id", "detail")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    show_full_result_count = False
+    change_list_template = "admin/accounts/accessrecord/change_list.html"
+
+    @admin.display(description=_("full name"))
+    def full_name(self, record):
+        return record.user.full_name if record.user else ""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        export = path(
+            "export.xlsx",
+            self.admin_site.admin_view(self.export_view),
+            name="accounts_accessrecord_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The records the changelist shows for the same search and filters, as xlsx."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        records = changelist.get_queryset(request).select_related("user")
+        services.record_access(
+            request=request,
+            action=AccessRecord.Action.EXPORT,
+            object_type=AccessRecord._meta.label,
+            object_label=str(AccessRecord._meta.verbose_name_plural),
+            detail=services.filters_of(request),
+        )
+        stamp = timezone.localdate().isoformat()
+        return xlsx_response(
+            export_access_log(records.iterator(chunk_size=2000)),
+            filename=f"access-log-{stamp}.xlsx",
+        )
+
+
+# Second-factor devices: a committee admin sees who has set up what, and deletes a device when
+# a phone is lost (the user then enrols again at the next log-in). The secrets themselves (the
+# TOTP key and its QR code, the recovery codes) are shown to nobody in the admin.
+
+
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username", "user__full_name")
+    list_select_related = ("user",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+    admin.site.register(device_model, DeviceAdmin)

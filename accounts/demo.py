@@ -5,6 +5,8 @@ from core.demo import DEMO_PASSWORD, DemoContext
 
 # Log-in names of the secretaries, in the order of projects.demo.PROJECTS.
 SECRETARY_USERNAMES = ["xingguang", "huijin", "jianghai", "daxuecheng", "luhongzha"]
+# Street staff and the committee admin (superuser).
+STAFF_USERNAMES = ["jiedao", "admin"]
 
 
 def _ensure(username: str, *, role: str, full_name: str, superuser: bool = False) -> User:

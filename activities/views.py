@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import is_street_staff, restrict
+from accounts.models import AccessRecord
+from accounts.services import filters_of, record_access
 from activities import ledger, services
 from activities.compliance import behind_branch_ids, branches_in_year, compliance_grid
 from activities.filters import ActivityFilter, LedgerFilter, SuggestionFilter
@@ -106,6 +108,13 @@ def activity_ledger(request):
         return redirect(f"{reverse('activities:list')}?{request.GET.urlencode()}")
     year = params.get("year", "")
     period = year if year.isdigit() else timezone.localdate().isoformat()
+    record_access(
+        request=request,
+        action=AccessRecord.Action.EXPORT,
+        object_type="activities.Activity",
+        object_label=_("Activity ledger"),
+        detail=filters_of(request) or f"year={year}",
+    )
     return xlsx_response(ledger.export_ledger(logs), filename=f"activity-ledger-{period}.xlsx")
 
 

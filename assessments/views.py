@@ -11,6 +11,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import is_street_staff, street_staff_required
+from accounts.models import AccessRecord
+from accounts.services import record_access
 from assessments import ledger, services
 from assessments.forms import (
     CriterionForm,
@@ -192,6 +194,7 @@ def cycle_export(request, pk: int):
         results=published_results(cycle=cycle).iterator(chunk_size=2000),
         inspections=inspections_for_user(cycle=cycle, user=request.user).iterator(chunk_size=2000),
     )
+    record_access(request=request, action=AccessRecord.Action.EXPORT, obj=cycle)
     return xlsx_response(chunks, filename=f"assessment-{cycle.pk}.xlsx")
 
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import is_street_staff, street_staff_required
+from accounts.models import AccessRecord
+from accounts.services import record_access
 from branches import services
 from branches.forms import (
     BranchEditForm,
@@ -289,6 +291,9 @@ def archive_status(request, archive_pk: int):
 @require_GET
 def archive_download(request, archive_pk: int):
     item = get_object_or_404(Archive, pk=archive_pk, status=Archive.Status.DONE)
+    record_access(
+        request=request, action=AccessRecord.Action.EXPORT, obj=item, object_label=str(item.branch)
+    )
     stamp = item.finished_at.date().isoformat()
     return FileResponse(
         item.file.open("rb"),

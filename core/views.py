@@ -6,13 +6,15 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core.health import check_broker, check_database
+from core.health import check_broker, check_database, may_see_health_detail
 
 
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request):
+    """200 or 503 for load balancers. Anonymous callers learn only which; staff and callers
+    holding PORTAL_HEALTH_TOKEN also learn what is down and why."""
     database_problem = check_database()
     broker_problem = check_broker()
     if not settings.CELERY_BROKER_URL:
@@ -27,6 +29,8 @@ def healthz(request):
     }
     if reasons:
         body["reasons"] = reasons
+    if not may_see_health_detail(request, database_up=database_problem is None):
+        body = {"status": body["status"]}
     return JsonResponse(body, status=503 if reasons else 200)
 
 

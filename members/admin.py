@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import AccessRecord
+from accounts.services import record_access
 from core.admin import RevisionAdminMixin
 from core.pagination import ListPaginator
 from members.models import (
@@ -42,6 +45,33 @@ class MemberAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = ListPaginator  # the total of a big table counted once a minute
     inlines = [ParticipationInline, PioneerPostInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The admin's form shows the full ID number and phone: opening it is a view of them,
+        recorded in the access log."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._record_view(request, response, detail="admin")
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An earlier version of the member, full numbers included: recorded the same way."""
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        version = Member.history.filter(pk=unquote(object_id), history_id=version_id).first()
+        member = version.instance if version is not None else None
+        self._record_view(request, response, member, detail=f"admin, version {version_id}")
+        return response
+
+    @staticmethod
+    def _record_view(request, response, member=None, *, detail: str) -> None:
+        if member is None:
+            member = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and member is not None:
+            record_access(
+                request=request,
+                action=AccessRecord.Action.VIEW_PERSONAL_DATA,
+                obj=member,
+                detail=detail,
+            )
 
 
 class TransferStepInline(admin.TabularInline):

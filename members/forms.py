@@ -69,6 +69,34 @@ class MemberForm(RevisionFormMixin, forms.ModelForm):
         widgets = DATE_WIDGETS
 
 
+class MemberEditForm(MemberForm):
+    """The ID number and phone stay masked in the form: left as they are, the stored values are
+    kept; a whole new number replaces them. (The full values are shown on the member's page,
+    after "show", which the access log records.)"""
+
+    MASKED = ("id_number", "phone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._stored = {name: getattr(self.instance, name) for name in self.MASKED}
+        self.initial["id_number"] = self.instance.masked_id_number
+        self.initial["phone"] = self.instance.masked_phone
+        for name in self.MASKED:
+            self.fields[name].help_text = _(
+                "Masked: leave it to keep the number, or type the whole new number."
+            )
+
+    def _kept(self, name: str) -> str:
+        value = self.cleaned_data[name]
+        return self._stored[name] if value == self.initial[name] else value
+
+    def clean_id_number(self):
+        return self._kept("id_number")
+
+    def clean_phone(self):
+        return self._kept("phone")
+
+
 class MemberRegisterForm(SubmissionTokenMixin, BranchAndGroupMixin, forms.ModelForm):
     joined_on = forms.DateField(
         label=_("joined the branch on"), widget=DateInput, initial=timezone.localdate

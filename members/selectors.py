@@ -18,6 +18,7 @@ from django.db.models import (
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict, scope_for
 from branches.models import Branch
 from core.pagination import figures_for_page
+from members.identity import mask_id_number, mask_phone
 from members.models import Member, Participation, PioneerPost, Transfer, TransferStep
 
 
@@ -104,6 +105,14 @@ def post_get_for_user(*, user, pk: int) -> PioneerPost:
     )
 
 
+def _masked(field: str, value):
+    if field == "id_number" and value:
+        return mask_id_number(value)
+    if field == "phone" and value:
+        return mask_phone(value)
+    return value
+
+
 def member_history(*, member: Member) -> list[dict]:
     """The audit trail of a member (who changed what, when), newest first, for street staff.
     A member may have no history row at all (rows loaded by SQL, or history pruned): the trail
@@ -118,8 +127,9 @@ def member_history(*, member: Member) -> list[dict]:
             changes = [
                 {
                     "field": Member._meta.get_field(change.field).verbose_name,
-                    "old": change.old,
-                    "new": change.new,
+                    # Personal numbers stay masked here too: only "show" reveals them.
+                    "old": _masked(change.field, change.old),
+                    "new": _masked(change.field, change.new),
                 }
                 for change in delta.changes
             ]

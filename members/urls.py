@@ -14,6 +14,7 @@ urlpatterns = [
     path("transfers/<int:transfer_pk>/step/", views.transfer_step, name="transfer_step"),
     path("posts/<int:post_pk>/end/", views.post_end, name="post_end"),
     path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/personal-data/", views.member_personal_data, name="personal_data"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/move/", views.member_move, name="move"),
     path("<int:pk>/leave/", views.member_leave, name="leave"),

@@ -6,9 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import is_street_staff, street_staff_required
+from accounts.models import AccessRecord
+from accounts.services import filters_of, record_access
 from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
@@ -18,7 +20,7 @@ from members.filters import MemberFilter
 from members.forms import (
     JoinForm,
     LeaveForm,
-    MemberForm,
+    MemberEditForm,
     MemberRegisterForm,
     MoveForm,
     PioneerPostForm,
@@ -27,6 +29,7 @@ from members.forms import (
     TransferStepForm,
     branches_for,
 )
+from members.models import Member
 from members.selectors import (
     MEMBER_ORDER,
     current_participation,
@@ -80,24 +83,39 @@ def member_list(request):
     )
 
 
+def _detail_context(request, member, *, revealed: bool = False) -> dict:
+    manages = member_is_managed_by(user=request.user, member=member)
+    staff = is_street_staff(request.user)
+    return {
+        "member": member,
+        "current": current_participation(member),
+        "participations": participation_history(member=member),
+        "transfers": transfers_of_member(member=member),
+        "posts": posts_of_member(member=member),
+        "can_manage": manages,
+        # The full ID number and phone only after "show", which the access log records.
+        "can_reveal": manages,
+        "revealed": revealed,
+        "history": member_history(member=member) if staff else None,
+    }
+
+
 @require_GET
 def member_detail(request, pk: int):
     member = member_get_for_user(user=request.user, pk=pk)
-    manages = member_is_managed_by(user=request.user, member=member)
-    staff = is_street_staff(request.user)
+    return render(request, "members/member_detail.html", _detail_context(request, member))
+
+
+@require_POST
+def member_personal_data(request, pk: int):
+    """Show the member's full ID number and phone (recorded in the access log): the two values
+    for the page's htmx request, else the whole page with them."""
+    member = _managed_member(request, pk)
+    record_access(request=request, action=AccessRecord.Action.VIEW_PERSONAL_DATA, obj=member)
+    if request.htmx:
+        return render(request, "members/_personal_data.html", {"member": member, "revealed": True})
     return render(
-        request,
-        "members/member_detail.html",
-        {
-            "member": member,
-            "current": current_participation(member),
-            "participations": participation_history(member=member),
-            "transfers": transfers_of_member(member=member),
-            "posts": posts_of_member(member=member),
-            "can_manage": manages,
-            "shows_personal_data": manages,
-            "history": member_history(member=member) if staff else None,
-        },
+        request, "members/member_detail.html", _detail_context(request, member, revealed=True)
     )
 
 
@@ -129,7 +147,7 @@ def member_create(request):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk: int):
     member = _managed_member(request, pk)
-    form = MemberForm(request.POST or None, instance=member)
+    form = MemberEditForm(request.POST or None, instance=member)
     return form_page(
         request,
         form=form,
@@ -338,10 +356,19 @@ def roster_import(request):
     errors = []
     imported = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            imported = roster.import_roster(form.cleaned_data["file"], user=request.user)
+            imported = roster.import_roster(upload, user=request.user)
         except roster.RosterInvalid as invalid:
             errors = invalid.errors
+        record_access(
+            request=request,
+            action=AccessRecord.Action.IMPORT,
+            object_type=Member._meta.label,
+            object_label=upload.name,
+            result=AccessRecord.Result.FAILURE if errors else AccessRecord.Result.SUCCESS,
+            detail=f"{len(errors)} errors" if errors else f"{imported} members",
+        )
     return render(
         request,
         "members/roster_import.html",
@@ -353,6 +380,13 @@ def roster_import(request):
 def roster_export(request):
     member_filter = MemberFilter(
         request.GET, queryset=member_list_for_user(user=request.user), request=request
+    )
+    record_access(
+        request=request,
+        action=AccessRecord.Action.EXPORT,
+        object_type=Member._meta.label,
+        object_label=_("Roster"),
+        detail=filters_of(request),
     )
     stamp = timezone.localdate().isoformat()
     return xlsx_response(roster.export_roster(member_filter.qs), filename=f"roster-{stamp}.xlsx")

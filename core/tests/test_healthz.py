@@ -3,9 +3,20 @@ from unittest import mock
 import pytest
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import OperationalError
+from django.test import Client
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
+
+TOKEN = "monitor-token-123"
+
+
+@pytest.fixture
+def client(client, settings):
+    """A monitor that carries the health token, so it is told the detail."""
+    settings.PORTAL_HEALTH_TOKEN = TOKEN
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
+    return client
 
 
 def test_healthy(client, settings):
@@ -57,7 +68,8 @@ def test_database_unreachable_is_503_with_a_session_cookie(staff_client):
     with database_unreachable():
         response = staff_client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json()["database"] == "down"
+    # Without the database nobody's session can be checked: the detail is for the token then.
+    assert response.json() == {"status": "unavailable"}
 
 
 def test_a_page_other_than_healthz_still_needs_the_database(staff_client):
@@ -85,3 +97,49 @@ def test_unreachable_broker_is_503_with_the_reason(client, settings):
 
 def test_healthz_is_never_cached(client):
     assert "no-cache" in client.get(reverse("healthz"))["Cache-Control"]
+
+
+def test_anonymous_caller_learns_only_ok(settings):
+    settings.PORTAL_HEALTH_TOKEN = TOKEN
+    response = Client().get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_anonymous_caller_learns_only_unavailable_when_the_database_is_down(settings):
+    settings.PORTAL_HEALTH_TOKEN = TOKEN
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=RuntimeError("connection refused"),
+    ):
+        response = Client().get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+
+
+def test_a_wrong_token_gets_no_detail(settings):
+    settings.PORTAL_HEALTH_TOKEN = TOKEN
+    response = Client(HTTP_AUTHORIZATION="Bearer guess").get(reverse("healthz"))
+    assert response.json() == {"status": "ok"}
+
+
+def test_no_token_configured_means_no_detail_for_an_empty_bearer(settings):
+    settings.PORTAL_HEALTH_TOKEN = ""
+    response = Client(HTTP_AUTHORIZATION="Bearer ").get(reverse("healthz"))
+    assert response.json() == {"status": "ok"}
+
+
+def test_logged_in_staff_see_the_detail(staff_client):
+    body = staff_client.get(reverse("healthz")).json()
+    assert body["database"] == "ok"
+
+
+def test_a_secretary_sees_no_detail(secretary_client):
+    assert secretary_client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_staff_see_the_detail_without_the_middleware_chain_having_run(staff_client):
+    """/healthz is answered before the session middleware: the staff session is read by the
+    health check itself."""
+    assert "sessionid" in staff_client.cookies
+    assert staff_client.get(reverse("healthz")).json()["database"] == "ok"

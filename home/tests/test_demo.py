@@ -174,13 +174,20 @@ def test_every_branch_has_one_secretary_with_a_login(demo):
         assert list(restrict(Branch.objects.all(), secretary.user, branch_path="id")) == [branch]
 
 
-def test_demo_logins_work(demo, client):
+def test_demo_logins_work(demo, client, settings):
+    settings.DEBUG = True  # `make run`: the demo's log-ins skip the second factor
     for username in ("jiedao", "admin", "xingguang", "luhongzha"):
         response = client.post("/accounts/login/", {"username": username, "password": "demo-2026"})
         assert response.status_code == 302, username
         assert client.get("/").status_code == 200
         client.post("/accounts/logout/")
     assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_staff_log_ins_need_the_second_factor_without_debug(demo, client, settings):
+    settings.DEBUG = False
+    client.post("/accounts/login/", {"username": "jiedao", "password": "demo-2026"})
+    assert client.get("/")["Location"].startswith("/accounts/two-factor/")
 
 
 def test_loading_twice_changes_nothing(demo):

@@ -233,6 +233,10 @@ LISTS_TESTED_ELSEWHERE = {
 NOT_LISTS = {
     "accounts:login": {"why": "log-in form"},
     "accounts:logout": {"why": "log-out action"},
+    "accounts:password_change": {"why": "form"},
+    "accounts:two_factor_enrol": {"why": "form (the authenticator's QR code)"},
+    "accounts:two_factor_verify": {"why": "the second factor's code, once per log-in"},
+    "accounts:recovery_codes_renew": {"why": "action (new recovery codes, shown once)"},
     "projects:create": {"why": "form"},
     "projects:detail": {
         "why": "one project",
@@ -280,6 +284,7 @@ NOT_LISTS = {
     "members:post_end": {"why": "form"},
     "members:detail": {"why": "one member", "keeps": {"participations", "transfers", "posts"}},
     "members:edit": {"why": "form"},
+    "members:personal_data": {"why": "action (shows one member's full numbers, recorded)"},
     "members:move": {"why": "form"},
     "members:leave": {"why": "form"},
     "members:join": {"why": "form"},

@@ -45,12 +45,60 @@ def test_list_masks_personal_data(staff_client, own_member):
     assert "13812345678" not in page and "138****5678" in page
 
 
-def test_detail_shows_personal_data_to_staff_and_own_secretary(
-    staff_client, secretary_client, own_member
-):
+def test_detail_masks_personal_data_until_shown(staff_client, secretary_client, own_member):
     for client in (staff_client, secretary_client):
         page = client.get(own_member.get_absolute_url()).content.decode()
+        assert own_member.id_number not in page and "13812345678" not in page
+        assert own_member.masked_id_number in page and 'id="reveal-personal-data"' in page
+
+
+def test_show_reveals_the_full_numbers_to_staff_and_own_secretary(
+    staff_client, secretary_client, own_member
+):
+    url = reverse("members:personal_data", args=[own_member.pk])
+    for client in (staff_client, secretary_client):
+        page = client.post(url).content.decode()
         assert own_member.id_number in page and "13812345678" in page
+        partial = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+        assert own_member.id_number in partial and "<html" not in partial
+
+
+def test_show_is_refused_outside_the_scope(secretary_client, other_member):
+    url = reverse("members:personal_data", args=[other_member.pk])
+    assert secretary_client.post(url).status_code == 404
+    assert secretary_client.get(url).status_code == 405
+
+
+def test_the_edit_form_keeps_masked_numbers_and_takes_a_whole_new_one(staff_client, own_member):
+    url = reverse("members:edit", args=[own_member.pk])
+    response = staff_client.get(url)
+    page = response.content.decode()
+    assert own_member.id_number not in page and "13812345678" not in page
+    # Nor in the signed snapshot of the values shown (a hidden field, readable when decoded).
+    shown = response.context["form"].snapshot()
+    assert (shown["id_number"], shown["phone"]) == (own_member.masked_id_number, "138****5678")
+    data = {
+        **{f: getattr(own_member, f) for f in ("name", "gender", "standing", "employer_kind")},
+        "phone": own_member.masked_phone,
+        "id_number": own_member.masked_id_number,
+        "revision": own_member.revision,
+        "birth_date": own_member.birth_date.isoformat(),
+        "joined_party_on": "2010-07-01",
+        "full_member_on": "2011-07-01",
+        "employer_name": "某建筑劳务公司",
+        "home_organisation": own_member.home_organisation_id,
+        "relation_state": "at_home",
+    }
+    stored_id = own_member.id_number
+    assert staff_client.post(url, data).status_code == 302
+    own_member.refresh_from_db()
+    assert own_member.id_number not in page and "13812345678" not in page
+    assert (own_member.id_number, own_member.phone) == (stored_id, "13812345678")
+    own_member.refresh_from_db()
+    data["revision"] = own_member.revision
+    assert staff_client.post(url, {**data, "phone": "13900001111"}).status_code == 302
+    own_member.refresh_from_db()
+    assert own_member.phone == "13900001111"
 
 
 def test_a_secretary_whose_member_moved_on_sees_only_masked_data(

@@ -80,3 +80,39 @@ def log_in(page, base_url: str, username: str, password: str = "demo-2026") -> N
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
+    if "/accounts/two-factor/verify/" in page.url:
+        enter_second_factor(page, username)
+
+
+def give_second_factor(username: str):
+    """A confirmed authenticator for a log-in that must use one (the live server runs without
+    DEBUG, so the demo's staff log-ins are asked for a code as in production)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    return TOTPDevice.objects.create(
+        user=User.objects.get(username=username), name="phone", confirmed=True
+    )
+
+
+def current_code(device) -> str:
+    """The code the authenticator shows now; a step ahead when this step's code was used
+    already (two log-ins within 30 s), which the device's tolerance of one step accepts."""
+    import time
+
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    now = (int(time.time()) - device.t0) // device.step
+    drift = 1 if device.last_t >= now else 0
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, drift=drift):06d}"
+
+
+def enter_second_factor(page, username: str) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    page.fill("input[name=token]", current_code(device))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("networkidle")

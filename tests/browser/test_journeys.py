@@ -2,10 +2,11 @@ import pytest
 from django.core.management import call_command
 from django.utils.timezone import localdate
 
+from accounts.demo import STAFF_USERNAMES
 from accounts.models import User
 from branches.models import Branch
 from home.dashboard import activity_figures
-from tests.browser.conftest import log_in
+from tests.browser.conftest import enter_second_factor, give_second_factor, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,6 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_server(live_server):
     call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for username in STAFF_USERNAMES:
+        give_second_factor(username)
     return live_server.url
 
 
@@ -79,6 +82,8 @@ def test_committee_admin_works_in_the_admin_under_the_csp(demo_server, watched_p
     page.fill("input[name=password]", "demo-2026")
     page.click("input[type=submit]")
     page.wait_for_load_state("networkidle")
+    assert "/accounts/two-factor/verify/" in page.url  # the admin site too needs the code
+    enter_second_factor(page, "admin")
     assert page.locator("#site-name").inner_text() == "项目党建工作平台 · 后台管理"
     page.goto(demo_server + "/admin/branches/branch/")
     page.get_by_role("link", name="星光耀广场项目党支部").click()
