@@ -5,7 +5,8 @@
 
 The server must run with config.settings.bench (the baseline page /__bench__/baseline and the
 X-Queries header). The command logs in through the log-in form as street staff and as a branch
-secretary (by default the secretary of the branch with the most activity logs), then for each
+secretary (by default the secretary of the branch with the most activity logs), staff with the
+code of an authenticator the command adds to them (named bench_pages), then for each
 page runs a burst of the baseline page, a burst of the page and a burst of the baseline again,
 each at --connections parallel connections, bounded by --requests and --seconds. It prints one
 Markdown table: requests per second, the ratio to the mean of the two baseline bursts around it,
@@ -28,7 +29,11 @@ from urllib.parse import urlencode, urlsplit
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import twofactor
+from accounts.models import User
 from activities.models import ActivityLog, Campaign
 from assessments.models import Cycle
 from branches.models import Branch, Seat
@@ -37,6 +42,7 @@ from members.models import Member
 
 BASELINE = "/__bench__/baseline"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+BENCH_DEVICE = "bench_pages"
 
 
 @dataclass
@@ -78,34 +84,47 @@ class Session:
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
-    def log_in(self, username: str, password: str) -> None:
-        login = reverse("accounts:login")
+    def _post_form(self, path: str, fields: dict[str, str]) -> int:
+        """GET the form (for its CSRF token), POST it; returns the POST's status."""
         conn = self.connection()
-        conn.request("GET", login)
+        conn.request("GET", path, headers={"Cookie": self.cookie_header})
         response = conn.getresponse()
         page = response.read().decode()
         self._remember(response)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if not token:
-            raise CommandError(f"No log-in form at {login} (status {response.status}).")
+            raise CommandError(f"No form at {path} (status {response.status}).")
         conn = self.connection()
         conn.request(
             "POST",
-            login,
-            body=urlencode(
-                {"username": username, "password": password, "csrfmiddlewaretoken": token[1]}
-            ),
+            path,
+            body=urlencode({**fields, "csrfmiddlewaretoken": token[1]}),
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Cookie": self.cookie_header,
-                "Referer": f"http://{self.host}:{self.port}{login}",
+                "Referer": f"http://{self.host}:{self.port}{path}",
             },
         )
         response = conn.getresponse()
         response.read()
         self._remember(response)
-        if response.status != 302 or "sessionid" not in self.cookies:
-            raise CommandError(f"{username} could not log in (status {response.status}).")
+        return response.status
+
+    def log_in(self, username: str, password: str, device: TOTPDevice | None) -> None:
+        """The log-in form, then the second factor's form with the code the device shows now."""
+        status = self._post_form(
+            reverse("accounts:login"), {"username": username, "password": password}
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise CommandError(f"{username} could not log in (status {status}).")
+        if device is not None:
+            code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+            status = self._post_form(
+                reverse("accounts:two_factor_verify"),
+                {"token": f"{code.token():0{device.digits}d}"},
+            )
+            if status != 302:
+                raise CommandError(f"{username}: the second factor failed (status {status}).")
 
     def get(self, conn: http.client.HTTPConnection, path: str) -> tuple[int, int, str]:
         conn.request("GET", path, headers={"Cookie": self.cookie_header})
@@ -214,7 +233,7 @@ class Command(BaseCommand):
         baselines = []
         for role, username in (("staff", options["staff"]), ("secretary", secretary)):
             session = Session(url.hostname, port, options["timeout"])
-            session.log_in(username, options["password"])
+            session.log_in(username, options["password"], self._second_factor(username))
             for name, path in self._pages():
                 if options["only"] and options["only"] not in name:
                     continue
@@ -241,6 +260,19 @@ class Command(BaseCommand):
             return session.get(session.connection(), path)[0]
         except (OSError, http.client.HTTPException) as error:
             return type(error).__name__
+
+    def _second_factor(self, username: str) -> TOTPDevice | None:
+        """Street staff log in with a second factor when DEBUG is off (as on the benchmark's
+        server): the benchmark uses an authenticator of its own, added to the user once."""
+        user = User.objects.get(username=username)
+        if not twofactor.second_factor_required(user):
+            return None
+        device, created = TOTPDevice.objects.get_or_create(
+            user=user, name=BENCH_DEVICE, defaults={"confirmed": True}
+        )
+        if created:
+            self.stderr.write(f"  {username} gets an authenticator named {BENCH_DEVICE!r}.")
+        return device
 
     def _busiest_secretary(self) -> str:
         branch = (
