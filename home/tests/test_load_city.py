@@ -1,0 +1,153 @@
+"""load_city --scale 0.01: the small city on top of the demo, on whichever database the suite
+runs (SQLite by default, PostgreSQL in the second configuration)."""
+
+import io
+from collections import defaultdict
+from itertools import pairwise
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from activities.models import ActivityLog, Attendance
+from assessments.models import Cycle, Result, Score
+from branches.models import Branch, PartyGroup, Seat
+from members.models import Member, Participation
+from projects.models import CoordinationItem, Project
+
+pytestmark = pytest.mark.django_db
+
+DEMO_BRANCHES = 5
+DEMO_MEMBERS = 105
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker):
+    """The demo and a city at scale 0.01, loaded once for the module inside a transaction rolled
+    back at its end (each test runs in a savepoint of its own within it)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("load_city", scale=0.01, force=True, stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def test_the_small_city_has_a_hundredth_of_the_volumes(city):
+    assert Branch.objects.filter(status="active").count() == DEMO_BRANCHES + 20
+    assert Project.objects.filter(branches__status="active").count() == DEMO_BRANCHES + 20
+    assert Member.objects.count() == DEMO_MEMBERS + 1_000
+    city_logs = ActivityLog.objects.filter(branch__name__in=city_branch_names())
+    assert city_logs.count() == 10_000
+    attendance = Attendance.objects.filter(log__in=city_logs).count()
+    assert 25_000 <= attendance <= 32_000  # three a log on average
+    assert CoordinationItem.objects.filter(branch__name__in=city_branch_names()).count() == 200
+    assert User.objects.filter(role="branch_secretary", username__startswith="city").count() == 20
+
+
+def test_it_states_its_time_and_rows_per_table(city):
+    assert "City loaded at scale 0.01 in" in city
+    assert "activities_attendance" in city
+    assert "members_member" in city
+
+
+def city_branch_names():
+    return Branch.objects.filter(seats__user__username__startswith="city").values("name")
+
+
+def test_every_branch_has_a_secretary_log_in_and_party_groups_matched_to_working_groups(city):
+    for branch in Branch.objects.filter(name__in=city_branch_names()):
+        secretary = Seat.objects.get(branch=branch, kind="secretary", ended_on__isnull=True)
+        assert secretary.user.role == User.Role.BRANCH_SECRETARY
+        groups = PartyGroup.objects.filter(branch=branch)
+        assert groups.count() >= 3
+        assert all(g.working_group.project_id == branch.project_id for g in groups)
+
+
+def test_sampled_rows_of_every_model_pass_full_clean(city):
+    problems = []
+    for label in ("accounts", "projects", "branches", "members", "activities", "assessments"):
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            for row in list(model.objects.order_by("-pk")[:2000])[::40]:
+                try:
+                    row.full_clean()
+                except ValidationError as error:
+                    problems.append((model._meta.label, row.pk, error.message_dict))
+    assert problems == []
+
+
+def test_no_member_takes_part_in_two_branches_at_once(city):
+    periods = defaultdict(list)
+    for member_id, joined, left in Participation.objects.values_list(
+        "member_id", "joined_on", "left_on"
+    ):
+        periods[member_id].append((joined, left))
+    for member_periods in periods.values():
+        member_periods.sort()
+        for (_joined, left), (next_joined, _next_left) in pairwise(member_periods):
+            assert left is not None and left < next_joined
+    assert Participation.objects.filter(left_on__isnull=True).count() == Member.objects.count()
+
+
+def test_everyone_counted_at_an_activity_took_part_in_its_branch_that_day(city):
+    took_part = Participation.objects.filter(
+        member=OuterRef("member_id"),
+        branch=OuterRef("log__branch_id"),
+        joined_on__lte=OuterRef("log__held_on"),
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=OuterRef("log__held_on")))
+    assert not Attendance.objects.filter(~Exists(took_part)).exists()
+
+
+def test_both_cycles_cover_every_branch_with_scores(city):
+    active = Branch.objects.filter(status="active").count()
+    published = Cycle.objects.get(status=Cycle.Status.PUBLISHED)
+    ongoing = Cycle.objects.exclude(status=Cycle.Status.PUBLISHED).get()
+    assert published.branches.count() == active
+    assert ongoing.branches.count() == active
+    results = Result.objects.filter(cycle=published)
+    assert results.count() == active
+    assert sorted(results.values_list("rank", flat=True))[0] == 1
+    assert Score.objects.filter(cycle=ongoing, self_score__isnull=False).exists()
+
+
+def test_it_is_refused_outside_debug_and_on_a_loaded_city(city):
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_city", scale=0.01, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="already loaded"):
+        call_command("load_city", scale=0.01, force=True, stdout=io.StringIO())
+
+
+def main_pages():
+    published = Cycle.objects.get(status=Cycle.Status.PUBLISHED)
+    ongoing = Cycle.objects.exclude(status=Cycle.Status.PUBLISHED).get()
+    return [
+        reverse("home:home"),
+        reverse("projects:list"),
+        reverse("branches:list"),
+        reverse("members:list"),
+        reverse("activities:list"),
+        reverse("activities:compliance"),
+        reverse("assessments:cycle_detail", args=[published.pk]),
+        reverse("assessments:cycle_detail", args=[ongoing.pk]),
+    ]
+
+
+@pytest.mark.parametrize("username", ["jiedao", "city0001"])
+def test_the_main_pages_answer(city, username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    for url in main_pages():
+        assert client.get(url).status_code == 200, url
