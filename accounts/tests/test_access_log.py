@@ -107,7 +107,7 @@ def test_the_assessment_ledger_export_leaves_one_record(staff_client, branch):
 
 
 def test_the_archive_download_leaves_one_record(
-    staff_client, branch, django_capture_on_commit_callbacks
+    staff_client, branch, django_capture_on_commit_callbacks, eager_celery
 ):
     from branches.models import Archive
 
