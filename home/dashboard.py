@@ -4,6 +4,8 @@ fixed number of queries however many rows there are)."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -18,8 +20,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from accounts.access import restrict
+from accounts.access import is_street_staff, restrict
 from activities.compliance import (
     branches_in_year,
     compliance_summary,
@@ -212,6 +215,35 @@ def assessment_figures(*, user, scope: Scope = WHOLE_STREET) -> dict:
 
 
 def street_workbench(*, user, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
+    """The street's figures. They are aggregates over every branch in scope (a year of activity
+    logs among them): at city scale they take seconds to compute, so they are kept for
+    PORTAL_WORKBENCH_CACHE_SECONDS (the page says as of when). What tells staff that something
+    is stuck right now is read live."""
+    # Kept only for street staff, who all see the whole street: the figures do not depend on who.
+    seconds = settings.PORTAL_WORKBENCH_CACHE_SECONDS if is_street_staff(user) else 0
+    key = "workbench:{}:{}:{}:{}".format(
+        today.isoformat(),
+        scope.project.pk if scope.project else "",
+        scope.community.pk if scope.community else "",
+        scope.street.pk if scope.street else "",
+    )
+    figures = cache.get(key) if seconds else None
+    if figures is None:
+        figures = _street_figures(user=user, today=today, scope=scope)
+        figures["computed_at"] = timezone.now()
+        if seconds:
+            cache.set(key, figures, seconds)
+    return {
+        **figures,
+        "cached_for": seconds,
+        # What keeps the cycle on time: reminders that are not getting through, and jobs waiting
+        # for the queue (both heal by themselves; staff should know).
+        "failing_reminders": failing_reminder_count(),
+        "waiting_jobs": outbox.waiting_count(),
+    }
+
+
+def _street_figures(*, user, today: datetime.date, scope: Scope) -> dict:
     activity = activity_figures(user=user, today=today, scope=scope)
     breaks = sync_breaks(scope)
     projects = project_work(today=today, scope=scope)
@@ -227,10 +259,6 @@ def street_workbench(*, user, today: datetime.date, scope: Scope = WHOLE_STREET)
         "projects": projects["rows"],
         "project_count": projects["count"],
         "assessment": assessment_figures(user=user, scope=scope),
-        # What keeps the cycle on time, for the whole street: reminders that are not getting
-        # through, and jobs waiting for the queue (both heal by themselves; staff should know).
-        "failing_reminders": failing_reminder_count(),
-        "waiting_jobs": outbox.waiting_count(),
         "charts": {
             "activities": [
                 {"branch": r["row"].branch.name, "year": r["year"], "rate": r["row"].rate or 0}

@@ -144,6 +144,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # How many reverse proxies stand in front of the portal (0: none; 1: the usual nginx/haproxy that
 # appends the client to X-Forwarded-For). The access log and the lock-out record the client's
 # address through it (accounts/addresses.py).
+# The street workbench's figures (aggregates over every branch) are kept this many seconds.
+PORTAL_WORKBENCH_CACHE_SECONDS = env.int("PORTAL_WORKBENCH_CACHE_SECONDS", default=60)
 PORTAL_TRUSTED_PROXIES = env.int("PORTAL_TRUSTED_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_ip"
 # axes.W006 asks for the address among the parameters: counting per account alone is the point

@@ -18,3 +18,6 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.l
 EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=tempfile.gettempdir())
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+# Tests change the data between two looks at the workbench: its figures are computed each time
+# (one test turns the cache on).
+PORTAL_WORKBENCH_CACHE_SECONDS = 0

@@ -49,3 +49,21 @@ def test_the_workbench_says_how_many_reminders_fail_and_jobs_wait(staff_client, 
     page = response.content.decode()
     assert reverse("assessments:deliveries") in page
     assert "1 个后台任务正在等待队列" in page
+
+
+def test_the_workbench_figures_are_kept_a_minute_and_say_as_of_when(
+    staff_client, branch, settings, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    settings.PORTAL_WORKBENCH_CACHE_SECONDS = 60
+    cache.clear()
+    first = staff_client.get(reverse("home:home"))
+    assert "数据截至" in first.content.decode()
+    Notification.objects.create(  # something live still shows at once
+        recipient=UserFactory(), key="k2", event="phase_deadline", stage="3", title="x"
+    )
+    with django_assert_max_num_queries(12):
+        second = staff_client.get(reverse("home:home"))
+    assert second.context["workbench"]["computed_at"] == first.context["workbench"]["computed_at"]
+    cache.clear()
