@@ -68,22 +68,6 @@ def cycle_list(request):
     )
 
 
-def _paginate_as(request, object_list, param: str):
-    """A second list on a page, paged by its own parameter; its links keep the others."""
-    page = paginate(request, object_list, param=param)
-    page.links = {}
-    for which, number in (
-        ("first", 1),
-        ("previous", page.number - 1),
-        ("next", page.number + 1),
-        ("last", page.paginator.num_pages),
-    ):
-        params = request.GET.copy()
-        params[param] = number
-        page.links[which] = f"?{params.urlencode()}"
-    return page
-
-
 @require_GET
 def cycle_detail(request, pk: int):
     """The cycle's phases and each branch's progress, a page of branches at a time."""
@@ -95,11 +79,13 @@ def cycle_detail(request, pk: int):
         {
             "cycle": cycle,
             "page": paginate(request, cycle_branches_for_user(cycle=cycle, user=request.user)),
-            "tasks": _paginate_as(
-                request, tasks_for_user(cycle=cycle, user=request.user), "tasks_page"
+            "tasks": paginate(
+                request, tasks_for_user(cycle=cycle, user=request.user), param="tasks_page"
             ),
-            "inspections": _paginate_as(
-                request, inspections_for_user(cycle=cycle, user=request.user), "inspections_page"
+            "inspections": paginate(
+                request,
+                inspections_for_user(cycle=cycle, user=request.user),
+                param="inspections_page",
             ),
             "can_edit": staff,
             "leaf_count": len(services.hand_scored_leaves_of(cycle.version)),

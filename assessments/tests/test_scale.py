@@ -112,9 +112,10 @@ def test_the_cycle_pages_show_50_branches_a_page(staff_client):
     assert "共 51 条" in first.content.decode()
     assert second.context["page"][0] not in list(first.context["page"])
     # The tasks are a list of their own: their page does not move the branches'.
-    tasks = staff_client.get(detail, {"page": 2, "tasks_page": 1}).context["tasks"]
+    response = staff_client.get(detail, {"page": 2, "tasks_page": 1})
+    tasks = response.context["tasks"]
     assert (tasks.paginator.count, len(tasks)) == (51, 50)
-    assert "page=2" in tasks.links["next"] and "tasks_page=2" in tasks.links["next"]
+    assert "?page=2&amp;tasks_page=2" in response.content.decode()  # the next page of tasks
     results = reverse("assessments:cycle_results", args=[cycle.pk])
     ranked = [row["rank"] for row in staff_client.get(results, {"page": 2}).context["page"]]
     assert len(ranked) == 1 and ranked[0] > 1  # ranked among all 51, not within the page
