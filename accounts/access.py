@@ -55,10 +55,10 @@ def scope_for(user) -> Scope:
     elif is_street_staff(user):
         scope = Scope(sees_everything=True, branch_ids=frozenset())
     else:
-        from branches.models import Seat
-
+        # The seats this log-in holds today (branches.Seat, through its `user` relation: the
+        # scope reads the seats without this module importing the app above it).
         today = timezone.localdate()
-        ids = Seat.objects.held_on(today).filter(user=user).values_list("branch_id", flat=True)
+        ids = user.seats.held_on(today).values_list("branch_id", flat=True)
         scope = Scope(sees_everything=False, branch_ids=frozenset(ids))
     setattr(user, _CACHE_ATTR, scope)
     return scope
