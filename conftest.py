@@ -82,6 +82,14 @@ def secretary_client(secretary):
 
 
 @pytest.fixture
+def outsider_client(other_secretary):
+    """The secretary of the other branch: every scoping test's outsider."""
+    client = Client()
+    client.force_login(other_secretary)
+    return client
+
+
+@pytest.fixture
 def eager_celery():
     """Run Celery tasks in the test process even when a broker is configured (for tests of a
     task's effect; the real-worker tests start a worker of their own)."""
@@ -92,3 +100,20 @@ def eager_celery():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks go to a broker that is down: a port of 127.0.0.1 nothing listens on (yielded, so a
+    test can start its own Redis there later to bring the queue back)."""
+    from config.celery_app import app
+    from core.tests.net import free_port
+
+    port = free_port()
+    previous = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    url = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its own setting
+    app.conf.broker_url = url
+    yield port
+    app.conf.task_always_eager, app.conf.broker_url = previous

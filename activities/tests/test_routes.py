@@ -5,7 +5,6 @@ own branch; another branch's objects answer 404 and stay as they were."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from activities import services
@@ -14,13 +13,6 @@ from activities.tests.factories import ActivityLogFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def outsider_client(other_secretary):
-    client = Client()
-    client.force_login(other_secretary)
-    return client
 
 
 def brand_data(**changes) -> dict:

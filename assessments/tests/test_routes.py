@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,13 +15,6 @@ from assessments.tests.factories import leaf, make_cycle, make_version
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def outsider_client(other_secretary):
-    client = Client()
-    client.force_login(other_secretary)
-    return client
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ are dissolved on that date; a secretary gets 403 for their own branch, 404 for a
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from branches.models import Branch
@@ -12,13 +11,6 @@ from branches.tests.factories import PartyGroupFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def outsider_client(other_secretary):
-    client = Client()
-    client.force_login(other_secretary)
-    return client
 
 
 def test_dissolve_page_names_the_branch(staff_client, branch):

@@ -5,17 +5,12 @@ import asyncio
 import contextlib
 import email
 import email.policy
-import socket
 import threading
 from collections import Counter
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from core.tests.net import free_port
 
 
 class Sink:

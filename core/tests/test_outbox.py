@@ -2,7 +2,6 @@
 after commit, and handed again by the periodic pass when the broker was down."""
 
 import datetime
-import socket
 import time
 
 import pytest
@@ -16,23 +15,6 @@ from core.models import Job
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TASK = "core.tasks.clear_expired_sessions"  # any registered task with a visible effect
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # nothing listens there once the socket is closed
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    previous = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager = False
-    url = f"redis://127.0.0.1:{closed_port()}/0"
-    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its own setting
-    app.conf.broker_url = url
-    yield
-    app.conf.task_always_eager, app.conf.broker_url = previous
 
 
 def expired_session():

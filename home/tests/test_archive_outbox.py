@@ -21,12 +21,6 @@ from core.tests.worker import celery_worker, wait_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class OwnRedis:
     """A Redis server of the test's own, on its own port (never the machine's shared one)."""
 
@@ -53,18 +47,6 @@ class OwnRedis:
             self.process = None
 
 
-@pytest.fixture
-def broker_port(monkeypatch):
-    port = free_port()
-    previous = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager = False
-    url = f"redis://127.0.0.1:{port}/0"
-    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its own setting
-    app.conf.broker_url = url
-    yield port
-    app.conf.task_always_eager, app.conf.broker_url = previous
-
-
 def request_archive(staff_client, branch):
     started = time.monotonic()
     response = staff_client.post(reverse("branches:archive_request", args=[branch.pk]), follow=True)
@@ -72,10 +54,10 @@ def request_archive(staff_client, branch):
 
 
 def test_an_archive_asked_for_while_the_broker_is_down_is_built_once_it_is_back(
-    staff_client, branch, broker_port, tmp_path
+    staff_client, branch, broker_down, tmp_path
 ):
     real = connection.vendor == "postgresql" and settings.CELERY_BROKER_URL
-    redis = OwnRedis(broker_port)
+    redis = OwnRedis(broker_down)
     if real:
         assert shutil.which("redis-server"), "the PostgreSQL + Redis run needs redis-server"
         redis.start()
@@ -98,7 +80,7 @@ def test_an_archive_asked_for_while_the_broker_is_down_is_built_once_it_is_back(
         redis.start()
         log = tmp_path / "worker.log"
         try:
-            with celery_worker(log, CELERY_BROKER_URL=f"redis://127.0.0.1:{broker_port}/0") as (
+            with celery_worker(log, CELERY_BROKER_URL=f"redis://127.0.0.1:{broker_down}/0") as (
                 _queue,
                 worker,
             ):

@@ -6,7 +6,6 @@ nothing saved, and a secretary of another branch gets 404."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from branches.tests.factories import PartyGroupFactory
@@ -16,13 +15,6 @@ from members.tests.factories import ParticipationFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def outsider_client(other_secretary):
-    client = Client()
-    client.force_login(other_secretary)
-    return client
 
 
 @pytest.fixture

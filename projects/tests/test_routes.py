@@ -6,7 +6,6 @@ for street staff: 403 for the secretary's own project, 404 for another branch's.
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from branches.tests.factories import BranchFactory
@@ -29,13 +28,6 @@ from projects.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def outsider_client(other_secretary):
-    client = Client()
-    client.force_login(other_secretary)
-    return client
 
 
 @pytest.fixture
