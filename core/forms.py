@@ -90,6 +90,8 @@ class OptionsOnDemandSelect(forms.Select):
             except (TypeError, ValueError):
                 continue
         options = [(None, [self.create_option(name, "", "---------", not chosen, 0)], 0)]
+        if not chosen:
+            return options
         for index, row in enumerate(self.queryset.filter(pk__in=chosen), start=1):
             options.append((None, [self.create_option(name, row.pk, str(row), True, index)], index))
         return options

@@ -178,6 +178,8 @@ STORAGES = {
 
 # Forms -------------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+# Django's widget templates, with the plain widgets written in Python (core/renderers.py).
+FORM_RENDERER = "core.renderers.PortalFormRenderer"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Content-Security-Policy: everything from this server, nothing inline, nothing from elsewhere.

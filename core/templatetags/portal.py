@@ -1,7 +1,9 @@
 from decimal import ROUND_HALF_UP, Decimal
 
-from django import template
+from django import forms, template
 from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.pagination import ListPage, is_filtered
@@ -44,3 +46,38 @@ def page_query(context, page, which: str) -> str:
 def narrows(query) -> bool:
     """A list's query string holds a filter (not just its page): the filters are shown open."""
     return is_filtered(query)
+
+
+@register.filter
+def filter_field(field: forms.BoundField) -> str:
+    """A field of a list's filter bar in Bootstrap's markup, as crispy's `as_crispy_field` writes
+    it, without crispy's template: a list page shows up to nine of these on every request."""
+    widget = field.field.widget
+    if isinstance(widget, forms.Select):
+        css = "form-select"
+    elif isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    else:
+        css = "form-control"
+    attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    error_id = f"{field.auto_id}_error"
+    if field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-describedby"] = error_id
+    errors = ""
+    if field.errors:
+        errors = format_html(
+            '<div id="{}" class="invalid-feedback">{}</div>',
+            error_id,
+            format_html_join("", "<p><strong>{}</strong></p>", ((e,) for e in field.errors)),
+        )
+    required = mark_safe('<span class="asteriskField">*</span>') if field.field.required else ""
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}{}</label>{}{}</div>',
+        field.auto_id,
+        field.id_for_label,
+        field.label,
+        required,
+        field.as_widget(attrs=attrs),
+        errors,
+    )
