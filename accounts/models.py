@@ -4,8 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import ChoicesDisplay
 
-class User(AbstractUser):
+
+class User(ChoicesDisplay, AbstractUser):
     """A person who logs in. What they may see follows from their role (and, for a secretary,
     from the branch seats tied to this log-in: see accounts.access)."""
 

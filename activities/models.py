@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Revisioned
+from core.models import ChoicesDisplay, Revisioned
 
 
 class Frequency(models.TextChoices):
@@ -314,7 +314,7 @@ class Brand(Revisioned):
         return self.name
 
 
-class Rule(models.Model):
+class Rule(ChoicesDisplay, models.Model):
     """A rule (制度) of a project's branch, engineering department or headquarters."""
 
     class Owner(models.TextChoices):
@@ -349,7 +349,7 @@ class Rule(models.Model):
         return self.title
 
 
-class Suggestion(models.Model):
+class Suggestion(ChoicesDisplay, models.Model):
     """A suggestion of the drive 我为项目献一策: raised by anyone on the project, reviewed,
     adopted or declined with a reply, and an adopted one followed to implementation."""
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Revisioned, dates_in_order
+from core.models import ChoicesDisplay, Revisioned, dates_in_order
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
@@ -179,7 +179,7 @@ class Criterion(Revisioned):
 HAND_SCORED_SIDES = (Criterion.Category.PARTY_BUILDING, Criterion.Category.CONSTRUCTION)
 
 
-class Cycle(models.Model):
+class Cycle(ChoicesDisplay, models.Model):
     """A cycle applies one version to the branches, in three phases with their deadlines:
     deploy (部署), inspect (检查), assess (考核)."""
 
@@ -238,7 +238,7 @@ class Cycle(models.Model):
         return reverse("assessments:cycle_detail", args=[self.pk])
 
 
-class DeploymentTask(models.Model):
+class DeploymentTask(ChoicesDisplay, models.Model):
     """A task assigned in the deploy phase to a branch or to its engineering department."""
 
     class Side(models.TextChoices):
@@ -269,7 +269,7 @@ class DeploymentTask(models.Model):
         return self.title
 
 
-class Inspection(models.Model):
+class Inspection(ChoicesDisplay, models.Model):
     """A joint inspection (检查): findings and, where needed, a rectification with its due date."""
 
     cycle = models.ForeignKey(
@@ -349,7 +349,7 @@ class Score(models.Model):
         return f"{self.branch} · {self.criterion}"
 
 
-class Result(models.Model):
+class Result(ChoicesDisplay, models.Model):
     """A branch's bundled result, frozen when the cycle's results are published."""
 
     class Grade(models.TextChoices):
@@ -417,7 +417,7 @@ class Notification(models.Model):
         return self.title
 
 
-class Delivery(models.Model):
+class Delivery(ChoicesDisplay, models.Model):
     """One reminder to its recipient on one channel (e-mail, …), sent at most once: a worker
     claims it (pending → sending, with a lease) before sending and marks it sent right after
     (assessments/deliveries.py). A failure is retried with growing intervals, then left failed

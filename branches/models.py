@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Job, Revisioned, dates_in_order
+from core.models import ChoicesDisplay, Job, Revisioned, dates_in_order
 
 
 class PartyCommittee(models.Model):
@@ -127,7 +127,7 @@ class SeatQuerySet(models.QuerySet):
         )
 
 
-class Seat(models.Model):
+class Seat(ChoicesDisplay, models.Model):
     """A seat on a branch committee, held from one date to another. Seats are appointed and
     ended, never overwritten: a change of secretary ends one seat and opens another."""
 
@@ -245,7 +245,7 @@ def archive_path(instance, filename: str) -> str:
     return f"archives/{uuid.uuid4().hex}.zip"
 
 
-class Archive(models.Model):
+class Archive(ChoicesDisplay, models.Model):
     """The handover archive of a branch (transformed, dissolved, or on demand): its ledgers as
     xlsx, its photos and rule documents, and an index, in one zip kept with the branch."""
 

@@ -6,10 +6,29 @@ outbox of background jobs, which every app may use."""
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
+_LABELS_OF_FIELD: dict = {}
 
-class Revisioned(models.Model):
+
+class ChoicesDisplay:
+    """`get_<field>_display()` from a table of labels made once per field. Django's own rebuilds
+    the table from the field's choices on every call (hashing each lazy label): a list page
+    calls it a few hundred times. The labels stay lazy, so each call speaks the current
+    language; a value outside the choices is shown as it is, as Django does."""
+
+    def _get_FIELD_display(self, field):
+        labels = _LABELS_OF_FIELD.get(field)
+        if labels is None:
+            labels = dict(make_hashable(field.flatchoices))
+            _LABELS_OF_FIELD[field] = labels
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+class Revisioned(ChoicesDisplay, models.Model):
     """A record people edit through forms. `revision` counts its saves through the services
     (core.services.save_revision); an edit form carries the revision it was shown with
     (core.forms.RevisionFormMixin), and a save based on an older one is refused instead of

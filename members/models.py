@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Revisioned, dates_in_order, one_open_period
+from core.models import ChoicesDisplay, Revisioned, dates_in_order, one_open_period
 from core.validators import validate_phone
 from members.identity import (
     birth_date_from_id,
@@ -215,7 +215,7 @@ class Member(Revisioned):
         return mask_phone(self.phone)
 
 
-class Participation(models.Model):
+class Participation(ChoicesDisplay, models.Model):
     """A member's Party life in a project branch (and Party group), from one date to another:
     the second side of dual management. At most one is active at a time."""
 
@@ -265,7 +265,7 @@ class Participation(models.Model):
         return f"{self.member} · {self.branch}"
 
 
-class Transfer(models.Model):
+class Transfer(ChoicesDisplay, models.Model):
     """The transfer of a member's organisational relation (组织关系转接) into the project branch:
     the path by which a pocket or floating member gets a normal organisational life."""
 
@@ -317,7 +317,7 @@ class Transfer(models.Model):
         return self.status not in (self.Status.COMPLETED, self.Status.REJECTED)
 
 
-class TransferStep(models.Model):
+class TransferStep(ChoicesDisplay, models.Model):
     transfer = models.ForeignKey(
         Transfer, on_delete=models.CASCADE, related_name="steps", verbose_name=_("transfer")
     )
@@ -343,7 +343,7 @@ class TransferStep(models.Model):
         return f"{self.transfer} · {self.get_status_display()}"
 
 
-class PioneerPost(models.Model):
+class PioneerPost(ChoicesDisplay, models.Model):
     """A pioneer post (党员先锋岗): a named member holds a named responsibility on a project."""
 
     class Kind(models.TextChoices):

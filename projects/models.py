@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Revisioned, dates_in_order, one_open_period
+from core.models import ChoicesDisplay, Revisioned, dates_in_order, one_open_period
 from core.validators import validate_phone
 
 
@@ -143,7 +143,7 @@ class Project(Revisioned):
         return next(iter(branches), None)
 
 
-class ProjectEnterprise(models.Model):
+class ProjectEnterprise(ChoicesDisplay, models.Model):
     """An enterprise's part in a project, with the dates it took part."""
 
     class Role(models.TextChoices):
@@ -348,7 +348,7 @@ class WorkingGroupMember(models.Model):
         return self.name
 
 
-class CoordinationItem(models.Model):
+class CoordinationItem(ChoicesDisplay, models.Model):
     """A blocker raised on a project (协调事项): one blocked link delays the whole project."""
 
     class Status(models.TextChoices):
@@ -443,7 +443,7 @@ class CoordinationItem(models.Model):
         return self.status == self.Status.RESOLVED
 
 
-class CoordinationEvent(models.Model):
+class CoordinationEvent(ChoicesDisplay, models.Model):
     """One step of an item's handling, appended: who moved it to which status, when, and why."""
 
     item = models.ForeignKey(
