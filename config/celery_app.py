@@ -2,6 +2,10 @@ import os
 
 from celery import Celery
 
+# The request id travels in each task's message (core/observability.py): connected here so that
+# a worker, which loads no middleware, takes it back.
+import core.observability  # noqa: F401
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("portal")

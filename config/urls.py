@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from core.views import favicon, healthz
+from home.metrics import metrics
 
 admin.site.site_header = _("Project Party-Building Portal · administration")
 admin.site.site_title = _("Project Party-Building Portal")
@@ -20,6 +21,8 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Prometheus, for operators with the token (PORTAL_METRICS_TOKEN); 404 to everyone else.
+    path("metrics", metrics, name="metrics"),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).
     path("favicon.ico", favicon, name="favicon"),
     # Switching the language is allowed before log-in, so the log-in page can be read in English.

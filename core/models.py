@@ -78,6 +78,9 @@ class Job(models.Model):
     handed_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts to hand over"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    # The request that asked for the job (core.observability): its log lines and the task's
+    # share the id, even when the periodic pass hands the job over later.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("background job")

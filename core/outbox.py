@@ -21,6 +21,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from core.models import Job
+from core.observability import TASK_HEADER, current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ PUBLISH_ONCE = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout":
 
 def enqueue(task: str, **kwargs) -> Job:
     """Record a job for `task` (a registered Celery task name) and hand it over after commit."""
-    job = Job.objects.create(task=task, kwargs=kwargs)
+    job = Job.objects.create(task=task, kwargs=kwargs, request_id=current_request_id() or "")
     transaction.on_commit(lambda: hand_over(job_id=job.pk))
     return job
 
@@ -64,7 +65,13 @@ def hand_over(*, job_id: int) -> bool:
         # A connection of its own that neither retries nor waits: a broker that is down answers
         # at once, instead of holding the user's request for the client's retries.
         with current_app.connection_for_write(transport_options=PUBLISH_ONCE) as connection:
-            current_app.send_task(job.task, kwargs=job.kwargs, retry=False, connection=connection)
+            current_app.send_task(
+                job.task,
+                kwargs=job.kwargs,
+                retry=False,
+                connection=connection,
+                headers={TASK_HEADER: job.request_id} if job.request_id else None,
+            )
     except (BrokerError, OSError) as exc:
         logger.warning("job %s (%s) not handed over: %s", job_id, job.task, exc)
         Job.objects.filter(pk=job_id).update(

@@ -58,6 +58,9 @@ AUTH_USER_MODEL = "accounts.User"
 MIDDLEWARE = [
     # First: /healthz answers before the session and auth middleware touch the database.
     "core.middleware.HealthzFirstMiddleware",
+    # The request id of its log lines and jobs, and its metrics (core/observability.py).
+    "core.observability.RequestIdMiddleware",
+    "core.observability.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,6 +217,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # No broker configured: tasks run eagerly in the calling process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A worker logs through LOGGING below (with the request id, JSON in production), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -244,14 +249,30 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost"
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
 # Logging -----------------------------------------------------------------------------------------
+# Log lines carry the request id (core/observability.py); PORTAL_LOG_FORMAT=json writes one JSON
+# object per line for a log collector (the default in production), "plain" for a terminal.
+PORTAL_LOG_FORMAT = env.str("PORTAL_LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": PORTAL_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# The Prometheus endpoint /metrics answers only with this token (Authorization: Bearer …); with
+# none set it does not exist (404).
+PORTAL_METRICS_TOKEN = env.str("PORTAL_METRICS_TOKEN", default="")
 
 # Portal rules ------------------------------------------------------------------------------------
 # 同步组建 / 同步配备: the branch (secretary) must follow the engineering department (project

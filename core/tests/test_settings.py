@@ -52,3 +52,20 @@ def test_defaults_are_the_embedded_ones():
         assert settings.CELERY_TASK_ALWAYS_EAGER
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+def test_production_logs_one_json_object_per_line():
+    import json
+
+    result = run_manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('portal.check').warning('支部 %s', 'saved')",
+        DJANGO_SECRET_KEY="k3!" + "p" * 30 + "Zq9#" + "w" * 30,
+        DJANGO_ALLOWED_HOSTS="portal.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "支部 saved"
+    assert line["logger"] == "portal.check"
+    assert line["request_id"] == "-"

@@ -46,3 +46,23 @@ def test_the_worker_deletes_its_queue_and_bindings_and_only_those(tmp_path):
         finally:
             delete_queue(bystander)
         assert keys_naming(client, bystander) == set()
+
+
+def test_a_tasks_log_lines_carry_the_request_id_that_enqueued_it(tmp_path):
+    from core.observability import REQUEST_ID
+
+    log = tmp_path / "worker.log"
+    with celery_worker(log) as (queue, worker):
+        token = REQUEST_ID.set("req-7e57c0ffee")
+        try:
+            clear_expired_sessions.apply_async(queue=queue)
+        finally:
+            REQUEST_ID.reset(token)
+        wait_for(
+            lambda: "succeeded" in log.read_text(),
+            worker=worker,
+            log=log,
+            what="the worker to run the task",
+        )
+    lines = [line for line in log.read_text().splitlines() if "succeeded" in line]
+    assert lines and "[req-7e57c0ffee]" in lines[0], log.read_text()
