@@ -103,6 +103,10 @@ def test_street_staff_pages_have_no_serious_violation(demo_server, page, artifac
     cycle = Cycle.objects.get(name="2026年下半年")
     campaign = Campaign.objects.order_by("pk").first()
     log_in(page, demo_server, "jiedao")
+    # The bell is named by what it shows: "提醒" and the count of unread reminders.
+    unread = page.locator(".portal-navbar .badge").inner_text()
+    assert unread.isdigit()
+    assert page.get_by_role("link", name=f"提醒 {unread}", exact=True).is_visible()
     found = check_pages(
         page,
         demo_server,
@@ -146,3 +150,8 @@ def test_secretary_pages_have_no_serious_violation(demo_server, page, artifacts)
         },
     )
     assert_no_serious_violations(found, artifacts / "axe-secretary.json")
+    # On the phone (the last width checked) a computed item reads as a figure, not a box to fill.
+    computed = page.locator("tbody tr", has_text="自动计算，无需填写").first
+    assert computed.locator("input, select").count() == 0
+    assert computed.locator("textarea").count() == 1  # its evidence may still be given
+    page.screenshot(path=artifacts / "scoring-phone-zh-hans.png", full_page=True)
