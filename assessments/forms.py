@@ -88,9 +88,11 @@ class ScoreForm(RenderedValuesMixin, forms.Form):
         self.leaves = leaves
         for leaf in leaves:
             score = scores.get(leaf.pk)
-            if leaf.category == Criterion.Category.VETO:
+            if leaf.method == Criterion.Method.COMPUTED:
+                pass  # its score comes from the portal's data: shown, never typed
+            elif leaf.category == Criterion.Category.VETO:
                 self.fields[f"score_{leaf.pk}"] = forms.TypedChoiceField(
-                    label=str(leaf),
+                    label=f"{leaf} · {_('score')}",
                     choices=[("0", _("Not triggered")), ("1", _("Triggered"))],
                     coerce=int,
                     required=False,
@@ -98,7 +100,7 @@ class ScoreForm(RenderedValuesMixin, forms.Form):
                 )
             else:
                 self.fields[f"score_{leaf.pk}"] = forms.DecimalField(
-                    label=str(leaf),
+                    label=f"{leaf} · {_('score')}",
                     min_value=0,
                     max_value=leaf.max_score,
                     decimal_places=2,
@@ -111,7 +113,7 @@ class ScoreForm(RenderedValuesMixin, forms.Form):
                 )
             text_label = _("committee note") if as_committee else _("supporting material")
             self.fields[f"text_{leaf.pk}"] = forms.CharField(
-                label=f"{leaf.code} · {text_label}",
+                label=f"{leaf} · {text_label}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )
@@ -120,11 +122,20 @@ class ScoreForm(RenderedValuesMixin, forms.Form):
                 text = score.committee_note if as_committee else score.evidence
                 if leaf.category == Criterion.Category.VETO and value is not None:
                     value = int(value)  # the choice "1", not "1.00"
-                self.initial[f"score_{leaf.pk}"] = value
+                if f"score_{leaf.pk}" in self.fields:
+                    self.initial[f"score_{leaf.pk}"] = value
                 self.initial[f"text_{leaf.pk}"] = text
 
     def rows(self):
-        return [(leaf, self[f"score_{leaf.pk}"], self[f"text_{leaf.pk}"]) for leaf in self.leaves]
+        """(leaf, score field or None for a computed item, text field) per item."""
+        return [
+            (
+                leaf,
+                self[name] if (name := f"score_{leaf.pk}") in self.fields else None,
+                self[f"text_{leaf.pk}"],
+            )
+            for leaf in self.leaves
+        ]
 
     @staticmethod
     def _pair(value, text) -> tuple[Decimal | None, str]:
@@ -147,7 +158,9 @@ class ScoreForm(RenderedValuesMixin, forms.Form):
         for leaf in self.leaves:
             name = f"score_{leaf.pk}"
             try:
-                value = self.fields[name].clean(self.shown_raw(name))
+                value = (
+                    self.fields[name].clean(self.shown_raw(name)) if name in self.fields else None
+                )
             except forms.ValidationError:
                 value = None
             out[leaf.pk] = self._pair(value, self.shown_value(f"text_{leaf.pk}"))

@@ -211,6 +211,13 @@ def _check_score(cycle: Cycle, branch: Branch, criterion: Criterion, value: Deci
         raise ValidationError(_("This criterion belongs to another version of the rules."))
     if criterion.children.exists():
         raise ValidationError(_("Scores are given to the items, not to their groups."))
+    if value is not None and criterion.method == Criterion.Method.COMPUTED:
+        raise ValidationError(
+            {
+                "score": _("%(code)s is computed from the portal's data: it takes no typed score.")
+                % {"code": criterion.code}
+            }
+        )
     if value is not None and not (0 <= value <= criterion.max_score):
         raise ValidationError(
             {
@@ -308,9 +315,9 @@ def _leaf_values_for(
     cycle: Cycle, branches: list[Branch], leaves: list[Criterion]
 ) -> dict[int, tuple[dict[int, Decimal], list[Criterion]]]:
     """For each branch (by id): the value of every leaf and the manual leaves still unscored.
-    The committee's score where there is one, or for a computed criterion its value from the
-    data. Read in a fixed number of queries: the scores of the cycle and one pass per metric
-    over all the branches."""
+    A computed criterion's value from the data (it takes no typed score), else the committee's
+    score where there is one. Read in a fixed number of queries: the scores of the cycle and one
+    pass per metric over all the branches."""
     branch_ids = [branch.pk for branch in branches]
     committee = {
         (branch_id, criterion_id): value
@@ -328,14 +335,14 @@ def _leaf_values_for(
         unscored = []
         for leaf in leaves:
             score = committee.get((branch.pk, leaf.pk))
-            if score is not None:
-                values[leaf.pk] = score
-            elif leaf.method == Criterion.Method.COMPUTED:
+            if leaf.method == Criterion.Method.COMPUTED:
                 fraction = computed[leaf.metric][branch.pk]
                 share = Decimal(1) if fraction is None else fraction
                 values[leaf.pk] = (leaf.max_score * share).quantize(
                     Decimal("0.01"), rounding=ROUND_HALF_UP
                 )
+            elif score is not None:
+                values[leaf.pk] = score
             elif leaf.category == Criterion.Category.VETO:
                 values[leaf.pk] = Decimal(0)  # a veto is triggered only when the committee says so
             elif leaf.category in (Criterion.Category.BONUS, Criterion.Category.PENALTY):

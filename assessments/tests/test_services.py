@@ -5,7 +5,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments import services
-from assessments.models import Criterion, Cycle, DeploymentTask, Inspection, Result, RuleVersion
+from assessments.models import (
+    Criterion,
+    Cycle,
+    DeploymentTask,
+    Inspection,
+    Result,
+    RuleVersion,
+    Score,
+)
 from assessments.tests.factories import leaf, make_cycle, make_version
 from projects.models import CoordinationItem
 
@@ -167,6 +175,45 @@ def test_computed_criteria_fill_themselves_and_results_are_published(branch, oth
             actor=None,
             as_committee=True,
         )
+
+
+@pytest.mark.parametrize("as_committee", [False, True])
+def test_a_computed_item_takes_no_typed_score_and_nothing_is_half_saved(branch, as_committee):
+    version = make_version()
+    cycle = make_cycle(version, [branch], status=Cycle.Status.ASSESSING)
+    with pytest.raises(ValidationError, match="1-2"):
+        services.scores_save(
+            cycle=cycle,
+            branch=branch,
+            values={
+                leaf(version, "1-1").pk: (Decimal(50), ""),
+                leaf(version, "1-2").pk: (Decimal(10), ""),
+            },
+            actor=None,
+            as_committee=as_committee,
+        )
+    assert not Score.objects.exists()
+    # Its evidence or note alone is welcome.
+    services.scores_save(
+        cycle=cycle,
+        branch=branch,
+        values={leaf(version, "1-2").pk: (None, "协调台账")},
+        actor=None,
+        as_committee=as_committee,
+    )
+    assert Score.objects.get().criterion == leaf(version, "1-2")
+
+
+def test_a_computed_item_counts_its_computed_value_whatever_was_stored(branch):
+    """A committee score stored on a computed item (before it was refused) does not replace
+    the value computed from the data."""
+    version = make_version()
+    cycle = make_cycle(version, [branch], status=Cycle.Status.ASSESSING)
+    computed = leaf(version, "1-2")
+    Score.objects.create(cycle=cycle, branch=branch, criterion=computed, committee_score=5)
+    values, unscored = services.leaf_values(cycle, branch)
+    assert values[computed.pk] == Decimal("40.00")  # nothing due: the full 40
+    assert computed not in unscored
 
 
 def test_task_and_rectification_dates(branch):

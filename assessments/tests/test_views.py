@@ -41,6 +41,44 @@ def test_secretary_self_scores_own_branch_with_evidence(secretary_client, cycle,
     )
 
 
+@pytest.mark.parametrize("who", ["secretary", "staff"])
+def test_a_computed_item_shows_its_score_read_only_and_asks_nothing(
+    who, secretary_client, staff_client, cycle, version, branch
+):
+    """1-2 is computed (coordination items on time; none due, so its full 40): shown as text
+    marked as computed, with no box to type in, for the self-assessment and the committee."""
+    client = secretary_client if who == "secretary" else staff_client
+    computed, manual = leaf(version, "1-2"), leaf(version, "1-1")
+    response = client.get(reverse("assessments:score", args=[cycle.pk, branch.pk]))
+    assert f"score_{computed.pk}" not in response.context["form"].fields
+    page = response.content.decode()
+    assert f'name="score_{computed.pk}"' not in page
+    row = page.split(f'name="text_{computed.pk}"')[0].rsplit("<tr>", 1)[1]
+    assert "<strong>40.00</strong>" in row and "自动计算，无需填写" in row
+    # Every box has a label of its own: the item and what is asked for.
+    assert (
+        f'<label class="visually-hidden" for="id_score_{manual.pk}">1-1 组织建设 · 得分</label>'
+        in page
+    )
+    assert f'for="id_text_{computed.pk}">1-2 组织生活 · ' in page
+
+
+def test_a_score_posted_for_a_computed_item_is_not_taken(secretary_client, cycle, version, branch):
+    computed, manual = leaf(version, "1-2"), leaf(version, "1-1")
+    response = secretary_client.post(
+        reverse("assessments:score", args=[cycle.pk, branch.pk]),
+        {
+            f"score_{computed.pk}": "12",
+            f"text_{computed.pk}": "协调台账",
+            f"score_{manual.pk}": "50",
+        },
+    )
+    assert response.status_code == 302
+    scores = {s.criterion_id: s for s in Score.objects.filter(branch=branch)}
+    assert (scores[computed.pk].self_score, scores[computed.pk].evidence) == (None, "协调台账")
+    assert scores[manual.pk].self_score == Decimal(50)
+
+
 def test_secretary_cannot_score_another_branch(secretary_client, cycle, other_branch):
     url = reverse("assessments:score", args=[cycle.pk, other_branch.pk])
     assert secretary_client.get(url).status_code == 404
