@@ -33,10 +33,27 @@ from django.utils import timezone
 from faker.providers.person.zh_CN import Provider as ChineseNames
 
 from accounts.models import User
-from activities.models import ActivityKind, ActivityLog, Attendance, Campaign, CampaignItem
+from activities.models import (
+    ActivityKind,
+    ActivityLog,
+    Attendance,
+    Campaign,
+    CampaignItem,
+    Suggestion,
+    SuggestionStep,
+)
 from assessments import scoring
 from assessments import services as assessment_services
-from assessments.models import Criterion, Cycle, DeploymentTask, Result, RuleVersion, Score
+from assessments.models import (
+    Criterion,
+    Cycle,
+    Delivery,
+    DeploymentTask,
+    Notification,
+    Result,
+    RuleVersion,
+    Score,
+)
 from branches.models import Branch, PartyCommittee, PartyGroup, Seat
 from core.demo import DEMO_PASSWORD, SEED
 from members.identity import check_character
@@ -66,6 +83,10 @@ MEMBERS = 100_000
 ACTIVITY_LOGS = 1_000_000
 ATTENDANCE_PER_LOG = 3  # on average: 3,000,000 rows at scale 1.0
 COORDINATION_ITEMS = 20_000
+SUGGESTIONS = 20_000  # 金点子: ten a project over the years
+REMINDERS_PER_SECRETARY = 25  # a year of the bell for each branch's secretary
+STAFF_REMINDERS = 5_000  # the street's own bell: a branch behind, a task overdue …
+FAILED_DELIVERY_SHARE = 0.01  # e-mails that failed for good (the undelivered page)
 # Branch sizes follow a power law: the largest of 2,000 branches holds about 3 % of the logs
 # and members (30,000 logs), the smallest about 160 logs; weight of the n-th is n ** -0.7.
 SIZE_EXPONENT = 0.7
@@ -90,6 +111,23 @@ WORKING_GROUPS = [
     (WorkingGroup.Kind.COORDINATION, "项目协调工作小组", "项目协调党小组"),
     (WorkingGroup.Kind.QUALITY_SUPERVISION, "质量监管工作小组", "质量监管党小组"),
     (WorkingGroup.Kind.EXPROPRIATION, "征收拆迁工作小组", "征收拆迁党小组"),
+]
+SUGGESTION_TEXTS = [
+    "钢筋加工场与堆场合并，减少二次搬运",
+    "雨季前提前疏通场区排水沟，避免基坑积水",
+    "塔吊作业与混凝土浇筑错峰安排",
+    "工人夜校增设安全操作微课",
+    "材料进场实行预约制，缓解道路拥堵",
+    "临时用电线路改为架空敷设",
+    "周边居民开放日，提前告知夜间施工安排",
+    "建立工友议事会，收集一线意见",
+]
+REMINDER_EVENTS = [
+    ("activity_due", "本月活动尚未记录"),
+    ("task_due", "部署任务即将到期"),
+    ("inspection_due", "检查整改即将到期"),
+    ("coordination_overdue", "协调事项已逾期"),
+    ("self_scoring", "请完成联合考评自评"),
 ]
 PLACES_ON_SITE = ["项目部会议室", "工棚党员活动室", "施工现场", "社区党群服务中心"]
 # Kinds logged besides the regular schedule, with their weights.
@@ -331,7 +369,9 @@ class City:
             self._transfers()
             self._activities()
             self._coordination()
+            self._suggestions()
             self._assessment()
+            self._reminders()
             self.writer.finish(list(dict.fromkeys(self.touched)))
         return self.writer.counts
 
@@ -857,6 +897,102 @@ class City:
             ["id", "item_id", "status", "happened_on", "note", "actor_id", "recorded_at"],
             ((next(ids), item, status, on, "", self.staff_id, self.aware(on, 11))
              for item, status, on in events),
+        )  # fmt: skip
+
+    def _suggestions(self) -> None:
+        """Golden ideas (金点子) raised on each site, most reviewed, some implemented with the
+        days and money they saved; each change of state is a step with its date."""
+        total = self.count(SUGGESTIONS, len(self.branches))
+        sizes = _spread(total, self.weights, minimum=0)
+        groups_of = {b.project_id: b.groups for b in self.branches}
+        ids = iter(self.ids(Suggestion, total))
+        rows, steps = [], []
+        for branch, size in zip(self.branches, sizes, strict=True):
+            for _ in range(size):
+                pk = next(ids)
+                submitted = self.days_ago(0, 700)
+                status = self.rng.choices(
+                    ["submitted", "adopted", "declined", "implemented"], [20, 25, 15, 40]
+                )[0]
+                reviewed = implemented = days_saved = money = None
+                reply = effect = ""
+                if status != "submitted":
+                    reviewed = min(self.today, submitted + DAY * self.rng.randint(2, 20))
+                    reply = "已研究，予以采纳" if status != "declined" else "暂不具备条件"
+                if status == "implemented":
+                    implemented = min(self.today, reviewed + DAY * self.rng.randint(5, 60))
+                    effect = "缩短工期、节约成本"
+                    days_saved = self.rng.randint(1, 30)
+                    money = Decimal(self.rng.randint(5, 500) * 1000)
+                _group, _on, working_group_id = self.rng.choice(groups_of[branch.project_id])
+                rows.append(
+                    (pk, branch.project_id, branch.id, working_group_id, self.name(),
+                     self.rng.random() < 0.6, self.rng.choice(SUGGESTION_TEXTS), submitted,
+                     status, reply, reviewed, implemented, effect, days_saved, money, None)
+                )  # fmt: skip
+                steps.append((pk, "submitted", submitted))
+                if reviewed:
+                    steps.append((pk, "declined" if status == "declined" else "adopted", reviewed))
+                if implemented:
+                    steps.append((pk, "implemented", implemented))
+        self.writer.write_with_history(
+            Suggestion,
+            ["id", "project_id", "branch_id", "working_group_id", "author", "author_is_member",
+             "content", "submitted_on", "status", "reply", "reviewed_on", "implemented_on",
+             "effect", "days_saved", "money_saved", "submission_token"],
+            rows, self.now, self.staff_id,
+        )  # fmt: skip
+        step_ids = iter(self.ids(SuggestionStep, len(steps)))
+        self.writer.write(
+            SuggestionStep,
+            ["id", "suggestion_id", "status", "happened_on", "note", "actor_id", "recorded_at"],
+            ((next(step_ids), pk, status, on, "", self.staff_id, self.aware(on, 9))
+             for pk, status, on in steps),
+        )  # fmt: skip
+
+    def _reminders(self) -> None:
+        """A year of the bell: each secretary's reminders (the older ones read) and the street
+        staff's, each with its e-mail delivery, sent but for a few that failed for good."""
+        recipients = [
+            (b.secretary_id, b.name) for b in self.branches for _ in range(REMINDERS_PER_SECRETARY)
+        ]
+        recipients += [
+            (self.staff_id, self.rng.choice(self.branches).name)
+            for _ in range(self.count(STAFF_REMINDERS, 10))
+        ]
+        ids = self.ids(Notification, len(recipients))
+        notifications, deliveries = [], []
+        for pk, (user_id, branch_name) in zip(ids, recipients, strict=True):
+            event, title = self.rng.choice(REMINDER_EVENTS)
+            created = self.aware(self.days_ago(0, 365), self.rng.randint(7, 9))
+            read = created + datetime.timedelta(hours=self.rng.randint(1, 72))
+            if created > self.now - datetime.timedelta(days=14) and self.rng.random() < 0.7:
+                read = None  # the last two weeks' are mostly unread
+            notifications.append(
+                (pk, user_id, f"city:{pk}:{event}", event, self.rng.choice(["7d", "1d", "overdue"]),
+                 f"{branch_name}：{title}", "",
+                 "", created, read)
+            )  # fmt: skip
+            failed = self.rng.random() < FAILED_DELIVERY_SHARE
+            deliveries.append(
+                (pk, "email", "failed" if failed else "sent", created, created, created,
+                 None, 9 if failed else 1, created, created if failed else None,
+                 "SMTPRecipientsRefused: 550 mailbox unavailable" if failed else "",
+                 None if failed else created)
+            )  # fmt: skip
+        self.writer.write(
+            Notification,
+            ["id", "recipient_id", "key", "event", "stage", "title", "body", "url", "created_at",
+             "read_at"],
+            notifications,
+        )  # fmt: skip
+        delivery_ids = iter(self.ids(Delivery, len(deliveries)))
+        self.writer.write(
+            Delivery,
+            ["id", "notification_id", "channel", "status", "created_at", "next_attempt_at",
+             "queued_at", "claimed_until", "attempts", "last_attempt_at", "failing_since",
+             "last_error", "sent_at"],
+            ((next(delivery_ids), *row) for row in deliveries),
         )  # fmt: skip
 
     def _assessment(self) -> None:

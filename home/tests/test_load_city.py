@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from activities.models import ActivityLog, Attendance
-from assessments.models import Cycle, Result, Score
+from activities.models import ActivityLog, Attendance, Suggestion
+from assessments.models import Cycle, Delivery, Notification, Result, Score
 from branches.models import Branch, PartyGroup, Seat
 from members.models import Member, Participation
 from projects.models import CoordinationItem, Project
@@ -54,6 +54,26 @@ def test_the_small_city_has_a_hundredth_of_the_volumes(city):
     assert 25_000 <= attendance <= 32_000  # three a log on average
     assert CoordinationItem.objects.filter(branch__name__in=city_branch_names()).count() == 200
     assert User.objects.filter(role="branch_secretary", username__startswith="city").count() == 20
+
+
+def test_suggestions_and_a_year_of_reminders_with_their_deliveries(city):
+    suggestions = Suggestion.objects.filter(branch__name__in=city_branch_names())
+    assert suggestions.count() == 200
+    assert not suggestions.exclude(steps__status="submitted").exists()  # each has its history
+    implemented = suggestions.filter(status="implemented")
+    assert implemented.exists()
+    assert not implemented.filter(Q(implemented_on__isnull=True) | Q(days_saved__isnull=True))
+    secretary = User.objects.get(username="city0001")
+    assert Notification.objects.filter(recipient=secretary).count() == 25
+    staff = Notification.objects.filter(recipient__username="jiedao", key__startswith="city:")
+    assert staff.count() == 50
+    city_reminders = Notification.objects.filter(key__startswith="city:")
+    assert Delivery.objects.filter(notification__in=city_reminders).count() == (
+        city_reminders.count()
+    )
+    assert not Delivery.objects.filter(notification__in=city_reminders).exclude(
+        status__in=["sent", "failed"]
+    )
 
 
 def test_it_states_its_time_and_rows_per_table(city):
