@@ -117,3 +117,31 @@ def broker_down(monkeypatch):
     app.conf.broker_url = url
     yield port
     app.conf.task_always_eager, app.conf.broker_url = previous
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's S3-compatible server on a free port of 127.0.0.1, for the whole run."""
+    pytest.importorskip("moto.server", reason="moto[server] is a test requirement")
+    from core.tests.objectstore import moto_server
+
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_media(settings, s3_endpoint):
+    """Uploads go to a fresh bucket of the test endpoint, as with DJANGO_S3_BUCKET set."""
+    from core.tests.objectstore import new_bucket, storage_settings
+
+    bucket = new_bucket(s3_endpoint)
+    settings.STORAGES = {**settings.STORAGES, "default": storage_settings(s3_endpoint, bucket)}
+    return s3_endpoint, bucket
+
+
+@pytest.fixture(params=["media folder", "bucket"])
+def each_storage(request):
+    """Run a test with uploads in the media folder and again in an S3-compatible bucket."""
+    if request.param == "bucket":
+        return request.getfixturevalue("s3_media")
+    return None

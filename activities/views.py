@@ -48,6 +48,7 @@ from activities.selectors import (
 )
 from branches.models import Branch
 from branches.selectors import branch_get_for_user
+from core.files import open_stored
 from core.forms import add_service_errors, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
@@ -253,7 +254,7 @@ def activity_delete(request, pk: int):
 def photo(request, pk: int):
     """Photos are served only to users allowed to see their activity."""
     item = photo_get_for_user(user=request.user, pk=pk)
-    response = FileResponse(item.image.open("rb"), content_type=item.content_type)
+    response = FileResponse(open_stored(item.image), content_type=item.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -388,7 +389,7 @@ def rule_document(request, pk: int):
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }[rule.document_type]
     return FileResponse(
-        rule.document.open("rb"),
+        open_stored(rule.document),
         content_type=content_type,
         as_attachment=True,
         filename=f"{rule.title}.{rule.document_type}",

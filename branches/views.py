@@ -33,6 +33,7 @@ from branches.selectors import (
     seat_get_for_user,
     seat_history_for_branch,
 )
+from core.files import open_stored
 from core.forms import EndDateForm
 from core.pages import form_page
 from core.pagination import paginate
@@ -296,7 +297,7 @@ def archive_download(request, archive_pk: int):
     )
     stamp = item.finished_at.date().isoformat()
     return FileResponse(
-        item.file.open("rb"),
+        open_stored(item.file),
         as_attachment=True,
         filename=f"handover-{item.branch_id}-{stamp}.zip",
         content_type="application/zip",

@@ -32,6 +32,8 @@ import django
 from django.conf import settings
 from django.db import connection
 
+from core.files import bucket_name
+
 FORMAT = "portal-backup/1"
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
@@ -59,6 +61,7 @@ class Summary:
     rows: int
     media_files: int
     media_bytes: int
+    media_bucket: str | None = None
 
 
 # PostgreSQL client programs ----------------------------------------------------------------------
@@ -283,7 +286,8 @@ def create_backup(path: Path) -> Summary:
                 database = {"vendor": vendor, "file": database_file.name, **details}
                 database.update(_add_file(tar, database_file, database_file.name))
                 media = {}
-                for relative in media_files(media_root):
+                bucket = bucket_name()
+                for relative in [] if bucket else media_files(media_root):
                     name = relative.as_posix()
                     media[name] = _add_file(tar, media_root / relative, MEDIA_PREFIX + name)
                 manifest = {
@@ -293,6 +297,9 @@ def create_backup(path: Path) -> Summary:
                     "database": database,
                     "tables": counts,
                     "media": media,
+                    # Uploads in a bucket are backed up by the object store (versioning,
+                    # replication), not copied into this archive.
+                    "media_bucket": bucket,
                 }
                 body = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
                 info = tarfile.TarInfo(MANIFEST)
@@ -308,6 +315,7 @@ def create_backup(path: Path) -> Summary:
         rows=sum(counts.values()),
         media_files=len(media),
         media_bytes=sum(item["size"] for item in media.values()),
+        media_bucket=bucket,
     )
 
 

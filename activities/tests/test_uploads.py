@@ -147,6 +147,7 @@ def test_a_docx_bomb_is_refused_at_once():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("each_storage")
 def test_photos_stored_before_cleaning_are_cleaned_once(django_capture_on_commit_callbacks):
     from django.core.files.base import ContentFile
     from django.core.management import call_command

@@ -44,6 +44,7 @@ def form_data(roster, **overrides):
     return data | overrides
 
 
+@pytest.mark.usefixtures("each_storage")
 def test_secretary_records_and_submits_with_a_photo(secretary_client, branch, roster):
     data = form_data(roster, **{f"att_{roster[1].pk}": "leave", f"why_{roster[1].pk}": "返乡"})
     response = secretary_client.post(
@@ -58,6 +59,7 @@ def test_secretary_records_and_submits_with_a_photo(secretary_client, branch, ro
     assert not photo.image.name.endswith("site.jpg")  # stored under a random name
 
 
+@pytest.mark.usefixtures("each_storage")
 def test_a_photo_is_stored_by_its_format_without_its_location(secretary_client, branch, roster):
     buffer = io.BytesIO()
     exif = Image.Exif()
@@ -84,6 +86,7 @@ def test_a_bad_form_keeps_every_value_and_saves_nothing(secretary_client, branch
     assert not ActivityLog.objects.exists()
 
 
+@pytest.mark.usefixtures("each_storage")
 def test_a_forged_photo_is_explained_and_nothing_saved(secretary_client, branch, roster):
     forged = SimpleUploadedFile("site.jpg", b"not an image at all", content_type="image/jpeg")
     response = secretary_client.post(
@@ -105,6 +108,7 @@ def test_secretary_cannot_see_or_touch_another_branchs_logs(secretary_client, ot
     )
 
 
+@pytest.mark.usefixtures("each_storage")
 def test_photos_are_served_only_within_scope(secretary_client, staff_client, branch, other_branch):
     from activities import services
 
@@ -281,6 +285,7 @@ def test_a_rule_with_a_forged_document_is_refused(secretary_client, branch):
     assert not Rule.objects.exists()
 
 
+@pytest.mark.usefixtures("each_storage")
 def test_a_rule_document_is_stored_by_what_it_is(secretary_client, branch):
     secretary_client.post(
         reverse("activities:rule_create"),
@@ -296,6 +301,7 @@ def test_a_rule_document_is_stored_by_what_it_is(secretary_client, branch):
     assert Rule.objects.get().document.name.endswith(".pdf")
 
 
+@pytest.mark.usefixtures("each_storage")
 def test_a_rule_document_is_downloaded_within_scope_only(
     secretary_client, staff_client, branch, other_branch
 ):

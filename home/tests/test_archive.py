@@ -15,7 +15,7 @@ from branches import services
 from branches.models import Archive
 from members.tests.factories import ParticipationFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery", "each_storage")]
 D = datetime.date
 
 

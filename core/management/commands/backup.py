@@ -35,3 +35,10 @@ class Command(BaseCommand):
                 f"{summary.media_files} media files ({summary.media_bytes:,} bytes)."
             )
         )
+        if summary.media_bucket:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The uploads are in the bucket {summary.media_bucket}, not in this archive: "
+                    "keep them with the object store's versioning or replication."
+                )
+            )
