@@ -38,6 +38,7 @@ from activities.selectors import (
     campaign_list_for_user,
     campaign_rollup,
     ledger_logs_for_user,
+    pending_photos_of,
     photo_get_for_user,
     rule_get_for_user,
     rule_list_for_user,
@@ -144,9 +145,30 @@ def _save_activity(request, form, *, log=None):
                 services.photo_add(log=log, upload=upload, actor=request.user)
             except ValidationError as error:
                 raise ValidationError({"photos": error.messages}) from error
+        for pending in form.cleaned_data.get("kept_photos") or []:
+            services.pending_photo_attach(pending=pending, log=log, actor=request.user)
         if "submit" in request.POST and log.is_draft:
             log = services.activity_log_submit(log=log, actor=request.user)
     return log
+
+
+def _keep_photos(request, form) -> None:
+    """A form sent back with errors keeps the photos chosen on it (checked like any photo),
+    and lets go of those the user took off it."""
+    offered = set(request.POST.getlist("offered_photos"))
+    kept = {str(p.pk) for p in form.kept}
+    for pending in pending_photos_of(user=request.user, ids=offered - kept):
+        services.pending_photo_discard(pending=pending)
+    for upload in form.valid_uploads:
+        try:
+            form.kept.append(services.pending_photo_keep(upload=upload, user=request.user))
+        except ValidationError as error:
+            form.add_error("photos", error)
+
+
+# What a link may fill in on a new activity form (a due item on the home page opens the form
+# for it).
+PREFILL = ("kind", "party_group", "campaign_item", "held_on")
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,18 +181,28 @@ def activity_create(request):
         branch = branches.get(pk=int(branch_id))
     except (ValueError, Branch.DoesNotExist) as exc:
         raise Http404 from exc
-    form = ActivityLogForm(request.POST or None, request.FILES or None, branch=branch)
-    if request.method == "POST" and form.is_valid():
-        try:
-            log = _save_activity(request, form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The activity was submitted.") if not log.is_draft else _("The draft was saved."),
-            )
-            return redirect(log)
+    form = ActivityLogForm(
+        request.POST or None,
+        request.FILES or None,
+        branch=branch,
+        user=request.user,
+        initial={name: request.GET[name] for name in PREFILL if request.GET.get(name)},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                log = _save_activity(request, form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The activity was submitted.")
+                    if not log.is_draft
+                    else _("The draft was saved."),
+                )
+                return redirect(log)
+        _keep_photos(request, form)
     return render(
         request,
         "activities/activity_form.html",
@@ -201,16 +233,22 @@ def activity_edit(request, pk: int):
     if not log.is_draft and not is_street_staff(request.user):
         raise PermissionDenied
     form = ActivityLogForm(
-        request.POST or None, request.FILES or None, instance=log, branch=log.branch
+        request.POST or None,
+        request.FILES or None,
+        instance=log,
+        branch=log.branch,
+        user=request.user,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            _save_activity(request, form, log=log)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The activity was saved."))
-            return redirect(log)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _save_activity(request, form, log=log)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The activity was saved."))
+                return redirect(log)
+        _keep_photos(request, form)
     return render(
         request,
         "activities/activity_form.html",
