@@ -85,6 +85,7 @@ class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
         help_text=_("Optional. JPEG, PNG or WebP, up to 10 MB each."),
     )
     kept_photos = forms.MultipleChoiceField(
+        label=_("Kept photos"),
         required=False,
         widget=forms.MultipleHiddenInput,
         error_messages={"invalid_choice": _("A kept photo is no longer held: choose it again.")},

@@ -23,7 +23,7 @@
     var updateCount = function () {
       if (!count) { return; }
       var present = rows.filter(function (row) { var r = radio(row, "present"); return r && r.checked; }).length;
-      count.textContent = count.dataset.template.replace("%(present)s", present).replace("%(total)s", rows.length);
+      count.textContent = count.dataset.template.replace("{present}", present).replace("{total}", rows.length);
     };
     var mark = function (row, value) {
       var r = radio(row, value);
