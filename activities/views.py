@@ -152,13 +152,16 @@ def _save_activity(request, form, *, log=None):
     return log
 
 
-def _keep_photos(request, form) -> None:
-    """A form sent back with errors keeps the photos chosen on it (checked like any photo),
-    and lets go of those the user took off it."""
+def _let_go_of_removed_photos(request, form) -> None:
+    """The kept photos the user took off the form (offered, then unticked) are deleted."""
     offered = set(request.POST.getlist("offered_photos"))
     kept = {str(p.pk) for p in form.kept}
     for pending in pending_photos_of(user=request.user, ids=offered - kept):
         services.pending_photo_discard(pending=pending)
+
+
+def _keep_photos(request, form) -> None:
+    """A form sent back with errors keeps the photos chosen on it (checked like any photo)."""
     for upload in form.valid_uploads:
         try:
             form.kept.append(services.pending_photo_keep(upload=upload, user=request.user))
@@ -189,6 +192,7 @@ def activity_create(request):
         initial={name: request.GET[name] for name in PREFILL if request.GET.get(name)},
     )
     if request.method == "POST":
+        _let_go_of_removed_photos(request, form)
         if form.is_valid():
             try:
                 log = _save_activity(request, form)
@@ -240,6 +244,7 @@ def activity_edit(request, pk: int):
         user=request.user,
     )
     if request.method == "POST":
+        _let_go_of_removed_photos(request, form)
         if form.is_valid():
             try:
                 _save_activity(request, form, log=log)
