@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -200,7 +202,11 @@ class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
         self.valid_uploads = []  # the photos chosen this time that passed the checks
         if self.is_bound and user is not None:
             self.kept = pending_photos_of(user=user, ids=self.data.getlist("kept_photos"))
-        self.fields["kept_photos"].choices = [(str(p.pk), p.original_name) for p in self.kept]
+        # Checked in clean_kept_photos: a kept photo may be gone because this very form was
+        # already saved (a double tap), which is no mistake.
+        self.fields["kept_photos"].choices = [
+            (value, value) for value in (self.data.getlist("kept_photos") if self.is_bound else [])
+        ]
 
     # What the template and the error summary need -------------------------------------------
 
@@ -266,6 +272,13 @@ class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
         return uploads
 
     def clean_kept_photos(self):
+        missing = set(self.cleaned_data["kept_photos"]) - {str(p.pk) for p in self.kept}
+        token = self.data.get("submission_token")
+        already_saved = _is_uuid(token) and ActivityLog.objects.filter(submission_token=token)
+        if missing and not (already_saved and already_saved.exists()):
+            raise ValidationError(
+                self.fields["kept_photos"].error_messages["invalid_choice"], code="gone"
+            )
         return self.kept
 
     def clean(self):
@@ -298,6 +311,14 @@ class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
             )
             for member in self.roster
         }
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 class BrandForm(RevisionFormMixin, forms.ModelForm):

@@ -136,6 +136,8 @@ def _save_activity(request, form, *, log=None):
                 actor=request.user,
                 submission_token=form.cleaned_data.get("submission_token"),
             )
+            if log is not form.instance:
+                return log  # the same form sent again: the first send saved it all
         else:
             services.activity_log_update(
                 log=form.instance, attendance=form.attendance(), actor=request.user

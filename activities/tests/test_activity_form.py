@@ -183,9 +183,7 @@ def test_the_lecturer_is_asked_for_with_the_other_errors(secretary_client, branc
     assert secretary_client.post(CREATE, lesson(roster, lecturer="")).status_code == 302
 
 
-def test_a_future_activity_cannot_be_submitted_but_can_be_drafted(
-    secretary_client, branch, roster
-):
+def test_a_future_activity_cannot_be_submitted_but_can_be_drafted(secretary_client, branch, roster):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     response = secretary_client.post(CREATE, {**lesson(roster, held_on=tomorrow), "submit": "1"})
     assert set(response.context["form"].errors) == {"held_on"}
@@ -298,3 +296,22 @@ def test_the_form_reads_the_same_number_of_queries_for_a_larger_roster(branch, g
     for n in range(20):
         ParticipationFactory(branch=branch, party_group=groups[n % 2])
     assert queries() == few
+
+
+def test_a_form_with_a_kept_photo_sent_twice_makes_one_log_with_one_photo(
+    secretary_client, branch, roster
+):
+    secretary_client.post(CREATE, {**lesson(roster, held_on=""), "photos": jpeg()})
+    pending = PendingPhoto.objects.get()
+    data = {
+        **lesson(roster),
+        "kept_photos": str(pending.pk),
+        "offered_photos": str(pending.pk),
+        "photos": jpeg("another.jpg"),
+    }
+    first = secretary_client.post(CREATE, data)
+    data["photos"] = jpeg("another.jpg")
+    second = secretary_client.post(CREATE, data)
+    log = ActivityLog.objects.get()
+    assert first["Location"] == second["Location"] == log.get_absolute_url()
+    assert log.photos.count() == 2  # the kept one and the new one, once each
