@@ -315,3 +315,21 @@ def test_a_form_with_a_kept_photo_sent_twice_makes_one_log_with_one_photo(
     log = ActivityLog.objects.get()
     assert first["Location"] == second["Location"] == log.get_absolute_url()
     assert log.photos.count() == 2  # the kept one and the new one, once each
+
+
+def test_the_pruning_of_kept_photos_is_scheduled_daily_in_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="activities.tasks.prune_pending_photos")
+    assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("3", "50")
+
+
+def test_the_pruning_task_deletes_stale_kept_photos(secretary, eager_celery):
+    from activities.tasks import prune_pending_photos
+
+    stale = services.pending_photo_keep(upload=jpeg(), user=secretary)
+    PendingPhoto.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    assert prune_pending_photos.delay().get() == 1
+    assert not PendingPhoto.objects.exists()
