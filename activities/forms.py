@@ -250,7 +250,10 @@ class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
             if name == "__all__":
                 continue
             field = self.fields.get(name)
-            anchor = self[name].auto_id if field else "attendance"
+            if name == "kept_photos":  # the kept photo is gone: choose it again
+                anchor = self["photos"].auto_id
+            else:
+                anchor = self[name].auto_id if field else "attendance"
             label = field.label if field else _("Attendance")
             rows.extend((anchor, label, message) for message in errors)
         return rows
