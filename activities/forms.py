@@ -132,11 +132,10 @@ class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
         )
         kind_field.widget.is_required = True
         self.kinds = {str(k.pk): k for k in kinds}
-        groups = list(PartyGroup.objects.filter(branch=branch, dissolved_on__isnull=True))
         self.fields["party_group"].queryset = PartyGroup.objects.filter(
             branch=branch, dissolved_on__isnull=True
         )
-        self.party_groups = groups
+        self.party_groups = list(self.fields["party_group"].queryset)  # the attendance toggles
         self.fields["campaign_item"].queryset = CampaignItem.objects.filter(
             campaign__branches=branch
         ).select_related("campaign")
