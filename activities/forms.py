@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -304,6 +305,23 @@ class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
                     _("Give the reason %(name)s is on leave.") % {"name": member.name},
                 )
         return cleaned
+
+    def mark_attendance(self, mark: str) -> None:
+        """The attendance toggles without JavaScript (a toggle is then a submit button): the
+        form is shown again with the marks applied, nothing saved and no error shown yet."""
+        if mark in (Attendance.Status.PRESENT, Attendance.Status.ABSENT):
+            members = self.roster
+            status = mark
+        elif mark.startswith("group-"):
+            members = [m for m in self.roster if str(self.group_of.get(m.pk)) == mark[6:]]
+            status = Attendance.Status.PRESENT
+        else:
+            members = []
+        data = self.data.copy()
+        for member in members:
+            data[f"{ATTENDANCE_PREFIX}{member.pk}"] = status
+        self.data = data
+        self._errors = ErrorDict()  # checked when the form is sent to be saved
 
     def attendance(self) -> dict[int, tuple[str, str]]:
         return {

@@ -193,7 +193,12 @@ def activity_create(request):
         user=request.user,
         initial={name: request.GET[name] for name in PREFILL if request.GET.get(name)},
     )
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("mark"):
+        _let_go_of_removed_photos(request, form)
+        form.is_valid()  # the photos chosen are checked and kept, the rest waits for a save
+        _keep_photos(request, form)
+        form.mark_attendance(request.POST["mark"])
+    elif request.method == "POST":
         _let_go_of_removed_photos(request, form)
         if form.is_valid():
             try:
@@ -245,7 +250,12 @@ def activity_edit(request, pk: int):
         branch=log.branch,
         user=request.user,
     )
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("mark"):
+        _let_go_of_removed_photos(request, form)
+        form.is_valid()  # the photos chosen are checked and kept, the rest waits for a save
+        _keep_photos(request, form)
+        form.mark_attendance(request.POST["mark"])
+    elif request.method == "POST":
         _let_go_of_removed_photos(request, form)
         if form.is_valid():
             try:

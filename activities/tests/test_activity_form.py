@@ -333,3 +333,27 @@ def test_the_pruning_task_deletes_stale_kept_photos(secretary, eager_celery):
     )
     assert prune_pending_photos.delay().get() == 1
     assert not PendingPhoto.objects.exists()
+
+
+def test_without_javascript_a_toggle_marks_the_form_and_saves_nothing(
+    secretary_client, branch, roster, groups
+):
+    data = {**lesson(roster, held_on=""), f"att_{roster[1].pk}": "leave"}
+    response = secretary_client.post(CREATE, {**data, "mark": "present", "photos": jpeg("a.jpg")})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert not form.errors  # shown when the form is sent to be saved, not while marking
+    assert [form[f"att_{m.pk}"].value() for m in roster] == ["present"] * 4
+    assert not ActivityLog.objects.exists()
+    pending = PendingPhoto.objects.get()  # the photo chosen is not lost either
+    assert "a.jpg" in response.content.decode()
+
+    data = {**lesson(roster), "kept_photos": str(pending.pk), "offered_photos": str(pending.pk)}
+    form = secretary_client.post(CREATE, {**data, "mark": f"group-{groups[1].pk}"}).context["form"]
+    assert [form[f"att_{m.pk}"].value() for m in roster] == [None, "present", None, "present"]
+    form = secretary_client.post(CREATE, {**data, "mark": "absent"}).context["form"]
+    assert [form[f"att_{m.pk}"].value() for m in roster] == ["absent"] * 4
+    assert secretary_client.post(CREATE, {**data, "mark": "nonsense"}).status_code == 200
+
+    assert secretary_client.post(CREATE, data).status_code == 302
+    assert ActivityLog.objects.get().photos.count() == 1

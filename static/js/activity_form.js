@@ -36,10 +36,11 @@
     var nobodyMarked = function () { return !form.querySelector(".portal-att-row input[type=radio]:checked"); };
 
     if (tools && rows.length) {
-      tools.hidden = false;
+      // Marked here at once; without JavaScript the toggles send the form to be marked.
       tools.addEventListener("click", function (event) {
         var button = event.target.closest("button");
         if (!button) { return; }
+        event.preventDefault();
         if (button.dataset.mark) { rows.forEach(function (row) { mark(row, button.dataset.mark); }); }
         if (button.dataset.markGroup) { markGroup(button.dataset.markGroup); }
         updateCount();

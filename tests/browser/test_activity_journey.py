@@ -163,4 +163,42 @@ def test_attendance_toggles_mark_everyone_nobody_or_a_party_group(demo_server, w
         "el => el.classList.contains('is-required')"
     )
     assert page.input_value("input[name=title]").endswith("工棚小党课")
+    # Enter in a field still saves the draft (the toggles, submit buttons without JavaScript,
+    # come before the save buttons).
+    page.press("input[name=place]", "Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("草稿已保存。").is_visible()
+    assert ActivityLog.objects.filter(
+        branch__name="星光耀广场项目党支部", status="draft", title__endswith="工棚小党课"
+    ).exists()
     watch.assert_clean()
+
+
+def test_attendance_toggles_work_without_javascript(demo_server, browser):
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    log_in(page, demo_server, "xingguang")
+    page.goto(demo_server + "/activities/new/")
+    present = page.locator(".portal-attendance input[value=present]:checked")
+    page.get_by_role("button", name="全部出席").click()
+    page.wait_for_load_state("networkidle")
+    assert present.count() == 25
+    assert not page.locator("#error-summary").count()  # marking is no attempt to save
+    page.locator("[data-mark-group]").first.click()
+    page.wait_for_load_state("networkidle")
+    assert present.count() == 25
+    page.get_by_role("button", name="全部缺席").click()
+    page.wait_for_load_state("networkidle")
+    assert present.count() == 0
+    page.locator("[data-mark-group]").first.click()
+    page.wait_for_load_state("networkidle")
+    assert present.count() == 5
+    page.select_option("select[name=kind]", label="支委会")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("草稿已保存。").is_visible()
+    log = ActivityLog.objects.get(
+        status="draft", title__endswith="支委会", created_by__username="xingguang"
+    )
+    assert log.attendance.filter(status="present").count() == 5
+    context.close()
