@@ -171,6 +171,22 @@ def _keep_photos(request, form) -> None:
             form.add_error("photos", error)
 
 
+def _post_activity_form(request, form, *, log=None):
+    """The saved log, or None when the form is shown again: with its errors (every photo chosen
+    kept), or with the attendance marked by a toggle sent without JavaScript."""
+    _let_go_of_removed_photos(request, form)
+    if mark := request.POST.get("mark"):
+        form.is_valid()  # the photos chosen are checked; the rest is checked on saving
+        form.mark_attendance(mark)
+    elif form.is_valid():
+        try:
+            return _save_activity(request, form, log=log)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    _keep_photos(request, form)
+    return None
+
+
 # What a link may fill in on a new activity form (a due item on the home page opens the form
 # for it).
 PREFILL = ("kind", "party_group", "campaign_item", "held_on")
@@ -193,27 +209,12 @@ def activity_create(request):
         user=request.user,
         initial={name: request.GET[name] for name in PREFILL if request.GET.get(name)},
     )
-    if request.method == "POST" and request.POST.get("mark"):
-        _let_go_of_removed_photos(request, form)
-        form.is_valid()  # the photos chosen are checked and kept, the rest waits for a save
-        _keep_photos(request, form)
-        form.mark_attendance(request.POST["mark"])
-    elif request.method == "POST":
-        _let_go_of_removed_photos(request, form)
-        if form.is_valid():
-            try:
-                log = _save_activity(request, form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("The activity was submitted.")
-                    if not log.is_draft
-                    else _("The draft was saved."),
-                )
-                return redirect(log)
-        _keep_photos(request, form)
+    if request.method == "POST" and (log := _post_activity_form(request, form)):
+        messages.success(
+            request,
+            _("The activity was submitted.") if not log.is_draft else _("The draft was saved."),
+        )
+        return redirect(log)
     return render(
         request,
         "activities/activity_form.html",
@@ -250,22 +251,9 @@ def activity_edit(request, pk: int):
         branch=log.branch,
         user=request.user,
     )
-    if request.method == "POST" and request.POST.get("mark"):
-        _let_go_of_removed_photos(request, form)
-        form.is_valid()  # the photos chosen are checked and kept, the rest waits for a save
-        _keep_photos(request, form)
-        form.mark_attendance(request.POST["mark"])
-    elif request.method == "POST":
-        _let_go_of_removed_photos(request, form)
-        if form.is_valid():
-            try:
-                _save_activity(request, form, log=log)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The activity was saved."))
-                return redirect(log)
-        _keep_photos(request, form)
+    if request.method == "POST" and _post_activity_form(request, form, log=log):
+        messages.success(request, _("The activity was saved."))
+        return redirect(log)
     return render(
         request,
         "activities/activity_form.html",
