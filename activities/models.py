@@ -287,6 +287,38 @@ class ActivityPhoto(models.Model):
         return self.caption or self.image.name
 
 
+def pending_photo_path(instance, filename: str) -> str:
+    return _random_name("pending-photos", filename)
+
+
+class PendingPhoto(models.Model):
+    """A photo chosen on an activity form that was sent back with errors: already checked and
+    cleaned like any stored photo, held for its user only until the form is saved (then it
+    becomes the log's photo) or a day has passed (then it is deleted)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pending_photos",
+        verbose_name=_("user"),
+    )
+    image = models.FileField(_("photo"), upload_to=pending_photo_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=20, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("photo kept for a form")
+        verbose_name_plural = _("photos kept for forms")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Brand(Revisioned):
     """A branch's brand (品牌): its name, three pillars, slogan, story, and the activities that
     are its evidence."""

@@ -1,5 +1,7 @@
 """Reads for organisational life, scoped through accounts.access."""
 
+import uuid
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.access import get_in_scope_or_404, restrict
@@ -9,6 +11,7 @@ from activities.models import (
     Attendance,
     Brand,
     Campaign,
+    PendingPhoto,
     Rule,
     Suggestion,
     SuggestionStep,
@@ -204,3 +207,15 @@ def suggestion_stats_by_project(*, user) -> QuerySet[Project]:
         .filter(submitted__gt=0)
         .order_by("-submitted", "name", "pk")
     )
+
+
+def pending_photos_of(*, user, ids) -> list[PendingPhoto]:
+    """The user's own kept photos among the ids, in the order they were kept (anyone else's
+    are not found)."""
+    valid = []
+    for value in ids:
+        try:
+            valid.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return list(PendingPhoto.objects.filter(user=user, pk__in=valid).order_by("created_at"))

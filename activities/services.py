@@ -3,6 +3,7 @@ brands, rules and suggestions. Each step is dated; nothing typed is thrown away.
 
 import datetime
 import uuid
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +18,7 @@ from activities.models import (
     ActivityPhoto,
     Attendance,
     Brand,
+    PendingPhoto,
     Rule,
     Suggestion,
     SuggestionStep,
@@ -174,6 +176,61 @@ def photo_add(*, log: ActivityLog, upload, actor, caption: str = "") -> Activity
     photo.image.save(cleaned.file.name, cleaned.file, save=False)
     photo.save()
     return photo
+
+
+PENDING_PHOTO_LIFETIME = datetime.timedelta(hours=24)
+
+
+def pending_photo_keep(*, upload, user) -> PendingPhoto:
+    """Keep a photo chosen on a form sent back with errors, for this user only: checked and
+    cleaned exactly as a log's photo is (clean_photo), so it is offered again instead of being
+    lost, and becomes the log's photo when the form is saved (pending_photo_attach)."""
+    cleaned = clean_photo(upload)
+    pending = PendingPhoto(
+        user=user,
+        original_name=PurePath(upload.name).name[:255] or cleaned.file.name,
+        content_type=cleaned.content_type,
+        width=cleaned.width,
+        height=cleaned.height,
+    )
+    pending.image.save(cleaned.file.name, cleaned.file, save=False)
+    pending.save()
+    return pending
+
+
+@transaction.atomic
+def pending_photo_attach(*, pending: PendingPhoto, log: ActivityLog, actor) -> ActivityPhoto:
+    """A kept photo becomes the log's photo; the kept copy is deleted once the log has it."""
+    if pending.user_id != actor.pk:
+        raise ValidationError({"photos": _("This kept photo belongs to someone else.")})
+    photo = ActivityPhoto(
+        log=log,
+        content_type=pending.content_type,
+        width=pending.width,
+        height=pending.height,
+        uploaded_by=actor,
+    )
+    with pending.image.open("rb") as kept:
+        photo.image.save(f"photo{PurePath(pending.image.name).suffix}", kept, save=False)
+    photo.save()
+    pending_photo_discard(pending=pending)
+    return photo
+
+
+def pending_photo_discard(*, pending: PendingPhoto) -> None:
+    name, storage = pending.image.name, pending.image.storage
+    pending.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def pending_photos_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete the kept photos of forms never sent again (scheduled daily)."""
+    cutoff = (now or timezone.now()) - PENDING_PHOTO_LIFETIME
+    stale = list(PendingPhoto.objects.filter(created_at__lt=cutoff))
+    for pending in stale:
+        with transaction.atomic():
+            pending_photo_discard(pending=pending)
+    return len(stale)
 
 
 def photo_clean_stored(*, photo: ActivityPhoto) -> bool:

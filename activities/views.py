@@ -38,6 +38,7 @@ from activities.selectors import (
     campaign_list_for_user,
     campaign_rollup,
     ledger_logs_for_user,
+    pending_photos_of,
     photo_get_for_user,
     rule_get_for_user,
     rule_list_for_user,
@@ -136,6 +137,8 @@ def _save_activity(request, form, *, log=None):
                 actor=request.user,
                 submission_token=form.cleaned_data.get("submission_token"),
             )
+            if log is not form.instance:
+                return log  # the same form sent again: the first send saved it all
         else:
             services.activity_log_update(
                 log=form.instance, attendance=form.attendance(), actor=request.user
@@ -145,9 +148,49 @@ def _save_activity(request, form, *, log=None):
                 services.photo_add(log=log, upload=upload, actor=request.user)
             except ValidationError as error:
                 raise ValidationError({"photos": error.messages}) from error
+        for pending in form.cleaned_data.get("kept_photos") or []:
+            services.pending_photo_attach(pending=pending, log=log, actor=request.user)
         if "submit" in request.POST and log.is_draft:
             log = services.activity_log_submit(log=log, actor=request.user)
     return log
+
+
+def _let_go_of_removed_photos(request, form) -> None:
+    """The kept photos the user took off the form (offered, then unticked) are deleted."""
+    offered = set(request.POST.getlist("offered_photos"))
+    kept = {str(p.pk) for p in form.kept}
+    for pending in pending_photos_of(user=request.user, ids=offered - kept):
+        services.pending_photo_discard(pending=pending)
+
+
+def _keep_photos(request, form) -> None:
+    """A form sent back with errors keeps the photos chosen on it (checked like any photo)."""
+    for upload in form.valid_uploads:
+        try:
+            form.kept.append(services.pending_photo_keep(upload=upload, user=request.user))
+        except ValidationError as error:
+            form.add_error("photos", error)
+
+
+def _post_activity_form(request, form, *, log=None):
+    """The saved log, or None when the form is shown again: with its errors (every photo chosen
+    kept), or with the attendance marked by a toggle sent without JavaScript."""
+    _let_go_of_removed_photos(request, form)
+    if mark := request.POST.get("mark"):
+        form.is_valid()  # the photos chosen are checked; the rest is checked on saving
+        form.mark_attendance(mark)
+    elif form.is_valid():
+        try:
+            return _save_activity(request, form, log=log)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    _keep_photos(request, form)
+    return None
+
+
+# What a link may fill in on a new activity form (a due item on the home page opens the form
+# for it).
+PREFILL = ("kind", "party_group", "campaign_item", "held_on")
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,18 +203,19 @@ def activity_create(request):
         branch = branches.get(pk=int(branch_id))
     except (ValueError, Branch.DoesNotExist) as exc:
         raise Http404 from exc
-    form = ActivityLogForm(request.POST or None, request.FILES or None, branch=branch)
-    if request.method == "POST" and form.is_valid():
-        try:
-            log = _save_activity(request, form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The activity was submitted.") if not log.is_draft else _("The draft was saved."),
-            )
-            return redirect(log)
+    form = ActivityLogForm(
+        request.POST or None,
+        request.FILES or None,
+        branch=branch,
+        user=request.user,
+        initial={name: request.GET[name] for name in PREFILL if request.GET.get(name)},
+    )
+    if request.method == "POST" and (log := _post_activity_form(request, form)):
+        messages.success(
+            request,
+            _("The activity was submitted.") if not log.is_draft else _("The draft was saved."),
+        )
+        return redirect(log)
     return render(
         request,
         "activities/activity_form.html",
@@ -202,16 +246,15 @@ def activity_edit(request, pk: int):
     if not log.is_draft and not is_street_staff(request.user):
         raise PermissionDenied
     form = ActivityLogForm(
-        request.POST or None, request.FILES or None, instance=log, branch=log.branch
+        request.POST or None,
+        request.FILES or None,
+        instance=log,
+        branch=log.branch,
+        user=request.user,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            _save_activity(request, form, log=log)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The activity was saved."))
-            return redirect(log)
+    if request.method == "POST" and _post_activity_form(request, form, log=log):
+        messages.success(request, _("The activity was saved."))
+        return redirect(log)
     return render(
         request,
         "activities/activity_form.html",

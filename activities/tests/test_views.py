@@ -77,12 +77,13 @@ def test_a_photo_is_stored_by_its_format_without_its_location(secretary_client, 
 def test_a_bad_form_keeps_every_value_and_saves_nothing(secretary_client, branch, roster):
     response = secretary_client.post(
         reverse("activities:create"),
-        form_data(roster, title="", content="今天讲安全生产", **{f"att_{roster[0].pk}": "leave"}),
+        form_data(roster, held_on="", content="今天讲安全生产", **{f"att_{roster[0].pk}": "leave"}),
     )
     assert response.status_code == 200
     page = response.content.decode()
     assert "今天讲安全生产" in page
-    assert response.context["form"].errors["title"]
+    errors = response.context["form"].errors
+    assert errors["held_on"] and errors[f"why_{roster[0].pk}"]  # both at once
     assert not ActivityLog.objects.exists()
 
 

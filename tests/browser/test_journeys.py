@@ -4,6 +4,7 @@ from django.utils.timezone import localdate
 
 from accounts.demo import STAFF_USERNAMES
 from accounts.models import User
+from activities.models import ActivityLog
 from branches.models import Branch
 from home.dashboard import activity_figures
 from tests.browser.conftest import enter_second_factor, give_second_factor, log_in
@@ -232,6 +233,7 @@ def test_secretary_logs_a_work_shed_lesson_on_a_phone_and_staff_see_it(
     page.fill("input[name=lecturer]", "陈帅")
     rows = page.locator(".portal-attendance li")
     assert rows.count() == 20
+    page.get_by_role("button", name="全部出席").click()  # nobody is marked at first
     rows.nth(0).get_by_text("请假").click()
     rows.nth(0).locator("input[type=text]").fill("返乡探亲")
     rows.nth(1).get_by_text("缺席").click()
@@ -243,6 +245,12 @@ def test_secretary_logs_a_work_shed_lesson_on_a_phone_and_staff_see_it(
     assert page.locator("h1 .badge").inner_text() == "已提交"
     assert page.locator("img.img-fluid").count() == 1
     assert page.evaluate("document.querySelector('img.img-fluid').naturalWidth") == 800
+    statuses = list(
+        ActivityLog.objects.get(title="工棚小党课：汛期安全").attendance.values_list(
+            "status", flat=True
+        )
+    )
+    assert statuses.count("present") == 18
     watch.assert_clean()
 
     assert "党课" not in (june_cell(staff).get_attribute("title") or "")
