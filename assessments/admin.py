@@ -162,7 +162,7 @@ class ReminderChannelForm(forms.ModelForm):
     stored ones are kept."""
 
     url = forms.URLField(
-        label=_("address"),
+        label=_("webhook address"),
         required=False,
         max_length=500,
         assume_scheme="https",
@@ -233,7 +233,7 @@ class ReminderChannelAdmin(admin.ModelAdmin):
     actions = ["send_test_message"]
     change_form_template = "admin/assessments/reminderchannel/change_form.html"
 
-    @admin.display(description=_("address"))
+    @admin.display(description=_("webhook address"))
     def masked_url(self, obj) -> str:
         return masked(obj.url)
 

@@ -455,7 +455,7 @@ class ReminderChannel(models.Model):
         related_name="reminder_channels",
         verbose_name=_("user"),
     )
-    url = models.URLField(_("address"), max_length=500)
+    url = models.URLField(_("webhook address"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
