@@ -202,10 +202,11 @@ def branch_deadlines(
 
 
 def _expected_activities(ids, *, today, start, end, named) -> list[Deadline]:
-    """The activities each period expects and the branch has not held yet, over the years the
-    window touches (the compliance grid: a fixed number of queries per year)."""
+    """The activities the branch has not held yet: those of the month under way (due at the end
+    of their period) and those missed within the window. The compliance grid says nothing of
+    the months to come, so neither does the feed. A fixed number of queries per year."""
     items = []
-    for year in range(start.year, end.year + 1):
+    for year in range(start.year, today.year + 1):
         for row in compliance_grid(
             year=year, today=today, branches=Branch.objects.filter(pk__in=ids)
         ):

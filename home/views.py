@@ -65,7 +65,8 @@ def calendar_subscription(request):
         if action == "issue":
             token = calendar_feed_issue(user=request.user)
             path = reverse("home:calendar_feed", args=[token])
-            request.session[_NEW_FEED] = f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
+            # The address the user is on (what their phone reaches), not PORTAL_BASE_URL.
+            request.session[_NEW_FEED] = request.build_absolute_uri(path)
             messages.success(
                 request, _("A new calendar address was made; any earlier one no longer works.")
             )
