@@ -426,6 +426,90 @@ class Notification(models.Model):
         return self.title
 
 
+class Delivery(models.Model):
+    """One reminder to its recipient on one channel (e-mail, …), sent at most once: a worker
+    claims it (pending → sending, with a lease) before sending and marks it sent right after
+    (assessments/deliveries.py). A failure is retried with growing intervals, then left failed
+    for staff to see and resend."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("reminder"),
+    )
+    channel = models.CharField(_("channel"), max_length=40)
+    # A robot's delivery: the robot, and what the reminder is about (its key without the
+    # recipient), so that a group hears of it once however many of its members are reminded.
+    robot = models.ForeignKey(
+        "ReminderChannel",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("reminder channel"),
+    )
+    topic = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Pending: not to be sent before this (now, or the time of the next retry).
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    # When it was last handed to the broker: the re-queue pass hands over again what stays
+    # pending long after that (the message was lost with a worker, or never published).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # Sending: the claim holds until then; past it, its worker is taken as dead.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # The first failure of the current series: retries stop PORTAL_REMINDER_RETRY_DAYS after it.
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    last_error = models.CharField(_("error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_once_per_channel"
+            ),
+            models.UniqueConstraint(
+                fields=["robot", "topic"],
+                condition=Q(robot__isnull=False),
+                name="delivery_once_per_robot_and_topic",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_until__isnull=False),
+                name="delivery_sending_has_lease",
+            ),
+        ]
+        indexes = [
+            # The re-queue pass and the staff page read only what is not sent yet.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_unsent_due",
+                condition=Q(status__in=["pending", "sending", "failed"]),
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                name="delivery_unsent_age",
+                condition=Q(status__in=["pending", "sending", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification} · {self.channel}"
+
+
 class ReminderChannel(models.Model):
     """A group robot or webhook that reminders are posted to (assessments/robots.py), set up by
     a committee admin for a branch (the reminders about that branch, once per group) or for one
@@ -487,87 +571,3 @@ class ReminderChannel(models.Model):
     def channel_name(self) -> str:
         """The Delivery.channel of its deliveries."""
         return f"{self.kind}:{self.pk}"
-
-
-class Delivery(models.Model):
-    """One reminder to its recipient on one channel (e-mail, …), sent at most once: a worker
-    claims it (pending → sending, with a lease) before sending and marks it sent right after
-    (assessments/deliveries.py). A failure is retried with growing intervals, then left failed
-    for staff to see and resend."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    notification = models.ForeignKey(
-        Notification,
-        on_delete=models.CASCADE,
-        related_name="deliveries",
-        verbose_name=_("reminder"),
-    )
-    channel = models.CharField(_("channel"), max_length=40)
-    # A robot's delivery: the robot, and what the reminder is about (its key without the
-    # recipient), so that a group hears of it once however many of its members are reminded.
-    robot = models.ForeignKey(
-        ReminderChannel,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="deliveries",
-        verbose_name=_("reminder channel"),
-    )
-    topic = models.CharField(max_length=200, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    # Pending: not to be sent before this (now, or the time of the next retry).
-    next_attempt_at = models.DateTimeField(_("next attempt"))
-    # When it was last handed to the broker: the re-queue pass hands over again what stays
-    # pending long after that (the message was lost with a worker, or never published).
-    queued_at = models.DateTimeField(null=True, blank=True)
-    # Sending: the claim holds until then; past it, its worker is taken as dead.
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
-    # The first failure of the current series: retries stop PORTAL_REMINDER_RETRY_DAYS after it.
-    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
-    last_error = models.CharField(_("error"), max_length=300, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("delivery")
-        verbose_name_plural = _("deliveries")
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["notification", "channel"], name="delivery_once_per_channel"
-            ),
-            models.UniqueConstraint(
-                fields=["robot", "topic"],
-                condition=Q(robot__isnull=False),
-                name="delivery_once_per_robot_and_topic",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="sending") | Q(claimed_until__isnull=False),
-                name="delivery_sending_has_lease",
-            ),
-        ]
-        indexes = [
-            # The re-queue pass and the staff page read only what is not sent yet.
-            models.Index(
-                fields=["next_attempt_at"],
-                name="delivery_unsent_due",
-                condition=Q(status__in=["pending", "sending", "failed"]),
-            ),
-            models.Index(
-                fields=["created_at", "id"],
-                name="delivery_unsent_age",
-                condition=Q(status__in=["pending", "sending", "failed"]),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.notification} · {self.channel}"
