@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.exports import export_access_log
-from accounts.models import AccessRecord, User
+from accounts.models import AccessRecord, CalendarFeed, User
 from core.xlsx import xlsx_response
 
 PERMISSION_FLAGS = ("is_active", "is_staff", "is_superuser")
@@ -162,6 +162,24 @@ class UserAdmin(DjangoUserAdmin):
             % {"count": unlocked},
             messages.SUCCESS,
         )
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Who subscribes a calendar, and when it was last read. The token itself is not kept (only
+    its hash), so nothing here can show it; deleting a row revokes that address."""
+
+    list_display = ("user", "created_at", "last_read_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name")
+    readonly_fields = ("user", "created_at", "last_read_at")
+    exclude = ("token_hash",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(AccessRecord)

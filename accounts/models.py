@@ -111,3 +111,23 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class CalendarFeed(models.Model):
+    """A user's secret calendar address (日历订阅): the feed at /calendar/<token>.ics needs no
+    log-in, only the token. The token is shown once when it is made; only its SHA-256 is kept,
+    so a copy of the database cannot read anyone's calendar. Making a new one revokes the old."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_read_at = models.DateTimeField(_("last read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.user)

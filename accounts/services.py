@@ -1,10 +1,12 @@
+import hashlib
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from accounts.models import AccessRecord, User
+from accounts.models import AccessRecord, CalendarFeed, User
 
 # The Cybersecurity Law (art. 21) asks that network logs be kept for at least six months.
 MINIMUM_ACCESS_LOG_DAYS = 183
@@ -124,3 +126,49 @@ def account_unlock(*, user: User, request=None) -> bool:
 def filters_of(request) -> str:
     """The request's query string as a person reads it (what an export was filtered by)."""
     return "&".join(f"{key}={value}" for key, value in request.GET.items() if value)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_issue(*, user: User, now=None) -> str:
+    """A new secret address for the user's calendar; any earlier one stops working. Returns the
+    token, which is not kept (only its hash): the caller shows it once."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        user=user,
+        defaults={
+            "token_hash": _token_hash(token),
+            "created_at": now or timezone.now(),
+            "last_read_at": None,
+        },
+    )
+    return token
+
+
+def calendar_feed_of(*, user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_revoke(*, user: User) -> bool:
+    return bool(CalendarFeed.objects.filter(user=user).delete()[0])
+
+
+def calendar_feed_user(*, token: str, now=None) -> User | None:
+    """The active user whose calendar this token opens, or None (unknown, revoked, inactive).
+    Notes when the feed was last read (at most once an hour: calendar apps poll often)."""
+    if not token or len(token) > 100:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=_token_hash(token), user__is_active=True)
+        .first()
+    )
+    if feed is None:
+        return None
+    now = now or timezone.now()
+    if feed.last_read_at is None or now - feed.last_read_at > timedelta(hours=1):
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=now)
+    return feed.user

@@ -1,6 +1,15 @@
-from django.contrib import admin
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments import robots
 from assessments.models import (
     Criterion,
     Cycle,
@@ -8,6 +17,7 @@ from assessments.models import (
     DeploymentTask,
     Inspection,
     Notification,
+    ReminderChannel,
     Result,
     RuleVersion,
     Score,
@@ -128,7 +138,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     )  # fmt: skip
     list_filter = ("status", "channel")
     list_select_related = ("notification",)
-    search_fields = ("notification__title", "notification__recipient__username")
+    search_fields = ("notification__title", "notification__recipient__username", "robot__name")
     readonly_fields = [f.name for f in Delivery._meta.fields]
 
     def has_add_permission(self, request):
@@ -136,3 +146,132 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def masked(value: str) -> str:
+    """Enough of a credential to tell two apart, never enough to use: the last four characters
+    (and, for an address, its host)."""
+    if not value:
+        return ""
+    host = urlsplit(value).hostname if "://" in value else None
+    return f"{host + '/' if host else ''}…{value[-4:]}"
+
+
+class ReminderChannelForm(forms.ModelForm):
+    """The address and the secret are written, never shown back: left empty on a change, the
+    stored ones are kept."""
+
+    url = forms.URLField(
+        label=_("webhook address"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_(
+            "The robot's webhook address, as WeCom or DingTalk shows it (it holds the robot's "
+            "key), or the address that receives the webhook."
+        ),
+    )
+    secret = forms.CharField(
+        label=_("signing secret"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_(
+            "DingTalk: the robot's signing secret (加签, begins with SEC). Webhook: a secret of "
+            "your choice, at least 16 characters, given to the receiver. WeCom: none."
+        ),
+    )
+
+    class Meta:
+        model = ReminderChannel
+        fields = ("kind", "name", "branch", "user", "url", "secret", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("url", "secret"):
+                stored = getattr(self.instance, name)
+                if stored:
+                    self.fields[name].help_text = _(
+                        "Stored: %(masked)s. Leave empty to keep it."
+                    ) % {"masked": masked(stored)}
+
+    def clean_url(self) -> str:
+        value = self.cleaned_data["url"] or (self.instance.url if self.instance.pk else "")
+        if not value:
+            raise forms.ValidationError(_("Enter the address."))
+        if urlsplit(value).scheme not in ("http", "https"):
+            raise forms.ValidationError(_("Enter an http or https address."))
+        return value
+
+    def clean_secret(self) -> str:
+        value = self.cleaned_data["secret"]
+        if not value and self.instance.pk:
+            value = self.instance.secret
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, secret = cleaned.get("kind"), cleaned.get("secret", "")
+        if kind == ReminderChannel.Kind.WEBHOOK and secret and len(secret) < 16:
+            self.add_error("secret", _("A webhook's secret has at least 16 characters."))
+        return cleaned
+
+
+@admin.register(ReminderChannel)
+class ReminderChannelAdmin(admin.ModelAdmin):
+    """Group robots and webhooks (提醒渠道): a committee admin sets one up for a branch or a
+    user, and sends it a test message (the action, or the button on its page)."""
+
+    form = ReminderChannelForm
+    list_display = ("name", "kind", "branch", "user", "masked_url", "is_active", "created_at")
+    list_filter = ("kind", "is_active")
+    list_select_related = ("branch", "user")
+    search_fields = ("name", "branch__name", "user__username", "user__full_name")
+    autocomplete_fields = ("branch", "user")
+    actions = ["send_test_message"]
+    change_form_template = "admin/assessments/reminderchannel/change_form.html"
+
+    @admin.display(description=_("webhook address"))
+    def masked_url(self, obj) -> str:
+        return masked(obj.url)
+
+    @admin.action(description=_("Send a test message"))
+    def send_test_message(self, request, queryset):
+        for robot in queryset:
+            self._test(request, robot)
+
+    def _test(self, request, robot) -> None:
+        try:
+            robots.send_test(robot)
+        except robots.RobotError as exc:
+            self.message_user(
+                request,
+                _("%(channel)s: the test message failed: %(error)s")
+                % {"channel": robot, "error": exc},
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                _("%(channel)s: the test message was accepted.") % {"channel": robot},
+                messages.SUCCESS,
+            )
+
+    def get_urls(self):
+        test = path(
+            "<int:pk>/test/",
+            self.admin_site.admin_view(self.test_view),
+            name="assessments_reminderchannel_test",
+        )
+        return [test, *super().get_urls()]
+
+    def test_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        robot = self.get_object(request, str(pk))
+        if robot is None or not self.has_change_permission(request, robot):
+            raise PermissionDenied
+        self._test(request, robot)
+        return redirect(reverse("admin:assessments_reminderchannel_change", args=[pk]))

@@ -11,10 +11,15 @@ the row from pending to sending (`claim`), and marks it sent right after; any se
 same delivery — a redelivered message, a re-queue, two workers at once — finds it taken and
 sends nothing.
 
+Robots and webhooks (assessments/robots.py) go the same way: a Delivery per robot and topic,
+claimed, retried, shown to staff when it fails.
+
 THE ONE WINDOW FOR A SECOND MESSAGE: the channel has accepted the message (the SMTP server
-answered 250 to the mail's data) and the worker dies before `deliver` has marked the row sent.
-Its claim then expires (PORTAL_REMINDER_LEASE_SECONDS) and the delivery is sent again. SMTP
-gives no way to ask a server whether it already holds a message, so the window cannot be closed;
+answered 250 to the mail's data, a robot answered errcode 0, a webhook 2xx) and the worker
+dies before `deliver` has marked the row sent. Its claim then expires
+(PORTAL_REMINDER_LEASE_SECONDS) and the delivery is sent again. SMTP and the robots give no way
+to ask whether they already hold a message (a webhook's receiver can: the X-Portal-Delivery
+header repeats the delivery's id), so the window cannot be closed;
 it is kept as short as two statements, and the lease outlasts the task's hard time limit so that
 a slow send is never taken for a dead one.
 """
@@ -28,9 +33,9 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from assessments import robots
 from assessments.channels import channels
-from assessments.models import Delivery
+from assessments.models import Delivery, Notification, ReminderChannel
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +62,44 @@ def retry_at(
     return now + min(max(failing_for, first), longest)
 
 
-def create_for(notifications: Iterable[tuple[int, User]], *, now: datetime.datetime) -> None:
-    """The deliveries of reminders just created: one per channel that reaches the recipient.
-    They count as handed over now: the caller hands them to the broker after its commit."""
+def create_for(notifications: Iterable[Notification], *, now: datetime.datetime) -> None:
+    """The deliveries of reminders just created: one per channel that reaches the recipient,
+    and one per active robot (assessments.ReminderChannel) of the recipient or of the branch
+    the reminder is about — once per robot and topic, however many of the branch's people are
+    reminded of it. They count as handed over now: the caller hands them to the broker after
+    its commit."""
+    notifications = list(notifications)
     in_use = channels()
     rows = [
-        Delivery(notification_id=pk, channel=channel.name, next_attempt_at=now, queued_at=now)
-        for pk, recipient in notifications
+        Delivery(notification_id=n.pk, channel=channel.name, next_attempt_at=now, queued_at=now)
+        for n in notifications
         for channel in in_use
-        if channel.reaches(recipient)
+        if channel.reaches(n.recipient)
     ]
+    by_user: dict[int, list[ReminderChannel]] = {}
+    by_branch: dict[int, list[ReminderChannel]] = {}
+    for robot in ReminderChannel.objects.filter(is_active=True):
+        if robot.user_id:
+            by_user.setdefault(robot.user_id, []).append(robot)
+        else:
+            by_branch.setdefault(robot.branch_id, []).append(robot)
+    taken: set[tuple[int, str]] = set()
+    for n in notifications:
+        topic = n.key.split(":", 1)[1]
+        for robot in by_user.get(n.recipient_id, []) + by_branch.get(n.branch_id, []):
+            if (robot.pk, topic) in taken:
+                continue
+            taken.add((robot.pk, topic))
+            rows.append(
+                Delivery(
+                    notification_id=n.pk,
+                    channel=robot.channel_name,
+                    robot=robot,
+                    topic=topic,
+                    next_attempt_at=now,
+                    queued_at=now,
+                )
+            )
     Delivery.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
 
 
@@ -103,15 +136,22 @@ def deliver(delivery_id: int) -> str:
     if not claim(delivery_id, now=timezone.now()):
         return "skipped"
     delivery = (
-        Delivery.objects.select_related("notification__recipient").filter(pk=delivery_id).first()
+        Delivery.objects.select_related("notification__recipient", "robot")
+        .filter(pk=delivery_id)
+        .first()
     )
     if delivery is None:
         return "skipped"
     try:
-        by_name = {channel.name: channel for channel in channels()}
-        if delivery.channel not in by_name:
-            raise LookupError(f"no channel {delivery.channel!r} in PORTAL_NOTIFICATION_CHANNELS")
-        by_name[delivery.channel].send(delivery.notification)
+        if delivery.robot is not None:
+            _post_to_robot(delivery)
+        else:
+            by_name = {channel.name: channel for channel in channels()}
+            if delivery.channel not in by_name:
+                raise LookupError(
+                    f"no channel {delivery.channel!r} in PORTAL_NOTIFICATION_CHANNELS"
+                )
+            by_name[delivery.channel].send(delivery.notification)
     except Exception as exc:  # noqa: BLE001 - any failure of a channel is retried, then shown
         return _record_failure(delivery, f"{type(exc).__name__}: {exc}"[:300])
     # ↑ The window for a second message (see the module's docstring): sent, not yet recorded.
@@ -123,6 +163,23 @@ def deliver(delivery_id: int) -> str:
         last_error="",
     )
     return "sent"
+
+
+def _post_to_robot(delivery: Delivery) -> None:
+    """A robot turned off after its delivery was made fails it (visible, resendable), rather
+    than posting to a group its admin meant to silence."""
+    if not delivery.robot.is_active:
+        raise robots.RobotError("the channel is turned off")
+    notification = delivery.notification
+    robots.post(
+        delivery.robot,
+        title=notification.title,
+        body=notification.body,
+        url=notification.url,
+        event=notification.event,
+        stage=notification.stage,
+        delivery_id=delivery.pk,
+    )
 
 
 def _record_failure(delivery: Delivery, error: str) -> str:

@@ -393,6 +393,15 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     key = models.CharField(max_length=200, unique=True)
+    # The branch the reminder is about (none for the street's own): its group robots tell it.
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
+    )
     event = models.CharField(_("event"), max_length=40)
     stage = models.CharField(_("stage"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
@@ -436,6 +445,17 @@ class Delivery(ChoicesDisplay, models.Model):
         verbose_name=_("reminder"),
     )
     channel = models.CharField(_("channel"), max_length=40)
+    # A robot's delivery: the robot, and what the reminder is about (its key without the
+    # recipient), so that a group hears of it once however many of its members are reminded.
+    robot = models.ForeignKey(
+        "ReminderChannel",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("reminder channel"),
+    )
+    topic = models.CharField(max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -462,6 +482,11 @@ class Delivery(ChoicesDisplay, models.Model):
             models.UniqueConstraint(
                 fields=["notification", "channel"], name="delivery_once_per_channel"
             ),
+            models.UniqueConstraint(
+                fields=["robot", "topic"],
+                condition=Q(robot__isnull=False),
+                name="delivery_once_per_robot_and_topic",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="sending") | Q(claimed_until__isnull=False),
                 name="delivery_sending_has_lease",
@@ -483,3 +508,66 @@ class Delivery(ChoicesDisplay, models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification} · {self.channel}"
+
+
+class ReminderChannel(models.Model):
+    """A group robot or webhook that reminders are posted to (assessments/robots.py), set up by
+    a committee admin for a branch (the reminders about that branch, once per group) or for one
+    user (that user's reminders). The address and the secret are credentials: stored, never
+    shown back in full (the admin shows their last characters)."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("WeCom group robot")
+        DINGTALK = "dingtalk", _("DingTalk group robot")
+        WEBHOOK = "webhook", _("Webhook")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_channels",
+        verbose_name=_("branch"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_channels",
+        verbose_name=_("user"),
+    )
+    url = models.URLField(_("webhook address"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder channel")
+        verbose_name_plural = _("reminder channels")
+        ordering = ["kind", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(branch__isnull=True, user__isnull=False)
+                | Q(branch__isnull=False, user__isnull=True),
+                name="reminder_channel_for_branch_or_user",
+                violation_error_message=_("Choose a branch or a user, not both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="wecom") | ~Q(secret=""),
+                name="reminder_channel_signed",
+                violation_error_message=_(
+                    "A DingTalk robot and a webhook need their signing secret."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def channel_name(self) -> str:
+        """The Delivery.channel of its deliveries."""
+        return f"{self.kind}:{self.pk}"

@@ -212,6 +212,7 @@ def sweep(today: datetime.date | None = None) -> list[int]:
                     title=due.title,
                     body=due.body,
                     url=due.url,
+                    branch_id=due.branch_id,
                 ),
             )
     keys = list(wanted)
@@ -220,12 +221,13 @@ def sweep(today: datetime.date | None = None) -> list[int]:
         taken.update(Notification.objects.filter(key__in=batch).values_list("key", flat=True))
     new = [notification for key, notification in wanted.items() if key not in taken]
     Notification.objects.bulk_create(new, batch_size=deliveries.BATCH, ignore_conflicts=True)
-    created: list[tuple[int, User]] = []
+    created: list[Notification] = []
     for batch in _batches([notification.key for notification in new]):
         for pk, key in Notification.objects.filter(key__in=batch).values_list("pk", "key"):
-            created.append((pk, wanted[key].recipient))
+            wanted[key].pk = pk
+            created.append(wanted[key])
     deliveries.create_for(created, now=now)
-    return [pk for pk, _recipient in created]
+    return [notification.pk for notification in created]
 
 
 def _batches(items: list) -> Iterator[list]:

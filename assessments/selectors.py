@@ -159,7 +159,7 @@ def failing_deliveries() -> QuerySet[Delivery]:
     first, with their reminder and recipient. A page for street staff only."""
     return (
         Delivery.objects.filter(deliveries.failing(now=timezone.now()))
-        .select_related("notification__recipient")
+        .select_related("notification__recipient", "robot")
         .order_by("created_at", "pk")
     )
 

@@ -173,3 +173,23 @@ def test_staff_reminder_page_links_to_the_undelivered_ones(staff_client, secreta
     assert URL in html
     assert "1 条提醒未送达" in html
     assert URL not in secretary_client.get(reverse("assessments:reminders")).content.decode()
+
+
+def test_robot_deliveries_are_listed_with_their_channel_in_as_many_queries(staff_client, branch):
+    from assessments.models import ReminderChannel
+
+    robots = [
+        ReminderChannel.objects.create(
+            kind="wecom", name=f"支部群{n}", branch=branch, url=f"https://127.0.0.1/{n}"
+        )
+        for n in range(25)
+    ]
+    failed(robot=robots[0], topic="t0"), failed(robot=robots[1], topic="t1")
+    with CaptureQueriesContext(connection) as small:
+        staff_client.get(URL)
+    for n in range(2, 50):
+        failed(robot=robots[n % 25], topic=f"t{n}")
+    with CaptureQueriesContext(connection) as large:
+        html = staff_client.get(URL).content.decode()
+    assert len(large) == len(small)
+    assert "支部群24" in html and "企业微信群机器人" in html

@@ -325,6 +325,8 @@ PORTAL_REMINDER_REQUEUE_AFTER_SECONDS = env.int(
 # Staff see a delivery not sent this long after it was created (and every failed one).
 PORTAL_REMINDER_LONG_PENDING_MINUTES = env.int("PORTAL_REMINDER_LONG_PENDING_MINUTES", default=15)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# A group robot or webhook that does not answer within this fails the delivery (retried later).
+PORTAL_ROBOT_TIMEOUT_SECONDS = env.int("PORTAL_ROBOT_TIMEOUT_SECONDS", default=10)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 # /healthz tells the database's and broker's state (and why they are down) only to logged-in

@@ -9,7 +9,9 @@ from django.urls.resolvers import RoutePattern
 pytestmark = pytest.mark.django_db
 
 # Reachable without logging in, on purpose.
-PUBLIC = {"accounts:login", "healthz", "set_language", "favicon"}
+# The calendar feed opens with the secret token in its address alone (a calendar app cannot
+# log in): home/tests/test_calendar.py proves it answers 404 without a valid one.
+PUBLIC = {"accounts:login", "healthz", "set_language", "favicon", "home:calendar_feed"}
 
 SAMPLES = {
     "int": "1",

@@ -237,6 +237,11 @@ NOT_LISTS = {
     "accounts:two_factor_enrol": {"why": "form (the authenticator's QR code)"},
     "accounts:two_factor_verify": {"why": "the second factor's code, once per log-in"},
     "accounts:recovery_codes_renew": {"why": "action (new recovery codes, shown once)"},
+    "home:calendar": {"why": "form (the user's calendar address: made, shown once, revoked)"},
+    "home:calendar_feed": {
+        "why": "an iCalendar file of the user's deadlines, over a bounded window, in a fixed "
+        "number of queries (home/tests/test_calendar.py)"
+    },
     "projects:create": {"why": "form"},
     "projects:detail": {
         "why": "one project",

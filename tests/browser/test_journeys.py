@@ -1,3 +1,5 @@
+from urllib.error import HTTPError
+
 import pytest
 from django.core.management import call_command
 from django.utils.timezone import localdate
@@ -344,3 +346,33 @@ def test_staff_deploy_a_cycle_secretary_self_scores_staff_score_and_publish(
     assert page.locator("#results-chart svg text", has_text="星光耀广场").count() >= 1
     page.screenshot(path=artifacts / "assessment-results-zh-hans.png", full_page=True)
     watch.assert_clean()
+
+
+def test_secretary_subscribes_their_phones_calendar(demo_server, watched_page, artifacts):
+    from urllib.request import urlopen
+
+    from icalendar import Calendar
+
+    page, watch = watched_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, demo_server, "xingguang")
+    page.click(".navbar-toggler")
+    page.get_by_role("link", name="日历订阅").click()
+    page.get_by_role("button", name="生成我的日历订阅地址").click()
+    address = page.locator("#calendar-url").input_value()
+    assert address.startswith(demo_server + "/calendar/") and address.endswith(".ics")
+    page.screenshot(path=artifacts / "calendar-subscription-phone.png", full_page=True)
+    watch.assert_clean()
+
+    with urlopen(address, timeout=10) as response:
+        feed = Calendar.from_ical(response.read())
+    summaries = [str(event["SUMMARY"]) for event in feed.walk("VEVENT")]
+    assert summaries, "the demo branch has deadlines"
+    assert all("汇金国际广场" not in summary for summary in summaries)
+
+    # Shown once: the page no longer holds it; revoking closes the address.
+    page.goto(demo_server + "/calendar/")
+    assert page.locator("#calendar-url").count() == 0
+    page.get_by_role("button", name="撤销地址").click()
+    with pytest.raises(HTTPError):
+        urlopen(address, timeout=10)
