@@ -1,5 +1,6 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter
 from django.contrib.auth.admin import GroupAdmin
@@ -20,6 +21,45 @@ from core.xlsx import xlsx_response
 
 PERMISSION_FLAGS = ("is_active", "is_staff", "is_superuser")
 
+# The seats (branch posts) a log-in holds, read through the user's `seats` relation: accounts
+# sits below branches in the layers and does not import them.
+Seat = User.seats.rel.related_model
+
+
+class SeatForm(forms.ModelForm):
+    """A seat given on the user's page: the holder's name is the user's unless typed."""
+
+    class Meta:
+        model = Seat
+        fields = ("branch", "kind", "origin", "holder_name", "started_on", "ended_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder_name"].required = False
+        self.fields["holder_name"].help_text = _("Left empty: the user's full name.")
+
+    def clean_holder_name(self):
+        name = self.cleaned_data.get("holder_name", "").strip()
+        user = self.instance.user  # set by the inline formset: the user of the page
+        if not name and user is not None:
+            name = user.full_name
+        if not name:
+            raise forms.ValidationError(_("Type the name of the seat holder."), code="required")
+        return name
+
+
+class SeatInline(admin.StackedInline):
+    """A secretary's branch posts, seen and changed on their own page: the seat is what lets a
+    log-in see its branch (accounts/access.py)."""
+
+    model = Seat
+    form = SeatForm
+    extra = 0
+    autocomplete_fields = ("branch",)
+    fields = (("branch", "kind", "origin"), ("holder_name", "started_on", "ended_on"))
+    verbose_name = _("seat")
+    verbose_name_plural = _("seats (branch posts)")
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
@@ -28,6 +68,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
     actions = ["require_password_change", "unlock"]
+    inlines = [SeatInline]
     fieldsets = (
         (None, {"fields": ("username", "password", "must_change_password")}),
         (_("Personal info"), {"fields": ("full_name", "email")}),
