@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -61,8 +61,42 @@ class SeatInline(admin.StackedInline):
     verbose_name_plural = _("seats (branch posts)")
 
 
+# Permission names are stored in English when the tables are made ("Can add member"): they are
+# shown from the model's translated name instead.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(name)s"),
+    "change": _("Can change %(name)s"),
+    "delete": _("Can delete %(name)s"),
+    "view": _("Can view %(name)s"),
+}
+
+
+def permission_label(permission) -> str:
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return str(permission)
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        name = PERMISSION_ACTIONS[action] % {"name": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    app = model._meta.app_config.verbose_name
+    return f"{app} | {model._meta.verbose_name} | {name}"
+
+
+class TranslatedPermissionsMixin:
+    """The permission pickers of a user's and a group's page, in the admin's language."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.label_from_instance = permission_label
+        return field
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(TranslatedPermissionsMixin, DjangoUserAdmin):
     list_display = ("username", "full_name", "role", "is_active", "is_staff", "last_login")
     list_filter = ("role", "is_active", "is_staff", "is_superuser", "must_change_password")
     search_fields = ("username", "full_name", "email")
@@ -304,7 +338,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class LoggedGroupAdmin(GroupAdmin):
+class LoggedGroupAdmin(TranslatedPermissionsMixin, GroupAdmin):
     @staticmethod
     def _permissions_of(group: Group) -> list[str]:
         return sorted(group.permissions.values_list("codename", flat=True))

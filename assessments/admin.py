@@ -1,5 +1,5 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     Criterion,
@@ -12,7 +12,7 @@ from assessments.models import (
     RuleVersion,
     Score,
 )
-from core.admin import RevisionAdminMixin
+from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
 
 
@@ -36,7 +36,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(RuleVersion)
-class RuleVersionAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class RuleVersionAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "year", "status", "published_on", "party_weight", "construction_weight")
     readonly_fields = ("status", "published_on", "based_on")
     inlines = [CriterionInline]
@@ -58,7 +58,7 @@ class InspectionInline(admin.TabularInline):
 
 
 @admin.register(Cycle)
-class CycleAdmin(SimpleHistoryAdmin):
+class CycleAdmin(HistoryAdmin):
     list_display = ("name", "version", "status", "starts_on", "ends_on", "published_on")
     list_select_related = ("version",)
     list_filter = ("status",)
@@ -68,7 +68,7 @@ class CycleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(SimpleHistoryAdmin):
+class ScoreAdmin(HistoryAdmin):
     list_display = ("cycle", "branch", "criterion", "self_score", "committee_score")
     list_select_related = ("cycle", "branch", "criterion")
     show_full_result_count = False
@@ -107,16 +107,49 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "recipient", "event", "stage", "created_at")
-    list_filter = ("event", "stage", "deliveries__status")
+    list_display = ("title", "recipient", "event_label", "stage_label", "created_at")
+    list_filter = ("deliveries__status",)
     list_select_related = ("recipient",)
     # One row per reminder and user: no full count; the default order -created_at, -id reads
     # notification_created_id_idx.
     show_full_result_count = False
     paginator = ListPaginator  # the total of a big table counted once a minute
     search_fields = ("title", "recipient__username", "key")
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    fields = (
+        "recipient",
+        "title",
+        "body",
+        "event_label",
+        "stage_label",
+        "url",
+        "created_at",
+        "read_at",
+    )
+    readonly_fields = fields
     inlines = [DeliveryInline]
+
+    # The reminder's kind and moment are codes in the table (its unique key is made of them).
+    EVENTS = {
+        "phase_deadline": _("Deadline of a phase of the cycle"),
+        "task_due": _("Deployment task due"),
+        "rectification_due": _("Rectification due"),
+        "coordination_overdue": _("Coordination item overdue"),
+        "activities_missing": _("Activities missing in a month"),
+    }
+    STAGES = {
+        "7d": _("7 days before"),
+        "1d": _("1 day before"),
+        "overdue": _("Overdue"),
+        "missing": _("Missing"),
+    }
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, notification):
+        return self.EVENTS.get(notification.event, notification.event)
+
+    @admin.display(description=_("stage"), ordering="stage")
+    def stage_label(self, notification):
+        return self.STAGES.get(notification.stage, notification.stage)
 
 
 @admin.register(Delivery)

@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import AccessRecord
 from accounts.services import record_access
-from core.admin import RevisionAdminMixin
+from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
 from members.models import (
     HomeOrganisation,
@@ -44,7 +43,7 @@ class PioneerPostInline(admin.StackedInline):
 
 
 @admin.register(Member)
-class MemberAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class MemberAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "standing", "masked_phone", "masked_id_number", "relation_state")
     list_filter = ("standing", "is_floating", "relation_state", "employer_kind")
     search_fields = ("name", "phone", "id_number")
