@@ -367,6 +367,10 @@ if admin.site.is_registered(AccessAttempt):
 
 @admin.register(AccessAttempt)
 class LoggedAccessAttemptAdmin(AccessAttemptAdmin):
+    @admin.display(description=_("status"))
+    def status(self, attempt: AccessAttempt):
+        return super().status(attempt)
+
     def _record_unlock(self, request, attempt: AccessAttempt) -> None:
         services.record_access(
             request=request,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from assessments.channels import channel_label
 from assessments.models import (
     Criterion,
     Cycle,
@@ -92,11 +93,17 @@ class ResultAdmin(admin.ModelAdmin):
         return False  # published results are frozen
 
 
-class DeliveryInline(admin.TabularInline):
+class ChannelLabelMixin:
+    @admin.display(description=_("channel"), ordering="channel")
+    def channel_label(self, delivery):
+        return channel_label(delivery.channel)
+
+
+class DeliveryInline(ChannelLabelMixin, admin.TabularInline):
     model = Delivery
     extra = 0
     fields = readonly_fields = (
-        "channel", "status", "attempts", "last_attempt_at", "next_attempt_at", "last_error",
+        "channel_label", "status", "attempts", "last_attempt_at", "next_attempt_at", "last_error",
         "sent_at",
     )  # fmt: skip
     can_delete = False
@@ -153,16 +160,20 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ChannelLabelMixin, admin.ModelAdmin):
     """Read-only: staff resend from the portal's page of undelivered reminders."""
 
     list_display = (
-        "notification", "channel", "status", "attempts", "last_attempt_at", "next_attempt_at",
+        "notification", "channel_label", "status", "attempts", "last_attempt_at", "next_attempt_at",
     )  # fmt: skip
-    list_filter = ("status", "channel")
+    list_filter = ("status",)
     list_select_related = ("notification",)
     search_fields = ("notification__title", "notification__recipient__username")
-    readonly_fields = [f.name for f in Delivery._meta.fields]
+    fields = readonly_fields = [
+        "channel_label" if f.name == "channel" else f.name
+        for f in Delivery._meta.fields
+        if f.name != "id"
+    ]
 
     def has_add_permission(self, request):
         return False

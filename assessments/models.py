@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from assessments.channels import channel_label
 from core.history import HistoricalRecords
 from core.models import Revisioned, dates_in_order
 
@@ -508,4 +509,4 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.notification} · {self.channel}"
+        return f"{self.notification} · {channel_label(self.channel)}"

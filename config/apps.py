@@ -74,11 +74,13 @@ class OTPStaticConfig(AppConfig):
     default_auto_field = "django.db.models.AutoField"
 
     def ready(self):
-        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
         _label_device_fields(StaticDevice)
         StaticDevice._meta.verbose_name = _("static device")
         StaticDevice._meta.verbose_name_plural = _("static devices")
+        StaticToken._meta.verbose_name = _("recovery code")
+        StaticToken._meta.verbose_name_plural = _("recovery codes")
 
 
 class OTPTOTPConfig(AppConfig):

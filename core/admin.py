@@ -1,6 +1,5 @@
 """The outbox in the admin, and an admin piece the apps share."""
 
-from celery import current_app
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,6 +18,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from core import outbox
 from core.models import Job, Revisioned
 from core.schedules import crontab_description
+from core.task_labels import registered_tasks, task_label
 
 
 class RevisionAdminMixin:
@@ -43,10 +43,18 @@ class JobAdmin(admin.ModelAdmin):
     """The outbox, for committee staff: what waits for the queue and why. Jobs are written by
     the portal, never by hand; a waiting one can be handed over again from here."""
 
-    list_display = ("pk", "task", "status", "created_at", "handed_at", "attempts", "last_error")
-    list_filter = ("status", "task")
-    readonly_fields = (
-        "task",
+    list_display = (
+        "pk",
+        "task_label",
+        "status",
+        "created_at",
+        "handed_at",
+        "attempts",
+        "last_error",
+    )
+    list_filter = ("status",)
+    fields = readonly_fields = (
+        "task_label",
         "kwargs",
         "status",
         "created_at",
@@ -63,6 +71,10 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("task"), ordering="task")
+    def task_label(self, job):
+        return task_label(job.task)
 
     @admin.action(description=_("Hand the selected waiting jobs to the queue again"))
     def hand_over_again(self, request, queryset):
@@ -87,16 +99,6 @@ class JobAdmin(admin.ModelAdmin):
 # Its admin lists registered tasks by their Python path and describes a crontab in the server's
 # (English) locale. Here a task is shown by its label (`@shared_task(label=...)`), the registered
 # task of a periodic task is the one selected when its form opens, and a crontab reads in Chinese.
-
-
-def registered_tasks() -> dict[str, str]:
-    """The portal's tasks: their name (Python path) and their label."""
-    current_app.loader.import_default_modules()  # runs autodiscovery, importing every tasks.py
-    return {
-        name: str(getattr(task, "label", name))
-        for name, task in sorted(current_app.tasks.items())
-        if not name.startswith("celery.")
-    }
 
 
 class LabelledTaskSelect(beat_admin.TaskSelectWidget):
@@ -127,7 +129,7 @@ class PeriodicTaskInline(beat_admin.PeriodicTaskInline):
 
     @admin.display(description=_("Task"))
     def task_label(self, task):
-        return registered_tasks().get(task.task, task.task)
+        return task_label(task.task)
 
 
 for schedule_model in (
@@ -198,7 +200,7 @@ class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
 
     @admin.display(description=_("Task"), ordering="task")
     def task_label(self, task):
-        return registered_tasks().get(task.task, task.task)
+        return task_label(task.task)
 
     @admin.display(description=_("Schedule"))
     def described(self, task):

@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.task_labels import task_label
+
 
 class Revisioned(models.Model):
     """A record people edit through forms. `revision` counts its saves through the services
@@ -67,4 +69,4 @@ class Job(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="core_job_status_created")]
 
     def __str__(self) -> str:
-        return f"{self.task} #{self.pk} ({self.get_status_display()})"
+        return f"{task_label(self.task)} #{self.pk} ({self.get_status_display()})"

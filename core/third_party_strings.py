@@ -74,6 +74,8 @@ THIRD_PARTY_STRINGS = (
         'The Name of the Celery Task that Should be Run.  (Example: "proj.tasks.import_contacts")'
     ),
     gettext_noop("Queue defined in CELERY_TASK_QUEUES. Leave None for default queuing."),
+    gettext_noop('JSON encoded positional arguments (Example: ["arg1", "arg2"])'),
+    gettext_noop('JSON encoded keyword arguments (Example: {"argument": "value"})'),
     gettext_noop("If True, the schedule will only run the task a single time"),
     gettext_noop("Set to False to disable the schedule"),
     gettext_noop(
