@@ -190,6 +190,15 @@ def test_every_admin_page_is_chinese(admin_client):
     )
 
 
+def test_the_two_access_logs_have_different_names(admin_client):
+    """The portal's access log of personal data and django-axes' log of log-ins were both
+    called 访问日志."""
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    names = [a.text_content().strip() for a in html.fromstring(index).xpath("//th/a")]
+    assert names.count("访问日志") == 1
+    assert "登录登出记录" in names
+
+
 def test_the_admin_scripts_speak_chinese(admin_client):
     """The pickers of a user's groups and permissions ("Choose all 组"), the calendar and the
     clock are written by the admin's scripts from the JavaScript catalog."""
