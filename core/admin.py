@@ -198,6 +198,12 @@ class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
         ),
     )
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "crontab":
+            field.label_from_instance = crontab_description  # "每天 03:45（北京时间）"
+        return field
+
     @admin.display(description=_("Task"), ordering="task")
     def task_label(self, task):
         return task_label(task.task)
