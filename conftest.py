@@ -23,7 +23,7 @@ def force_login_passes_the_second_factor(request, monkeypatch):
         from django_otp.plugins.otp_static.models import StaticDevice
 
         device, _ = StaticDevice.objects.get_or_create(
-            user=user, name="test session", defaults={"confirmed": True}
+            user=user, name="测试会话", defaults={"confirmed": True}
         )
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -1,5 +1,6 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter
 from django.contrib.auth.admin import GroupAdmin
@@ -8,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,14 +21,88 @@ from core.xlsx import xlsx_response
 
 PERMISSION_FLAGS = ("is_active", "is_staff", "is_superuser")
 
+# The seats (branch posts) a log-in holds, read through the user's `seats` relation: accounts
+# sits below branches in the layers and does not import them.
+Seat = User.seats.rel.related_model
+
+
+class SeatForm(forms.ModelForm):
+    """A seat given on the user's page: the holder's name is the user's unless typed."""
+
+    class Meta:
+        model = Seat
+        fields = ("branch", "kind", "origin", "holder_name", "started_on", "ended_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder_name"].required = False
+        self.fields["holder_name"].help_text = _("Left empty: the user's full name.")
+
+    def clean_holder_name(self):
+        name = self.cleaned_data.get("holder_name", "").strip()
+        user = self.instance.user  # set by the inline formset: the user of the page
+        if not name and user is not None:
+            name = user.full_name
+        if not name:
+            raise forms.ValidationError(_("Type the name of the seat holder."), code="required")
+        return name
+
+
+class SeatInline(admin.StackedInline):
+    """A secretary's branch posts, seen and changed on their own page: the seat is what lets a
+    log-in see its branch (accounts/access.py)."""
+
+    model = Seat
+    form = SeatForm
+    extra = 0
+    autocomplete_fields = ("branch",)
+    fields = (("branch", "kind", "origin"), ("holder_name", "started_on", "ended_on"))
+    verbose_name = _("seat")
+    verbose_name_plural = _("seats (branch posts)")
+
+
+# Permission names are stored in English when the tables are made ("Can add member"): they are
+# shown from the model's translated name instead.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(name)s"),
+    "change": _("Can change %(name)s"),
+    "delete": _("Can delete %(name)s"),
+    "view": _("Can view %(name)s"),
+}
+
+
+def permission_label(permission) -> str:
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return str(permission)
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        name = PERMISSION_ACTIONS[action] % {"name": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    app = model._meta.app_config.verbose_name
+    return f"{app} | {model._meta.verbose_name} | {name}"
+
+
+class TranslatedPermissionsMixin:
+    """The permission pickers of a user's and a group's page, in the admin's language."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.label_from_instance = permission_label
+        return field
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(TranslatedPermissionsMixin, DjangoUserAdmin):
     list_display = ("username", "full_name", "role", "is_active", "is_staff", "last_login")
     list_filter = ("role", "is_active", "is_staff", "is_superuser", "must_change_password")
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
     actions = ["require_password_change", "unlock"]
+    inlines = [SeatInline]
     fieldsets = (
         (None, {"fields": ("username", "password", "must_change_password")}),
         (_("Personal info"), {"fields": ("full_name", "email")}),
@@ -281,7 +356,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class LoggedGroupAdmin(GroupAdmin):
+class LoggedGroupAdmin(TranslatedPermissionsMixin, GroupAdmin):
     @staticmethod
     def _permissions_of(group: Group) -> list[str]:
         return sorted(group.permissions.values_list("codename", flat=True))
@@ -310,6 +385,10 @@ if admin.site.is_registered(AccessAttempt):
 
 @admin.register(AccessAttempt)
 class LoggedAccessAttemptAdmin(AccessAttemptAdmin):
+    @admin.display(description=_("status"))
+    def status(self, attempt: AccessAttempt):
+        return super().status(attempt)
+
     def _record_unlock(self, request, attempt: AccessAttempt) -> None:
         services.record_access(
             request=request,

@@ -105,12 +105,15 @@ class AccessRecord(models.Model):
 
     class Meta:
         verbose_name = _("access record")
-        verbose_name_plural = _("access log")
+        # django-axes names its log-in records "access log" too: a context keeps the two
+        # apart in the admin (访问日志 here, 登录登出记录 there).
+        verbose_name_plural = pgettext_lazy("personal data", "access log")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+        at = timezone.localtime(self.at)
+        return f"{at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
 
 
 class CalendarFeed(models.Model):

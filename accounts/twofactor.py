@@ -21,8 +21,8 @@ from accounts.models import AccessRecord, User
 from accounts.services import record_access
 
 ENROL, VERIFY, CHANGE_PASSWORD = "enrol", "verify", "change_password"
-UNCONFIRMED_NAME = "authenticator"
-RECOVERY_NAME = "recovery codes"
+UNCONFIRMED_NAME = "动态口令"  # the device names committee admins see in the admin
+RECOVERY_NAME = "恢复码"
 
 
 def demo_usernames() -> set[str]:

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import (
     ActivityKind,
@@ -13,7 +12,7 @@ from activities.models import (
     Suggestion,
     SuggestionStep,
 )
-from core.admin import RevisionAdminMixin
+from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
 
 
@@ -21,7 +20,6 @@ from core.pagination import ListPaginator
 class ActivityKindAdmin(admin.ModelAdmin):
     list_display = (
         "name",
-        "code",
         "level",
         "frequency",
         "counts_as",
@@ -63,7 +61,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class ActivityLogAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("title", "held_on", "kind", "branch", "party_group", "status")
     list_select_related = ("kind", "branch", "party_group")
     list_filter = ("status", "kind", "branch")
@@ -78,14 +76,14 @@ class ActivityLogAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class BrandAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "branch", "slogan")
     list_select_related = ("branch",)
     autocomplete_fields = ("branch",)
 
 
 @admin.register(Rule)
-class RuleAdmin(SimpleHistoryAdmin):
+class RuleAdmin(HistoryAdmin):
     list_display = ("title", "branch", "owner", "kind", "effective_on")
     list_select_related = ("branch",)
     autocomplete_fields = ("branch",)
@@ -104,7 +102,7 @@ class SuggestionStepInline(admin.TabularInline):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(SimpleHistoryAdmin):
+class SuggestionAdmin(HistoryAdmin):
     list_display = ("__str__", "project", "author", "status", "submitted_on")
     list_select_related = ("project",)
     autocomplete_fields = ("project", "branch", "working_group")

@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import ChoicesDisplay, Revisioned
 
 
@@ -188,7 +188,9 @@ class ActivityLog(Revisioned):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
 
     history = HistoricalRecords(excluded_fields=["submission_token"])
 
@@ -269,14 +271,18 @@ class ActivityPhoto(models.Model):
         ActivityLog, on_delete=models.CASCADE, related_name="photos", verbose_name=_("activity")
     )
     image = models.FileField(_("photo"), upload_to=photo_path)
-    content_type = models.CharField(max_length=20, editable=False)
-    width = models.PositiveIntegerField(editable=False)
-    height = models.PositiveIntegerField(editable=False)
+    content_type = models.CharField(_("file type"), max_length=20, editable=False)
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")
@@ -368,7 +374,7 @@ class Rule(ChoicesDisplay, models.Model):
     effective_on = models.DateField(_("effective on"))
     text = models.TextField(_("text"), blank=True)
     document = models.FileField(_("document (PDF or DOCX)"), upload_to=document_path, blank=True)
-    document_type = models.CharField(max_length=10, blank=True, editable=False)
+    document_type = models.CharField(_("file type"), max_length=10, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -433,7 +439,9 @@ class Suggestion(ChoicesDisplay, models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
 
     history = HistoricalRecords(excluded_fields=["submission_token"])
 
@@ -467,7 +475,7 @@ class SuggestionStep(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("suggestion step")

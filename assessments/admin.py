@@ -7,9 +7,9 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import robots
+from assessments.channels import channel_label
 from assessments.models import (
     Criterion,
     Cycle,
@@ -22,7 +22,7 @@ from assessments.models import (
     RuleVersion,
     Score,
 )
-from core.admin import RevisionAdminMixin
+from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
 
 
@@ -46,7 +46,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(RuleVersion)
-class RuleVersionAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class RuleVersionAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "year", "status", "published_on", "party_weight", "construction_weight")
     readonly_fields = ("status", "published_on", "based_on")
     inlines = [CriterionInline]
@@ -68,7 +68,7 @@ class InspectionInline(admin.TabularInline):
 
 
 @admin.register(Cycle)
-class CycleAdmin(SimpleHistoryAdmin):
+class CycleAdmin(HistoryAdmin):
     list_display = ("name", "version", "status", "starts_on", "ends_on", "published_on")
     list_select_related = ("version",)
     list_filter = ("status",)
@@ -78,7 +78,7 @@ class CycleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(SimpleHistoryAdmin):
+class ScoreAdmin(HistoryAdmin):
     list_display = ("cycle", "branch", "criterion", "self_score", "committee_score")
     list_select_related = ("cycle", "branch", "criterion")
     show_full_result_count = False
@@ -102,11 +102,17 @@ class ResultAdmin(admin.ModelAdmin):
         return False  # published results are frozen
 
 
-class DeliveryInline(admin.TabularInline):
+class ChannelLabelMixin:
+    @admin.display(description=_("channel"), ordering="channel")
+    def channel_label(self, delivery):
+        return channel_label(delivery.channel)
+
+
+class DeliveryInline(ChannelLabelMixin, admin.TabularInline):
     model = Delivery
     extra = 0
     fields = readonly_fields = (
-        "channel", "status", "attempts", "last_attempt_at", "next_attempt_at", "last_error",
+        "channel_label", "status", "attempts", "last_attempt_at", "next_attempt_at", "last_error",
         "sent_at",
     )  # fmt: skip
     can_delete = False
@@ -117,29 +123,66 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "recipient", "event", "stage", "created_at")
-    list_filter = ("event", "stage", "deliveries__status")
+    list_display = ("title", "recipient", "event_label", "stage_label", "created_at")
+    list_filter = ("deliveries__status",)
     list_select_related = ("recipient",)
     # One row per reminder and user: no full count; the default order -created_at, -id reads
     # notification_created_id_idx.
     show_full_result_count = False
     paginator = ListPaginator  # the total of a big table counted once a minute
     search_fields = ("title", "recipient__username", "key")
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    fields = (
+        "recipient",
+        "title",
+        "body",
+        "event_label",
+        "stage_label",
+        "url",
+        "created_at",
+        "read_at",
+    )
+    readonly_fields = fields
     inlines = [DeliveryInline]
+
+    # The reminder's kind and moment are codes in the table (its unique key is made of them).
+    EVENTS = {
+        "phase_deadline": _("Deadline of a phase of the cycle"),
+        "task_due": _("Deployment task due"),
+        "rectification_due": _("Rectification due"),
+        "coordination_overdue": _("Coordination item overdue"),
+        "activities_missing": _("Activities missing in a month"),
+    }
+    STAGES = {
+        "7d": _("7 days before"),
+        "1d": _("1 day before"),
+        "overdue": _("Overdue"),
+        "missing": _("Missing"),
+    }
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, notification):
+        return self.EVENTS.get(notification.event, notification.event)
+
+    @admin.display(description=_("stage"), ordering="stage")
+    def stage_label(self, notification):
+        return self.STAGES.get(notification.stage, notification.stage)
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ChannelLabelMixin, admin.ModelAdmin):
     """Read-only: staff resend from the portal's page of undelivered reminders."""
 
     list_display = (
-        "notification", "channel", "status", "attempts", "last_attempt_at", "next_attempt_at",
+        "notification", "channel_label", "status", "attempts", "last_attempt_at", "next_attempt_at",
     )  # fmt: skip
-    list_filter = ("status", "channel")
+    list_filter = ("status",)
     list_select_related = ("notification",)
     search_fields = ("notification__title", "notification__recipient__username", "robot__name")
-    readonly_fields = [f.name for f in Delivery._meta.fields]
+    fields = readonly_fields = [
+        "channel_label" if f.name == "channel" else f.name
+        for f in Delivery._meta.fields
+        if f.name != "id"
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -7,10 +7,12 @@ that reaches its recipient (assessments/deliveries.py)."""
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailChannel:
     name = "email"
+    label = _("E-mail")
 
     def reaches(self, user) -> bool:
         return bool(user.email)
@@ -28,3 +30,11 @@ class EmailChannel:
 
 def channels() -> list:
     return [import_string(path)() for path in settings.PORTAL_NOTIFICATION_CHANNELS]
+
+
+def channel_label(name: str) -> str:
+    """How a channel is named to people (its `label`), the stored name for one no longer set."""
+    for channel in channels():
+        if channel.name == name:
+            return str(getattr(channel, "label", name))
+    return name

@@ -1,7 +1,10 @@
-"""The cycle's ledger as xlsx: results (when published) and inspection records, sent while it is
-written (core.xlsx.stream_workbook). Headers are Chinese, as inspectors read them."""
+"""The cycle's ledger as xlsx: results and inspection records, sent while it is written
+(core.xlsx.stream_workbook). Headers are Chinese, as inspectors read them. Before publication
+the results are the ones as they stand, in a sheet named provisional, each row saying so and
+which criteria still wait for the committee's score."""
 
 from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
 
 from core.xlsx import Sheet, stream_workbook
 
@@ -15,20 +18,36 @@ INSPECTION_HEADERS = [
 ]  # fmt: skip
 
 
-def export_cycle(*, cycle, results: Iterable, inspections: Iterable) -> Iterator[bytes]:
+PROVISIONAL_HEADERS = [*RESULT_HEADERS, "状态", "未评分条目"]
+CENT = Decimal("0.01")
+
+
+def _score(value) -> Decimal:
+    """A score with its two decimals (96.50, not 96.5)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def export_cycle(
+    *, cycle, results: Iterable, inspections: Iterable, provisional: bool = False
+) -> Iterator[bytes]:
     """`results` and `inspections` come with their branch (select_related), read in chunks."""
     result_rows = (
         [
             cycle.name,
             result.rank,
             result.branch.name,
-            result.party_score,
-            result.construction_score,
-            result.bonus,
-            result.penalty,
+            _score(result.party_score),
+            _score(result.construction_score),
+            _score(result.bonus),
+            _score(result.penalty),
             "是" if result.vetoed else "否",
-            result.total,
+            _score(result.total),
             GRADES[result.grade],
+            *(
+                ["暂定（尚未发布）", "、".join(c.code for c in result.unscored) or "无"]
+                if provisional
+                else []
+            ),
         ]
         for result in results
     )
@@ -46,7 +65,9 @@ def export_cycle(*, cycle, results: Iterable, inspections: Iterable) -> Iterator
     )
     return stream_workbook(
         [
-            Sheet("考核结果", RESULT_HEADERS, result_rows),
+            Sheet("考核结果（暂定）", PROVISIONAL_HEADERS, result_rows)
+            if provisional
+            else Sheet("考核结果", RESULT_HEADERS, result_rows),
             Sheet("检查记录", INSPECTION_HEADERS, inspection_rows),
         ]
     )

@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from assessments.channels import channel_label
+from core.history import HistoricalRecords
 from core.models import ChoicesDisplay, Revisioned, dates_in_order
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -308,9 +309,15 @@ class Score(models.Model):
     """The scores of one criterion for one branch in one cycle: the secretary's self-score with
     its evidence, the committee's score, and a computed value for computed criteria."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="scores")
-    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assessment cycle")
+    )
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.PROTECT, related_name="scores", verbose_name=_("branch")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
     self_score = models.DecimalField(
         _("self-score"),
         max_digits=6,
@@ -330,10 +337,20 @@ class Score(models.Model):
     )
     committee_note = models.CharField(_("committee note"), max_length=200, blank=True)
     self_scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("self-scored by"),
     )
     committee_scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scored by the committee"),
     )
 
     history = HistoricalRecords()
@@ -358,8 +375,15 @@ class Result(ChoicesDisplay, models.Model):
         PASS = "pass", _("Pass")
         FAIL = "fail", _("Fail")
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="results")
-    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="results")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="results", verbose_name=_("assessment cycle")
+    )
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="results",
+        verbose_name=_("branch"),
+    )
     party_score = models.DecimalField(_("Party building"), max_digits=7, decimal_places=2)
     construction_score = models.DecimalField(
         _("project construction"), max_digits=7, decimal_places=2
@@ -390,9 +414,12 @@ class Notification(models.Model):
     What leaves the portal (an e-mail, …) is a Delivery of it."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(_("unique key"), max_length=200, unique=True)
     # The branch the reminder is about (none for the street's own): its group robots tell it.
     branch = models.ForeignKey(
         "branches.Branch",
@@ -406,7 +433,7 @@ class Notification(models.Model):
     stage = models.CharField(_("stage"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
-    url = models.CharField(max_length=200, blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -464,9 +491,9 @@ class Delivery(ChoicesDisplay, models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"))
     # When it was last handed to the broker: the re-queue pass hands over again what stays
     # pending long after that (the message was lost with a worker, or never published).
-    queued_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     # Sending: the claim holds until then; past it, its worker is taken as dead.
-    claimed_until = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     # The first failure of the current series: retries stop PORTAL_REMINDER_RETRY_DAYS after it.
@@ -507,7 +534,8 @@ class Delivery(ChoicesDisplay, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.notification} · {self.channel}"
+        channel = self.robot.name if self.robot_id else channel_label(self.channel)
+        return f"{self.notification} · {channel}"
 
 
 class ReminderChannel(models.Model):

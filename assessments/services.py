@@ -388,6 +388,33 @@ def results_preview(*, cycle: Cycle) -> list[dict]:
     return sorted(rows, key=lambda r: (r["rank"], r["branch"].name))
 
 
+def _results_of(cycle: Cycle, rows: list[dict]) -> list[Result]:
+    results = []
+    for row in rows:
+        result = Result(
+            cycle=cycle,
+            branch=row["branch"],
+            party_score=row["totals"].party,
+            construction_score=row["totals"].construction,
+            bonus=row["totals"].bonus,
+            penalty=row["totals"].penalty,
+            vetoed=row["totals"].vetoed,
+            total=row["totals"].total,
+            grade=row["totals"].grade,
+            rank=row["rank"],
+        )
+        result.unscored = row["unscored"]
+        results.append(result)
+    return results
+
+
+def results_as_they_stand(*, cycle: Cycle) -> list[Result]:
+    """The results the cycle would publish now (not stored), best first; each with the manual
+    criteria still `unscored` for its branch. What the results page shows before publication,
+    for the ledger."""
+    return _results_of(cycle, results_preview(cycle=cycle))
+
+
 @transaction.atomic
 def results_publish(*, cycle: Cycle, on: datetime.date | None = None) -> list[Result]:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
@@ -404,21 +431,7 @@ def results_publish(*, cycle: Cycle, on: datetime.date | None = None) -> list[Re
             _("Some criteria have no committee score yet — %(list)s.")
             % {"list": "; ".join(unscored)}
         )
-    results = [
-        Result(
-            cycle=cycle,
-            branch=row["branch"],
-            party_score=row["totals"].party,
-            construction_score=row["totals"].construction,
-            bonus=row["totals"].bonus,
-            penalty=row["totals"].penalty,
-            vetoed=row["totals"].vetoed,
-            total=row["totals"].total,
-            grade=row["totals"].grade,
-            rank=row["rank"],
-        )
-        for row in rows
-    ]
+    results = _results_of(cycle, rows)
     Result.objects.bulk_create(results)
     cycle.status = Cycle.Status.PUBLISHED
     cycle.published_on = on or timezone.localdate()

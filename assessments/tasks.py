@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from assessments import deliveries, reminders
@@ -23,7 +24,7 @@ DELIVERY_TIME_LIMIT = 60
 PASS_BATCHES = 10
 
 
-@shared_task
+@shared_task(label=_("Send the reminders that are due"))
 def sweep_reminders() -> int:
     with transaction.atomic():
         created = reminders.sweep()
@@ -34,14 +35,18 @@ def sweep_reminders() -> int:
     return len(created)
 
 
-@shared_task(soft_time_limit=DELIVERY_SOFT_TIME_LIMIT, time_limit=DELIVERY_TIME_LIMIT)
+@shared_task(
+    soft_time_limit=DELIVERY_SOFT_TIME_LIMIT,
+    time_limit=DELIVERY_TIME_LIMIT,
+    label=_("Deliver one reminder"),
+)
 def deliver_reminder(delivery_id: int) -> str:
     """Send one delivery, at most once (its claim); a failure is recorded with the time of the
     next attempt, which the re-queue pass hands over when it comes."""
     return deliveries.deliver(delivery_id)
 
 
-@shared_task
+@shared_task(label=_("Hand undelivered reminders to the queue again"))
 def requeue_deliveries() -> int:
     """The periodic pass (every minute, django-celery-beat): hand over again what is due and not
     on its way — see deliveries.take_due. Returns how many were handed over."""

@@ -175,13 +175,20 @@ def cycle_export(request, pk: int):
     cycle = cycle_get_for_user(user=request.user, pk=pk)
     if cycle.status != Cycle.Status.PUBLISHED and not is_street_staff(request.user):
         raise PermissionDenied
+    # Before publication (street staff only) the results as they stand, marked provisional: the
+    # ledger holds what the results page shows.
+    provisional = cycle.status != Cycle.Status.PUBLISHED
     chunks = ledger.export_cycle(
         cycle=cycle,
-        results=published_results(cycle=cycle).iterator(chunk_size=2000),
+        results=services.results_as_they_stand(cycle=cycle)
+        if provisional
+        else published_results(cycle=cycle).iterator(chunk_size=2000),
         inspections=inspections_for_user(cycle=cycle, user=request.user).iterator(chunk_size=2000),
+        provisional=provisional,
     )
     record_access(request=request, action=AccessRecord.Action.EXPORT, obj=cycle)
-    return xlsx_response(chunks, filename=f"assessment-{cycle.pk}.xlsx")
+    suffix = "-provisional" if provisional else ""
+    return xlsx_response(chunks, filename=f"assessment-{cycle.pk}{suffix}.xlsx")
 
 
 # Tasks and inspections ---------------------------------------------------------------------------

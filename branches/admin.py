@@ -1,8 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
-from core.admin import RevisionAdminMixin
+from core.admin import HistoryAdmin, RevisionAdminMixin
 
 
 @admin.register(PartyCommittee)
@@ -23,7 +22,7 @@ class PartyGroupInline(admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class BranchAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "project", "established_on", "status", "closed_on")
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
@@ -33,7 +32,7 @@ class BranchAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Seat)
-class SeatAdmin(SimpleHistoryAdmin):
+class SeatAdmin(HistoryAdmin):
     list_display = ("holder_name", "kind", "branch", "origin", "started_on", "ended_on", "user")
     list_select_related = ("branch", "user")
     list_filter = ("kind", "origin", "branch")
@@ -42,7 +41,7 @@ class SeatAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartyGroup)
-class PartyGroupAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class PartyGroupAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "branch", "working_group", "leader_name", "established_on")
     list_select_related = ("branch", "working_group")
     autocomplete_fields = ("branch", "working_group")

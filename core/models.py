@@ -10,6 +10,8 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
+from core.task_labels import task_label
+
 _LABELS_OF_FIELD: dict = {}
 
 
@@ -89,4 +91,4 @@ class Job(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="core_job_status_created")]
 
     def __str__(self) -> str:
-        return f"{self.task} #{self.pk} ({self.get_status_display()})"
+        return f"{task_label(self.task)} #{self.pk} ({self.get_status_display()})"

@@ -1,7 +1,8 @@
-"""The one way a ledger is written: bold Chinese headers, the header row frozen, columns wide
-enough to read when the file is opened in a spreadsheet program, the rows streamed (see below:
-nothing is held whole in memory, and the download starts at once), and what people typed into
-the portal written as data, never as a formula (see "Data, never code")."""
+"""The one way a ledger is written: bold Chinese headers, the header row frozen and filtered,
+columns wide enough to read when the file is opened in a spreadsheet program, set up to print
+(see "Printed"), the rows streamed (see below: nothing is held whole in memory, and the download
+starts at once), and what people typed into the portal written as data, never as a formula (see
+"Data, never code")."""
 
 import datetime
 import itertools
@@ -26,11 +27,17 @@ MEDIUM = {
 }  # fmt: skip
 
 
+# Digits that must be read whole: an ID number (18 characters) and a phone number (11 to 13).
+NUMBERS = {"身份证号码": 22, "手机号码": 15, "联系电话": 15, "电话": 15}
+
+
 def column_width(header: str) -> float:
     if header in WIDE:
         return 48
     if header in MEDIUM:
         return 30
+    if header in NUMBERS:
+        return NUMBERS[header]
     # A CJK character is about two Latin ones wide; dates need 12.
     return max(12, 2 * len(header) + 4)
 
@@ -89,22 +96,25 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE = "application/vnd.openxmlformats-officedocument"
-_HEADER, _DATE, _DATETIME, _TEXT = 1, 2, 3, 4  # the cell formats in _STYLES
+_HEADER, _DATE, _DATETIME, _TEXT, _DECIMAL_1, _DECIMAL_2 = 1, 2, 3, 4, 5, 6  # formats in _STYLES
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="{_MAIN}"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>\
-<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts><fonts count="2">\
+<styleSheet xmlns="{_MAIN}"><numFmts count="4"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>\
+<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/><numFmt numFmtId="166" formatCode="0.0"/>\
+<numFmt numFmtId="167" formatCode="0.00"/></numFmts><fonts count="2">\
 <font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
 <font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="2">\
 <fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>\
 </fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">\
-<alignment vertical="center"/></xf>\
+<alignment vertical="center" wrapText="1"/></xf>\
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
 <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
 <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" \
-quotePrefix="1"/></cellXfs>\
+quotePrefix="1"/>\
+<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+<xf numFmtId="167" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
 </styleSheet>"""
 
@@ -160,7 +170,12 @@ def _cell(reference: str, value) -> str:
         return ""
     if isinstance(value, bool):
         return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, Decimal):
+        # Shown with the decimals it has (a score of 96.50 stays 96.50, not 96.5).
+        places = -value.as_tuple().exponent if value.is_finite() else 0
+        style = f' s="{_DECIMAL_2}"' if places >= 2 else f' s="{_DECIMAL_1}"' if places == 1 else ""
+        return f'<c r="{reference}"{style}><v>{value}</v></c>'
+    if isinstance(value, int | float):
         return f'<c r="{reference}"><v>{value}</v></c>'
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
@@ -199,10 +214,29 @@ def _sheet_top(headers: list[str]) -> str:
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
         'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
         f'sqref="A2"/></sheetView></sheetViews><cols>{columns}</cols><sheetData>'
         f'<row r="1">{header}</row>'
+    )
+
+
+# Printed ------------------------------------------------------------------------------------------
+#
+# Inspectors print ledgers. Every sheet prints landscape on A4, all its columns on one page's
+# width (as many pages down as it takes), the header row repeated at the top of each page (the
+# workbook's print titles) and "page N of M" at the foot; the header row has a filter.
+
+
+def _sheet_bottom(column_count: int, last_row: int) -> str:
+    last = f"{get_column_letter(column_count)}{last_row}"
+    return (
+        f'</sheetData><autoFilter ref="A1:{last}"/>'
+        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        "<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>"
+        "</worksheet>"
     )
 
 
@@ -218,6 +252,7 @@ def stream_workbook(sheets: Iterable[Sheet], *, flush_at: int = 64 * 1024) -> It
     spreadsheet allows goes on in a second sheet ("title (2)"), with the header row again."""
     pipe = _Pipe()
     titles: list[str] = []
+    filtered: list[str] = []  # each sheet's filtered range
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zipped:
         for sheet in sheets:
             rows = iter(sheet.rows)
@@ -236,6 +271,7 @@ def stream_workbook(sheets: Iterable[Sheet], *, flush_at: int = 64 * 1024) -> It
                         # shows it at once, and the rest follows as it is compressed.
                         yield pipe.take()
                     pending: list[str] = []  # rows go to the zip a few hundred at a time
+                    number = 1  # the header's
                     for number, row in enumerate(rows, start=2):
                         pending.append(_row(number, row, letters))
                         if len(pending) == 500:
@@ -246,7 +282,8 @@ def stream_workbook(sheets: Iterable[Sheet], *, flush_at: int = 64 * 1024) -> It
                         if number == MAX_SHEET_ROWS:
                             more = True
                             break
-                    pending.append("</sheetData></worksheet>")
+                    pending.append(_sheet_bottom(len(sheet.headers), number))
+                    filtered.append(f"$A$1:${letters[-1] if letters else 'A'}${number}")
                     target.write("".join(pending).encode())
                 if not more:
                     break
@@ -257,15 +294,25 @@ def stream_workbook(sheets: Iterable[Sheet], *, flush_at: int = 64 * 1024) -> It
                     break
                 rows = itertools.chain([first], rows)
                 part += 1
-        _write_parts(zipped, titles)
+        _write_parts(zipped, titles, filtered)
     yield pipe.take()
 
 
-def _write_parts(zipped: zipfile.ZipFile, titles: list[str]) -> None:
+def _write_parts(zipped: zipfile.ZipFile, titles: list[str], filtered: list[str]) -> None:
     declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     sheets = "".join(
         f'<sheet name={quoteattr(title)} sheetId="{n}" r:id="rId{n}"/>'
         for n, title in enumerate(titles, start=1)
+    )
+    # Each sheet's header row is printed at the top of every page; the filter's range is named as
+    # Excel names it.
+    quoted = ["'" + title.replace("'", "''") + "'" for title in titles]
+    names = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
+        f"{escape(sheet)}!{cells}</definedName>"
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{n}">'
+        f"{escape(sheet)}!$1:$1</definedName>"
+        for n, (sheet, cells) in enumerate(zip(quoted, filtered, strict=True))
     )
     relations = "".join(
         f'<Relationship Id="rId{n}" Type="{_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
@@ -279,7 +326,7 @@ def _write_parts(zipped: zipfile.ZipFile, titles: list[str]) -> None:
     parts = {
         "xl/styles.xml": _STYLES,
         "xl/workbook.xml": f'{declaration}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
-        f"<sheets>{sheets}</sheets></workbook>",
+        f"<sheets>{sheets}</sheets><definedNames>{names}</definedNames></workbook>",
         "xl/_rels/workbook.xml.rels": f'{declaration}<Relationships xmlns="{_PKG_REL}">'
         f'{relations}<Relationship Id="rId{len(titles) + 1}" Type="{_REL}/styles" '
         'Target="styles.xml"/></Relationships>',

@@ -4,6 +4,7 @@ import logging
 from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from branches.models import Archive
 from home import archive
@@ -13,7 +14,7 @@ logger = logging.getLogger(__name__)
 BUILD_LEASE = datetime.timedelta(minutes=30)
 
 
-@shared_task
+@shared_task(label=_("Build a handover archive"))
 def build_archive(archive_id: int) -> str:
     """Build a handover archive in the background, recording its progress as it goes."""
     # Claimed before it acts: a second delivery of the same job (a redelivery, or the outbox's

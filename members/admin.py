@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessRecord
 from accounts.services import record_access
-from core.admin import RevisionAdminMixin
+from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
 from members.models import (
     HomeOrganisation,
@@ -22,21 +22,28 @@ class HomeOrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name", "region")
 
 
-class ParticipationInline(admin.TabularInline):
+# The member's page fits a laptop's screen (1280 pixels): the inlines are stacked, two or three
+# fields to a line, rather than tables whose rows of searchable selects and date pickers ran
+# past the right edge.
+
+
+class ParticipationInline(admin.StackedInline):
     model = Participation
     extra = 0
     # 2,000 branches: a search box, not a select of every branch on every row.
     autocomplete_fields = ("branch", "party_group")
+    fields = (("branch", "party_group"), ("joined_on", "left_on"), "leaving_reason")
 
 
-class PioneerPostInline(admin.TabularInline):
+class PioneerPostInline(admin.StackedInline):
     model = PioneerPost
     extra = 0
     autocomplete_fields = ("project",)
+    fields = (("project", "kind"), "title", ("started_on", "ended_on"))
 
 
 @admin.register(Member)
-class MemberAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class MemberAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "standing", "masked_phone", "masked_id_number", "relation_state")
     list_filter = ("standing", "is_floating", "relation_state", "employer_kind")
     search_fields = ("name", "phone", "id_number")
@@ -45,6 +52,29 @@ class MemberAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = ListPaginator  # the total of a big table counted once a minute
     inlines = [ParticipationInline, PioneerPostInline]
+    fieldsets = (
+        (None, {"fields": (("name", "gender"), ("id_number", "birth_date"), "phone")}),
+        (_("Membership"), {"fields": (("standing", "joined_party_on", "full_member_on"),)}),
+        (
+            _("Employer"),
+            {
+                "fields": (
+                    ("employer_kind", "employer_enterprise"),
+                    ("employer_name", "job"),
+                    ("is_floating", "floating_from"),
+                )
+            },
+        ),
+        (_("Organisational relation"), {"fields": (("relation_state", "home_organisation"),)}),
+    )
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, member):
+        return member.masked_phone
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, member):
+        return member.masked_id_number
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The admin's form shows the full ID number and phone: opening it is a view of them,

@@ -5,8 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import ChoicesDisplay, Revisioned, dates_in_order, one_open_period
 from core.validators import validate_phone
 from members.identity import (
@@ -112,7 +112,9 @@ class Member(Revisioned):
         choices=RelationState.choices,
         default=RelationState.AT_HOME,
     )
-    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["submission_token"])

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -209,6 +210,18 @@ def _collector_paused():
             gc.enable()
 
 
+MASK = "*"
+MASKED_MESSAGES = {
+    "id_number": gettext_lazy("This ID number is masked: type the full number, as on the ID card."),
+    "phone": gettext_lazy("This phone number is masked: type the full number."),
+}
+MASKED_FILE = gettext_lazy(
+    "This file holds masked ID or phone numbers, as in a roster exported from the portal, which "
+    "hides them: it cannot be imported again. Fill in the import template with the full numbers "
+    "(a member's page shows them in full on request)."
+)
+
+
 @_collector_paused()
 def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
     """Check every row of an uploaded roster. Returns the members and participations to save
@@ -242,6 +255,7 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
     errors: list[RowError] = []
     parsed: list[tuple[int, Member, Participation, str]] = []
     seen_ids: dict[str, int] = {}
+    masked_rows: list[int] = []
     today = timezone.localdate()
     counted = 0
 
@@ -268,6 +282,12 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
         member = Member(name=_text(cells.get("name")), job=_text(cells.get("job")))
         member.phone = _text(cells.get("phone")).replace(" ", "").replace("-", "")
         member.id_number = normalise_id_number(_text(cells.get("id_number")))
+        # The roster the portal exports hides the middle of these numbers (3206**********151X):
+        # a masked number is refused by name, not as a malformed one.
+        for name in ("id_number", "phone"):
+            if MASK in _text(cells.get(name)):
+                masked_rows.append(row_number)
+                fail(name, MASKED_MESSAGES[name])
         member.floating_from = _text(cells.get("floating_from"))
         for name, mapping in (
             ("gender", GENDERS),
@@ -373,6 +393,8 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
                 seen_ids[id_number], HEADER_OF["id_number"], _("This member is already recorded.")
             )
         )
+    if masked_rows:
+        errors.append(RowError(0, "", str(MASKED_FILE)))
     if not parsed and not errors:
         errors.append(RowError(2, "", _("The roster has no rows.")))
     if errors:

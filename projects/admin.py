@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import RevisionAdminMixin
+from core.admin import HistoryAdmin, RevisionAdminMixin
 from projects.models import (
     STAGE_SEQUENCE,
     Community,
@@ -38,7 +37,7 @@ class CommunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class EnterpriseAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "party_org_status", "party_contact_name", "party_contact_phone")
     list_filter = ("party_org_status",)
     search_fields = ("name", "party_contact_name")
@@ -63,7 +62,7 @@ class ProjectStageInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class ProjectAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "community", "category", "is_key_project", "total_investment")
     list_select_related = ("community",)
     list_filter = ("category", "is_key_project", "community")
@@ -87,7 +86,7 @@ class WorkingGroupMemberInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(RevisionAdminMixin, SimpleHistoryAdmin):
+class WorkingGroupAdmin(RevisionAdminMixin, HistoryAdmin):
     list_display = ("name", "project", "kind", "leader_name", "established_on", "dissolved_on")
     list_select_related = ("project",)
     autocomplete_fields = ("project",)
@@ -107,7 +106,7 @@ class CoordinationEventInline(admin.TabularInline):
 
 
 @admin.register(CoordinationItem)
-class CoordinationItemAdmin(SimpleHistoryAdmin):
+class CoordinationItemAdmin(HistoryAdmin):
     list_display = ("title", "project", "status", "raised_on", "due_on", "resolved_on")
     list_select_related = ("project",)
     autocomplete_fields = ("project", "branch", "working_group", "owner_party_group")

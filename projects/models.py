@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import ChoicesDisplay, Revisioned, dates_in_order, one_open_period
 from core.validators import validate_phone
 
@@ -113,7 +113,11 @@ class Project(Revisioned):
         _("engineering department established on"), null=True, blank=True
     )
     enterprises = models.ManyToManyField(
-        Enterprise, through="ProjectEnterprise", related_name="projects", blank=True
+        Enterprise,
+        through="ProjectEnterprise",
+        related_name="projects",
+        blank=True,
+        verbose_name=_("investors and contractors"),
     )
 
     history = HistoricalRecords()
@@ -400,7 +404,9 @@ class CoordinationItem(ChoicesDisplay, models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
-    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -169,6 +169,9 @@ def _user_form(user, **changes) -> dict:
         "last_login_1": "",
         "date_joined_0": "2026-01-01",
         "date_joined_1": "08:00:00",
+        # The user's seats (an inline of the page), left as they are.
+        "seats-TOTAL_FORMS": "0",
+        "seats-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

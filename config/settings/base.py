@@ -28,8 +28,9 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
+# django-axes and django-otp under the Chinese names the admin shows (config/apps.py).
 THIRD_PARTY_APPS = [
-    "axes",
+    "config.apps.AxesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -37,8 +38,8 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "django_htmx",
     "django_otp",
-    "django_otp.plugins.otp_static",
-    "django_otp.plugins.otp_totp",
+    "config.apps.OTPStaticConfig",
+    "config.apps.OTPTOTPConfig",
     "simple_history",
 ]
 LOCAL_APPS = [
