@@ -482,7 +482,7 @@ class Delivery(ChoicesDisplay, models.Model):
         related_name="deliveries",
         verbose_name=_("reminder channel"),
     )
-    topic = models.CharField(max_length=200, blank=True)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -538,7 +538,7 @@ class Delivery(ChoicesDisplay, models.Model):
         return f"{self.notification} · {channel}"
 
 
-class ReminderChannel(models.Model):
+class ReminderChannel(ChoicesDisplay, models.Model):
     """A group robot or webhook that reminders are posted to (assessments/robots.py), set up by
     a committee admin for a branch (the reminders about that branch, once per group) or for one
     user (that user's reminders). The address and the secret are credentials: stored, never

@@ -2,6 +2,20 @@
 
 from django.db import migrations
 
+# The schedule added with the kept photos, under its Chinese name like the others (core 0004).
+OLD = "Delete the photos kept for unsent activity forms (daily, 03:50)"
+NEW = "清理未提交的活动表单保留的照片（每天 03:50）"
+
+
+def forwards(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name=OLD).update(name=NEW)
+
+
+def backwards(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name=NEW).update(name=OLD)
+
 
 class Migration(migrations.Migration):
 
@@ -10,5 +24,4 @@ class Migration(migrations.Migration):
         ('activities', '0006_photos_kept_across_a_failed_form'),
     ]
 
-    operations = [
-    ]
+    operations = [migrations.RunPython(forwards, backwards)]

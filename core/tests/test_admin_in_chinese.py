@@ -25,7 +25,7 @@ WORD = re.compile(r"[A-Za-z]{3,}")
 # Names that Chinese text writes in Latin letters (formats, protocols, products, keys).
 NAMES = {
     "xlsx", "PDF", "DOCX", "JSON", "AMQP", "HTTP", "GET", "POST", "SHA", "Redis", "RabbitMQ",
-    "Python", "Control", "Command", "Mac", "TOTP",
+    "Python", "Control", "Command", "Mac", "TOTP", "Webhook", "SEC",
 }  # fmt: skip
 PLACES = {word for zone in zoneinfo.available_timezones() for word in WORD.findall(zone)}
 # Columns and read-only values that hold data as it was recorded (a browser's user agent, a path,
@@ -33,6 +33,7 @@ PLACES = {word for zone in zoneinfo.available_timezones() for word in WORD.finda
 DATA_FIELDS = {
     "user_agent", "path_info", "http_accept", "get_data", "post_data", "session_hash",
     "object_type", "kwargs", "url", "last_error", "error", "username", "user", "password",
+    "masked_url",
 }  # fmt: skip
 DATA_TEXT = re.compile(
     r"^(/[\w/.-]*|<unknown>|[\w.]+\.[A-Z]\w+|pbkdf2_sha256|[\w+/=]+\*+)$"  # paths, labels, hashes
@@ -60,8 +61,8 @@ def _fill_the_empty_models() -> None:
     from django_celery_beat.models import ClockedSchedule, SolarSchedule
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts.models import User
-    from assessments.models import Delivery, Notification
+    from accounts.models import CalendarFeed, User
+    from assessments.models import Delivery, Notification, ReminderChannel
     from branches.models import Archive, Branch
     from core.models import Job
 
@@ -93,6 +94,14 @@ def _fill_the_empty_models() -> None:
         notification=Notification.objects.order_by("pk").first(),
         channel="email",
         next_attempt_at=timezone.now() + datetime.timedelta(minutes=1),
+    )
+    CalendarFeed.objects.create(user=user, token_hash="0" * 64)
+    ReminderChannel.objects.create(
+        kind=ReminderChannel.Kind.DINGTALK,
+        name="星光耀广场项目党支部钉钉群",
+        branch=Branch.objects.order_by("pk").first(),
+        url="https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef",
+        secret="SEC0123456789abcdef",
     )
 
 
@@ -168,10 +177,14 @@ def admin_client(admin_site_data):
 
 def test_every_admin_page_is_chinese(admin_client):
     from accounts.models import User
+    from assessments.models import ReminderChannel
 
     data_words = set()
     for username in User.objects.values_list("username", flat=True):
         data_words.update(WORD.findall(username))
+    for url, secret in ReminderChannel.objects.values_list("url", "secret"):
+        # A robot's address and secret are shown by their host and last characters.
+        data_words.update(WORD.findall(url) + WORD.findall(url[-4:]) + WORD.findall(secret[-4:]))
     english: dict[str, set[str]] = {}
     visited = 0
     for url in admin_pages():
