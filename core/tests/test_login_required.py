@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 # Reachable without logging in, on purpose.
 # The calendar feed opens with the secret token in its address alone (a calendar app cannot
 # log in): home/tests/test_calendar.py proves it answers 404 without a valid one.
-PUBLIC = {"accounts:login", "healthz", "set_language", "favicon", "home:calendar_feed"}
+# /metrics answers only to the operators' bearer token (home/tests/test_metrics.py): 404 to all
+# others, logged in or not.
+PUBLIC = {
+    "accounts:login", "healthz", "set_language", "favicon", "home:calendar_feed", "metrics",
+}  # fmt: skip
 
 SAMPLES = {
     "int": "1",

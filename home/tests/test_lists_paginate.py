@@ -328,6 +328,7 @@ NOT_LISTS = {
     "assessments:deliveries_resend": {"why": "action"},
     "assessments:delivery_resend": {"why": "action"},
     "healthz": {"why": "health check"},
+    "metrics": {"why": "Prometheus's text format for operators (home/tests/test_metrics.py)"},
     "favicon": {"why": "a file"},
     "set_language": {"why": "action"},
 }
