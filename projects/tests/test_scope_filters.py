@@ -5,6 +5,8 @@ items not resolved yet."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities.tests.factories import ActivityLogFactory
@@ -97,3 +99,43 @@ def test_the_compliance_grid_and_the_transfers_narrowed(staff_client, branch, ot
     response = staff_client.get(reverse("members:transfers"), {"project": branch.project.pk})
     assert response.status_code == 200
     assert list(response.context["in_progress"].object_list) == []
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "members:list",
+        "activities:list",
+        "projects:list",
+        "projects:enterprises",
+        "projects:coordination",
+        "activities:compliance",
+    ],
+)
+def test_a_narrowed_list_costs_the_same_queries_at_ten_times_the_rows(
+    staff_client, branch, url_name
+):
+    street = branch.project.community.street
+
+    def grow(n):
+        for _ in range(n):
+            other = BranchFactory()
+            other.project.community = branch.project.community
+            other.project.save()
+            ParticipationFactory(branch=other)
+            ActivityLogFactory(branch=other)
+            ProjectEnterpriseFactory(project=other.project)
+            CoordinationItemFactory(project=other.project)
+
+    grow(2)
+    with CaptureQueriesContext(connection) as small:
+        assert staff_client.get(reverse(url_name), {"street": street.pk}).status_code == 200
+    grow(18)
+    with CaptureQueriesContext(connection) as large:
+        assert staff_client.get(reverse(url_name), {"street": street.pk}).status_code == 200
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_the_scope_is_kept_hidden_when_the_list_is_filtered_further(staff_client, branch):
+    html = staff_client.get(reverse("members:list"), {"project": branch.project.pk}).content
+    assert f'type="hidden" name="project" value="{branch.project.pk}"'.encode() in html
