@@ -1,3 +1,6 @@
+import datetime
+import io
+
 import pytest
 from django.core.management import call_command
 from django.utils.timezone import localdate
@@ -8,6 +11,7 @@ from activities.compliance import QUARTER_END
 from branches.models import Branch
 from core.demo import add_months
 from home.dashboard import activity_figures
+from home.tests.demo_days import EXPECTED, clock_at
 from tests.browser.conftest import enter_second_factor, give_second_factor, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,6 +53,38 @@ def test_staff_logs_in_and_sees_the_workbench_in_chinese(demo_server, watched_pa
     assert rows.count() == behind
     assert all("落后" in rows.nth(i).inner_text() for i in range(behind))
     watch.assert_clean()
+
+
+@pytest.mark.parametrize(
+    "day",
+    [datetime.date(2026, 12, 31), datetime.date(2027, 1, 1), datetime.date(2027, 3, 10)],
+    ids=str,
+)
+def test_the_workbench_of_the_demo_on_any_day(live_server, watched_page, day):
+    """The demo loaded on a day and the portal's clock on that day: the month's and the year's
+    figures are those counted by hand, and a branch's year opens a list of as many logs."""
+    expected = EXPECTED[day]
+    with clock_at(day):
+        call_command("load_demo", "--force", f"--today={day.isoformat()}", stdout=io.StringIO())
+        for username in STAFF_USERNAMES:
+            give_second_factor(username)
+        page, watch = watched_page
+        log_in(page, live_server.url, "jiedao")
+        assert page.locator("h1").inner_text().startswith("工作台")
+        figures = page.locator(".portal-stat .display-6")
+        month = page.locator(".portal-stat", has_text="本月活动").locator(".display-6")
+        year = page.locator(".portal-stat", has_text="本年活动").locator(".display-6")
+        assert (int(month.inner_text()), int(year.inner_text())) == (expected.month, expected.year)
+        behind = int(page.locator("#branches-behind .display-6").inner_text())
+        assert behind == expected.behind
+        assert figures.count() >= 16
+        row = page.locator(".portal-compliance tbody tr", has_text="星光耀广场项目党支部")
+        this_year = row.locator("td").nth(1)
+        shown = int(this_year.inner_text())
+        this_year.locator("a").click()
+        page.wait_for_load_state("networkidle")
+        assert page.get_by_text(f"共 {shown} 条").first.is_visible()
+        watch.assert_clean()
 
 
 def test_secretary_sees_own_branch_only_on_a_phone(demo_server, page, artifacts):
