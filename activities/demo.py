@@ -1,9 +1,10 @@
-"""A year of organisational life in the five pilot branches (January to November 2026), the two
-campaigns, the three brands, rules and suggestions in every state.
+"""The last twelve months of organisational life in the five pilot branches (this month's up to
+today), the two campaigns, the three brands, rules and suggestions in every state.
 
 Two branches lag on purpose, so that compliance is honest: 陆洪闸 missed three committee
-meetings, a theme Party day and the second-quarter lesson; 大学城 missed a committee meeting
-and one group meeting. Dates are fixed, choices seeded: the same log on every machine."""
+meetings, a theme Party day and the last finished quarter's lesson; 大学城 missed a committee
+meeting and last month's meeting of one group. The dates are placed relative to the day the
+demo is loaded (ctx.today), the choices seeded: the same log on every machine on a given day."""
 
 import datetime
 import random
@@ -13,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
 from activities import services
+from activities.compliance import QUARTER_END
 from activities.defaults import ensure_default_kinds
 from activities.models import (
     ActivityKind,
@@ -24,26 +26,30 @@ from activities.models import (
     Rule,
     Suggestion,
 )
-from core.demo import SEED, DemoContext
+from core.demo import SEED, DemoContext, add_months
 from members.models import Participation
 
 D = datetime.date
-YEAR = 2026
-LAST_DAY = D(2026, 11, 20)
 CAMPAIGN_ITEMS = ["关爱进工地", "党徽照我行", "缤纷文化亮工地", "我为项目献一策"]
 CAMPAIGNS = [
-    ("紫琅山下党旗红", D(2026, 1, 1), D(2026, 12, 31), "项目党委主题活动系列，围绕项目建设开展。"),
-    ("脚手架上党旗扬", D(2026, 3, 1), D(2026, 10, 31), "在施工一线亮身份、作表率的主题活动系列。"),
+    ("紫琅山下党旗红", "项目党委主题活动系列，围绕项目建设开展。"),
+    ("脚手架上党旗扬", "在施工一线亮身份、作表率的主题活动系列。"),
 ]
-# Per branch (in the order of the pilots): the months a committee meeting was missed, a theme
-# day missed, the quarters whose Party lesson was missed, and (month, group index) missed.
+# Per branch (in the order of the pilots), counted in months before today's month (1: last
+# month): the months a committee meeting was missed, a theme day missed, whether the Party
+# lesson of the last finished quarter was missed, and (months ago, group index) of the Party
+# group meetings missed. Only finished months count as missed: in January nobody is behind yet.
 GAPS = [
-    ((), (), (), ()),
-    ((), (), (), ()),
-    ((), (), (), ()),
-    ((8,), (), (), ((5, 0),)),
-    ((3, 6, 9), (7,), (2,), ()),
+    ((), (), False, ()),
+    ((), (), False, ()),
+    ((), (), False, ()),
+    ((5,), (), False, ((1, 0),)),
+    ((1, 4, 7), (5,), True, ()),
 ]
+# When in a month each kind is held (the committee meeting a day later in each branch).
+COMMITTEE_DAY, THEME_DAY, GROUP_DAY = 3, 15, 18
+GENERAL_DAY, LESSON_DAY, WORK_SHED_DAY = 25, 26, 20
+LIFE_MEETING_DAY, APPRAISAL_DAY = 27, 28
 BRANDS = [
     ("三关爱", "支部关爱党员", "企业关爱职工", "党员关爱群众", "关爱凝聚人心，党建助推项目"),
     ("三亮化", "亮身份", "亮承诺", "亮形象", "一名党员一面旗"),
@@ -84,6 +90,9 @@ SUGGESTIONS = [
 ]  # fmt: skip
 
 
+EVENING = datetime.time(21, 0)
+
+
 def _attendance(rng, log, members):
     rows = []
     for member in members:
@@ -111,8 +120,17 @@ def load(ctx: DemoContext) -> None:
     rng = random.Random(f"{SEED}-activities")  # noqa: S311 - demo data, not secrets
     kinds = {k.code: k for k in ActivityKind.objects.all()}
     branches = ctx.objects["branches"]
+    today = ctx.today
+    months = [ctx.month_start(ago) for ago in range(11, -1, -1)]  # the last 12, this one last
+    # The year-long series runs over the twelve months; the scaffolding one from March to
+    # October of the year whose May lies among them.
+    may = next(month for month in months if month.month == 5)
+    spans = [
+        (months[0], add_months(months[0], 13) - datetime.timedelta(days=1)),
+        (D(may.year, 3, 1), D(may.year, 10, 31)),
+    ]
     campaigns = []
-    for name, starts, ends, description in CAMPAIGNS:
+    for (name, description), (starts, ends) in zip(CAMPAIGNS, spans, strict=True):
         campaign, _ = Campaign.objects.get_or_create(
             name=name, defaults={"starts_on": starts, "ends_on": ends, "description": description}
         )
@@ -128,13 +146,12 @@ def load(ctx: DemoContext) -> None:
     scaffold_items = {
         item.name: item for item in CampaignItem.objects.filter(campaign=campaigns[1])
     }
-    submitted_at = timezone.make_aware(datetime.datetime(2026, 11, 21, 9, 0))
     actor = ctx.objects["staff_user"]
 
     logs: list[ActivityLog] = []
     members_of: dict[int, list] = {}
     for index, branch in enumerate(branches):
-        missed_committee, missed_day, missed_lesson_quarters, missed_groups = GAPS[index]
+        missed_committee, missed_day, missed_lesson, missed_groups = GAPS[index]
         groups = list(branch.party_groups.filter(dissolved_on__isnull=True).order_by("pk"))
         participations = Participation.objects.filter(
             branch=branch, left_on__isnull=True
@@ -143,6 +160,10 @@ def load(ctx: DemoContext) -> None:
         by_group = {
             g.pk: [p.member for p in participations if p.party_group_id == g.pk] for g in groups
         }
+        # The last quarter-end month before this one (its Party lesson is the one 陆洪闸 missed).
+        last_quarter_end = next(
+            ago for ago in range(1, 4) if ctx.month_start(ago).month in QUARTER_END
+        )
 
         def add(
             kind,
@@ -155,6 +176,8 @@ def load(ctx: DemoContext) -> None:
             everyone=everyone,
             by_group=by_group,
         ):
+            if day > today:
+                return  # still to come this month
             log = ActivityLog(
                 branch=branch,
                 party_group=group,
@@ -177,61 +200,74 @@ def load(ctx: DemoContext) -> None:
                 content=f"{title}。传达学习上级精神，研究本月党建与项目建设同步推进事项。",
                 outcome="形成会议纪要，明确责任分工。",
                 status=ActivityLog.Status.SUBMITTED,
-                submitted_at=submitted_at,
+                # Submitted the evening it was held.
+                submitted_at=timezone.make_aware(datetime.datetime.combine(day, EVENING)),
                 submitted_by=actor,
                 created_by=actor,
             )
             logs.append(log)
             members_of[id(log)] = by_group[group.pk] if group else everyone
 
-        for month in range(1, 12):
-            if month not in missed_committee:
-                add("committee-meeting", D(YEAR, month, 8 + index), f"{month}月支委会")
-            if month not in missed_day:
+        for ago, first in zip(range(11, -1, -1), months, strict=True):
+            month = first.month
+
+            def on(day, first=first):
+                return first.replace(day=day)
+
+            if ago not in missed_committee:
+                add("committee-meeting", on(COMMITTEE_DAY + index), f"{month}月支委会")
+            if ago not in missed_day:
                 add(
                     "theme-party-day",
-                    D(YEAR, month, 15),
+                    on(THEME_DAY),
                     f"{month}月主题党日",
                     item=items["党徽照我行"] if month == 4 else None,
                 )
             for g_index, group in enumerate(groups):
-                if (month, g_index) not in missed_groups:
+                if (ago, g_index) not in missed_groups:
                     add(
                         "group-meeting",
-                        D(YEAR, month, 18 + g_index),
+                        on(GROUP_DAY + g_index),
                         f"{month}月{group.name}会",
                         group=group,
                     )
-        for quarter, month in ((1, 3), (2, 6), (3, 9)):
-            add("general-meeting", D(YEAR, month, 25), f"第{quarter}季度党员大会")
-            if quarter not in missed_lesson_quarters:
-                if quarter == 2:
-                    add(
-                        "work-shed-lesson",
-                        D(YEAR, month, 20),
-                        "工棚小党课：安全生产与党员责任",
-                        lecturer=ctx.person_name(),
-                    )
-                else:
-                    add(
-                        "party-lesson",
-                        D(YEAR, month, 26),
-                        f"第{quarter}季度党课",
-                        lecturer=ctx.person_name(),
-                    )
-        add("site-care", D(YEAR, 2, 10), "工地大关爱：春节前慰问一线职工", item=items["关爱进工地"])
-        add(
-            "flag-on-scaffolding",
-            D(YEAR, 5, 12),
-            "脚手架上党旗扬：党员突击队攻坚",
-            item=scaffold_items["党徽照我行"],
-        )
-        add(
-            "volunteer-service",
-            D(YEAR, 7, 6),
-            "缤纷文化亮工地：夏日送清凉",
-            item=items["缤纷文化亮工地"],
-        )
+            if month in QUARTER_END:
+                quarter = month // 3
+                add("general-meeting", on(GENERAL_DAY), f"第{quarter}季度党员大会")
+                if not (missed_lesson and ago == last_quarter_end):
+                    if quarter == 2:
+                        add(
+                            "work-shed-lesson",
+                            on(WORK_SHED_DAY),
+                            "工棚小党课：安全生产与党员责任",
+                            lecturer=ctx.person_name(),
+                        )
+                    else:
+                        add(
+                            "party-lesson",
+                            on(LESSON_DAY),
+                            f"第{quarter}季度党课",
+                            lecturer=ctx.person_name(),
+                        )
+            if month == 12:
+                add("life-meeting", on(LIFE_MEETING_DAY), f"{first.year}年度组织生活会")
+                add("member-appraisal", on(APPRAISAL_DAY), f"{first.year}年度民主评议党员")
+            if month == 2:
+                add("site-care", on(10), "工地大关爱：春节前慰问一线职工", item=items["关爱进工地"])
+            if month == 5:
+                add(
+                    "flag-on-scaffolding",
+                    on(12),
+                    "脚手架上党旗扬：党员突击队攻坚",
+                    item=scaffold_items["党徽照我行"],
+                )
+            if month == 7:
+                add(
+                    "volunteer-service",
+                    on(6),
+                    "缤纷文化亮工地：夏日送清凉",
+                    item=items["缤纷文化亮工地"],
+                )
     ActivityLog.objects.bulk_create(logs, batch_size=500)
     stored = list(ActivityLog.objects.order_by("pk"))
     # bulk_create gives the keys back in order; the history rows follow.
@@ -241,14 +277,14 @@ def load(ctx: DemoContext) -> None:
         attendance += _attendance(rng, log, members_of[id(made)])
     Attendance.objects.bulk_create(attendance, batch_size=1000)
 
-    # Two drafts of this month, not yet submitted.
+    # Two drafts of today, not yet submitted.
     for branch in branches[:2]:
         services.activity_log_create(
             log=ActivityLog(
                 branch=branch,
                 kind=kinds["committee-meeting"],
-                title="11月支委会（草稿）",
-                held_on=D(YEAR, 11, 18),
+                title=f"{today.month}月支委会（草稿）",
+                held_on=today,
                 place="项目部会议室",
             ),
             attendance={},
@@ -294,7 +330,7 @@ def _suggestions(ctx: DemoContext, actor) -> None:
         project = projects[index]
         if Suggestion.objects.filter(project=project, content=content).exists():
             continue
-        submitted = D(YEAR, 3, 1) + datetime.timedelta(days=17 * number)
+        submitted = ctx.shift(D(2026, 3, 1)) + datetime.timedelta(days=17 * number)
         suggestion = services.suggestion_submit(
             suggestion=Suggestion(
                 project=project,

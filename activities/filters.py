@@ -5,6 +5,7 @@ from accounts.access import restrict
 from activities.models import ActivityKind, ActivityLog, Campaign, CampaignItem, Suggestion
 from branches.models import Branch
 from core.forms import DateInput, OptionsOnDemandMixin
+from projects.filters import ScopeFilterMixin
 from projects.models import Project
 
 
@@ -20,8 +21,9 @@ def visible_projects(request):
     return restrict(Project.objects.order_by("name"), request.user, branch_path="branches__id")
 
 
-class ActivityFilter(OptionsOnDemandMixin, django_filters.FilterSet):
+class ActivityFilter(OptionsOnDemandMixin, ScopeFilterMixin):
     options_on_demand = ("branch",)
+    project_path = "branch__project"
 
     branch = django_filters.ModelChoiceFilter(label=_("branch"), queryset=visible_branches)
     kind = django_filters.ModelChoiceFilter(
@@ -51,7 +53,7 @@ class ActivityFilter(OptionsOnDemandMixin, django_filters.FilterSet):
         ]  # fmt: skip
 
 
-class SuggestionFilter(OptionsOnDemandMixin, django_filters.FilterSet):
+class SuggestionFilter(OptionsOnDemandMixin, ScopeFilterMixin):
     options_on_demand = ("project",)
 
     project = django_filters.ModelChoiceFilter(label=_("project"), queryset=visible_projects)
@@ -75,3 +77,11 @@ class LedgerFilter(ActivityFilter):
     year = django_filters.NumberFilter(
         label=_("year"), field_name="held_on", lookup_expr="year", min_value=2000, max_value=2100
     )
+
+
+class BranchScopeFilter(ScopeFilterMixin):
+    """The compliance grid narrowed to the workbench's scope."""
+
+    class Meta:
+        model = Branch
+        fields: list[str] = []

@@ -15,7 +15,7 @@ from accounts.models import AccessRecord
 from accounts.services import filters_of, record_access
 from activities import ledger, services
 from activities.compliance import behind_branch_ids, branches_in_year, compliance_grid
-from activities.filters import ActivityFilter, LedgerFilter, SuggestionFilter
+from activities.filters import ActivityFilter, BranchScopeFilter, LedgerFilter, SuggestionFilter
 from activities.forms import (
     ActivityLogForm,
     BrandForm,
@@ -315,7 +315,9 @@ def compliance(request):
         year = today.year
     year = min(max(year, 2000), today.year)
     behind_only = request.GET.get("behind") == "1"
-    branches = branches_in_year(user=request.user, year=year)
+    branches = BranchScopeFilter(
+        request.GET, queryset=branches_in_year(user=request.user, year=year)
+    ).qs
     if behind_only:
         branches = branches.filter(
             pk__in=behind_branch_ids(user=request.user, year=year, today=today)

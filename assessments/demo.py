@@ -1,11 +1,13 @@
-"""This year's assessment rules, one finished cycle with published results and one in
-progress with tasks, inspections and reminders coming due.
+"""The assessment rules, the half-year cycle under way today (with tasks, inspections and
+reminders coming due) and the one before it, finished with published results; each half-year's
+dates are those of the half-year the day the demo is loaded for (ctx.today) falls in.
 
 The criteria follow the shape of construction enterprises' own rule sheets (a category with
 its points, items and sub-items with deduction rules; bonus items outside the base, only the
 highest level counting); the figures are illustrative."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from assessments import services, tasks
@@ -41,7 +43,7 @@ CRITERIA = [
     ("5-1", "5", "发生较大及以上安全责任事故", Criterion.Category.VETO, 1, "", "发生即评为不合格", ""),
 ]  # fmt: skip
 
-# Committee scores of the manual items in the first half-year, per branch (pilot order), and
+# Committee scores of the manual items in the finished half-year, per branch (pilot order), and
 # the bonus and penalty awarded.
 FIRST_HALF = [
     {"1-1": 20, "1-4": 15, "1-5": 9, "2-2": 24, "2-3": 24, "2-4": 10, "3-3": 8},
@@ -52,19 +54,63 @@ FIRST_HALF = [
 ]
 
 
+VERSION_NAME = "{year}年度项目党建与项目建设捆绑考核细则"
+
+
+@dataclass(frozen=True)
+class Half:
+    """A half-year assessment cycle's name and dates."""
+
+    year: int
+    second: bool
+
+    @classmethod
+    def of(cls, day: datetime.date) -> "Half":
+        return cls(day.year, day.month > 6)
+
+    @property
+    def previous(self) -> "Half":
+        return Half(self.year, False) if self.second else Half(self.year - 1, True)
+
+    @property
+    def label(self) -> str:
+        return "下半年" if self.second else "上半年"
+
+    def cycle(self, version: RuleVersion) -> Cycle:
+        y = self.year
+        if self.second:
+            dates = (D(y, 7, 1), D(y, 12, 31), D(y, 7, 31), D(y, 11, 30), D(y + 1, 1, 15))
+        else:
+            dates = (D(y, 1, 1), D(y, 6, 30), D(y, 1, 31), D(y, 5, 31), D(y, 7, 15))
+        starts, ends, deploy, inspect, assess = dates
+        return Cycle(
+            version=version,
+            name=f"{y}年{self.label}",
+            starts_on=starts,
+            ends_on=ends,
+            deploy_due=deploy,
+            inspect_due=inspect,
+            assess_due=assess,
+        )
+
+
 def load(ctx: DemoContext) -> None:
-    version = RuleVersion.objects.filter(name="2026年度项目党建与项目建设捆绑考核细则").first()
-    if version is None:
-        version = _rules()
-    if not Cycle.objects.filter(version=version).exists():
-        _first_half(ctx, version)
-        _second_half(ctx, version)
+    """The cycle of today's half-year under way, the one before it published."""
+    if not RuleVersion.objects.exists():
+        current = Half.of(ctx.today)
+        previous = current.previous
+        versions = {
+            year: _rules(year, published=min(D(year, 1, 10), ctx.today))
+            for year in sorted({previous.year, current.year})
+        }
+        _finished(ctx, versions[previous.year], previous)
+        _under_way(ctx, versions[current.year], current)
     # Reminders as a daily sweep would send them today (none twice: their keys are unique).
     tasks.sweep_reminders()
 
 
-def _rules() -> RuleVersion:
-    version = RuleVersion.objects.create(name="2026年度项目党建与项目建设捆绑考核细则", year=2026)
+def _rules(year: int, *, published: datetime.date) -> RuleVersion:
+    version = RuleVersion.objects.create(name=VERSION_NAME.format(year=year), year=year)
     by_code = {}
     for order, (code, parent, title, category, maximum, metric, description, evidence) in enumerate(
         CRITERIA
@@ -85,48 +131,38 @@ def _rules() -> RuleVersion:
                 order=order,
             )
         )
-    return services.version_publish(version=version, on=D(2026, 1, 10))
+    return services.version_publish(version=version, on=published)
 
 
-def _first_half(ctx: DemoContext, version: RuleVersion) -> None:
+def _finished(ctx: DemoContext, version: RuleVersion, half: Half) -> None:
     branches = ctx.objects["branches"]
-    cycle = services.cycle_create(
-        cycle=Cycle(
-            version=version,
-            name="2026年上半年",
-            starts_on=D(2026, 1, 1),
-            ends_on=D(2026, 6, 30),
-            deploy_due=D(2026, 1, 31),
-            inspect_due=D(2026, 5, 31),
-            assess_due=D(2026, 7, 15),
-        ),
-        branches=branches,
-    )
+    cycle = services.cycle_create(cycle=half.cycle(version), branches=branches)
+    day = datetime.timedelta(days=1)
     for index, branch in enumerate(branches):
         for side, title in (
-            ("party", "制定上半年党建工作计划"),
-            ("construction", "制定上半年进度与安全计划"),
+            ("party", f"制定{half.label}党建工作计划"),
+            ("construction", f"制定{half.label}进度与安全计划"),
         ):
             task = services.task_assign(
                 task=DeploymentTask(
-                    cycle=cycle, branch=branch, side=side, title=title, due_on=D(2026, 1, 31)
+                    cycle=cycle, branch=branch, side=side, title=title, due_on=cycle.deploy_due
                 )
             )
-            services.task_done(task=task, on=D(2026, 1, 20 + index))
+            services.task_done(task=task, on=cycle.starts_on + (19 + index) * day)
         late = index == 4  # 陆洪闸 rectified late
         inspection = services.inspection_record(
             inspection=Inspection(
                 cycle=cycle,
                 branch=branch,
-                held_on=D(2026, 5, 10 + index),
+                held_on=cycle.inspect_due - (21 - index) * day,
                 inspectors="项目党委、街道建设科联合检查组",
                 findings="党建台账基本齐全；施工现场临边防护存在薄弱环节",
                 rectification="补齐临边防护，完善会议记录",
-                rectification_due=D(2026, 5, 31),
+                rectification_due=cycle.inspect_due,
             )
         )
         services.inspection_rectified(
-            inspection=inspection, on=D(2026, 6, 12) if late else D(2026, 5, 28)
+            inspection=inspection, on=cycle.inspect_due + (12 * day if late else -3 * day)
         )
     cycle = services.cycle_advance(cycle=cycle)
     cycle = services.cycle_advance(cycle=cycle)
@@ -151,53 +187,51 @@ def _first_half(ctx: DemoContext, version: RuleVersion) -> None:
             actor=ctx.objects["staff_user"],
             as_committee=True,
         )
-    services.results_publish(cycle=cycle, on=D(2026, 7, 20))
+    # Published after the assessment (at once, in the first days of a half-year).
+    services.results_publish(cycle=cycle, on=min(cycle.assess_due + 5 * day, ctx.today))
 
 
-def _second_half(ctx: DemoContext, version: RuleVersion) -> None:
+def _under_way(ctx: DemoContext, version: RuleVersion, half: Half) -> None:
+    """Its plans made in its first month, inspections held in the last weeks, and what is due
+    in the coming days: a construction task in three days, a rectification tomorrow."""
     branches = ctx.objects["branches"]
-    cycle = services.cycle_create(
-        cycle=Cycle(
-            version=version,
-            name="2026年下半年",
-            starts_on=D(2026, 7, 1),
-            ends_on=D(2026, 12, 31),
-            deploy_due=D(2026, 7, 31),
-            inspect_due=D(2026, 11, 30),
-            assess_due=D(2027, 1, 15),
-        ),
-        branches=branches,
-    )
+    today = ctx.today
+    day = datetime.timedelta(days=1)
+    cycle = services.cycle_create(cycle=half.cycle(version), branches=branches)
+    special = "冬季施工安全专项方案" if half.second else "汛期施工安全专项方案"
     for index, branch in enumerate(branches):
         task = services.task_assign(
             task=DeploymentTask(
                 cycle=cycle,
                 branch=branch,
                 side="party",
-                title="制定下半年党建工作计划",
-                due_on=D(2026, 7, 31),
+                title=f"制定{half.label}党建工作计划",
+                due_on=cycle.deploy_due,
             )
         )
-        services.task_done(task=task, on=D(2026, 7, 25))
+        if cycle.starts_on + 24 * day <= today:
+            services.task_done(task=task, on=cycle.starts_on + 24 * day)
         services.task_assign(
             task=DeploymentTask(
                 cycle=cycle,
                 branch=branch,
                 side="construction",
-                title="冬季施工安全专项方案",
-                due_on=D(2026, 11, 28),
+                title=special,
+                due_on=today + 3 * day,
             )
         )
-        if index < 3:
+        held_on = today - (15 - index) * day
+        if index < 3 and held_on >= cycle.starts_on:
             services.inspection_record(
                 inspection=Inspection(
                     cycle=cycle,
                     branch=branch,
-                    held_on=D(2026, 11, 10 + index),
+                    held_on=held_on,
                     inspectors="项目党委、街道建设科联合检查组",
-                    findings="冬季施工准备不足" if index == 0 else "未发现明显问题",
-                    rectification="完善冬季施工防护措施" if index == 0 else "",
-                    rectification_due=D(2026, 11, 26) if index == 0 else None,
+                    findings="施工安全准备不足" if index == 0 else "未发现明显问题",
+                    rectification="完善施工安全防护措施" if index == 0 else "",
+                    rectification_due=today + day if index == 0 else None,
                 )
             )
-    services.cycle_advance(cycle=cycle)
+    if today > cycle.deploy_due:
+        services.cycle_advance(cycle=cycle)

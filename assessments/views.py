@@ -432,11 +432,16 @@ def criterion_edit(request, pk: int, criterion_pk: int | None = None):
 
 @require_GET
 def reminder_list(request):
+    notifications = notifications_for(user=request.user)
+    unread_only = request.GET.get("unread") == "1"  # as counted on a secretary's home page
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
     return render(
         request,
         "assessments/reminder_list.html",
         {
-            "page": paginate(request, notifications_for(user=request.user)),
+            "page": paginate(request, notifications),
+            "unread_only": unread_only,
             "failing": failing_reminder_count() if is_street_staff(request.user) else None,
         },
     )

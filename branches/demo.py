@@ -7,7 +7,7 @@ from branches import services
 from branches.models import Branch, PartyCommittee, PartyGroup, Seat
 from core.demo import DemoContext
 
-COMMITTEE_ESTABLISHED = datetime.date(2025, 2, 20)
+COMMITTEE_ESTABLISHED = datetime.date(2025, 2, 20)  # for core.demo.ANCHOR (ctx.shift)
 # Five groups in the first branch, four in each of the others: the report's 21. The branches
 # other than the first have no group for expropriation and demolition.
 GROUPS_PER_BRANCH = [5, 4, 4, 4, 4]
@@ -35,14 +35,14 @@ def load(ctx: DemoContext) -> None:
             "name": "狼山镇街道项目党委",
             "working_committee": "狼山镇街道党工委",
             "secretary_name": ctx.person_name(),
-            "established_on": COMMITTEE_ESTABLISHED,
+            "established_on": ctx.shift(COMMITTEE_ESTABLISHED),
         },
     )
     branches = []
     for index, (project, secretary) in enumerate(
         zip(ctx.objects["projects"], ctx.objects["secretaries"], strict=True)
     ):
-        established = COMMITTEE_ESTABLISHED + datetime.timedelta(days=10 + 7 * index)
+        established = ctx.shift(COMMITTEE_ESTABLISHED) + datetime.timedelta(days=10 + 7 * index)
         branch, _ = Branch.objects.get_or_create(
             project=project,
             defaults={

@@ -27,6 +27,7 @@ from activities.compliance import (
     branches_in_year,
     compliance_summary,
     due_for_branch,
+    period_end,
 )
 from activities.models import ActivityLog, Suggestion
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification, Result
@@ -63,6 +64,15 @@ class Scope:
         if self.street:
             return Q(**{f"{prefix}community__street": self.street})
         return Q()
+
+    @property
+    def query(self) -> str:
+        """The scope as the lists behind the figures take it (projects.filters.ScopeFilterMixin):
+        "project=3", or "" for the whole street."""
+        for name in ("project", "community", "street"):
+            if chosen := getattr(self, name):
+                return f"{name}={chosen.pk}"
+        return ""
 
     def branches(self, prefix: str = "") -> Q:
         """Rows whose branch (at `prefix`, e.g. "branch__") is in scope."""
@@ -129,8 +139,14 @@ def activity_figures(*, user, today: datetime.date, scope: Scope = WHOLE_STREET)
     for row in grid:
         counts = per_branch.get(row.branch.pk, {})
         rows.append({"row": row, "year": counts.get("year", 0), "month": counts.get("month", 0)})
+    month_from = today.replace(day=1)
     return {
         "rows": rows,
+        # The periods counted, for the links to the lists behind the figures.
+        "month_from": month_from,
+        "month_until": period_end(today.year, today.month),
+        "year_from": datetime.date(today.year, 1, 1),
+        "year_until": datetime.date(today.year, 12, 31),
         "branch_count": len(tallies),
         "behind": sum(1 for tally in tallies.values() if tally.is_behind),
         "month_total": totals["month"],

@@ -1,9 +1,12 @@
 """Demo data from the report's real names and figures (../shared/domain.md).
 
-Deterministic: the same rows on every machine (names from a seeded Faker, fixed dates), and
-idempotent: every row is looked up by its natural key first, so loading twice changes nothing.
+Deterministic: the same rows on every machine for a given day (names from a seeded Faker, dates
+placed relative to the day it is loaded for, see core.demo.DemoContext.today), and idempotent:
+every row is looked up by its natural key first, so loading twice changes nothing.
 Each app adds its part in its own demo module; load() runs them in dependency order.
 """
+
+import datetime
 
 from django.db import transaction
 
@@ -19,8 +22,9 @@ __all__ = ["DEMO_PASSWORD", "load"]
 
 
 @transaction.atomic
-def load() -> DemoContext:
-    ctx = new_context()
+def load(today: datetime.date | None = None) -> DemoContext:
+    """Load the demo as it stands on `today` (by default the day in Asia/Shanghai)."""
+    ctx = new_context(today)
     for step in (
         projects_demo.load,
         accounts_demo.load,

@@ -1,7 +1,9 @@
 """The report's 105 members over the 5 pilot branches and their 21 Party groups.
 
 Names and phones come from a seeded Faker; ID numbers are built here (a seeded birth date, an
-area code, a checksum) so they are valid and the same on every machine, whatever the date."""
+area code, a checksum) so they are valid and the same on every machine, whatever the date.
+The dates are placed relative to the day the demo is loaded (ctx.today): probationary members
+joined the Party within the last year, transfers in progress were requested weeks ago."""
 
 import datetime
 import random
@@ -35,6 +37,12 @@ HOMES = [
 ]
 
 
+# How many days before today each demo transfer was requested (in the order of its steps below):
+# those in progress have run for 12, 30 and 45 days; the closed ones were requested seven months
+# ago; each step takes 9 days, so a completed transfer took 27.
+REQUESTED_DAYS_AGO = [12, 30, 45, 226, 212, 198]
+
+
 def _id_number(rng: random.Random, birth: datetime.date, gender: str) -> str:
     sequence = rng.randrange(0, 100) * 10 + (
         rng.choice([1, 3, 5, 7, 9]) if gender == "M" else rng.choice([0, 2, 4, 6, 8])
@@ -52,6 +60,7 @@ def load(ctx: DemoContext) -> None:
     ]
     actor = ctx.objects["staff_user"]
     members_by_branch: dict[int, list[Member]] = {}
+    a_year_ago = ctx.today - datetime.timedelta(days=365)
     for branch in ctx.objects["branches"]:
         branch = Branch.objects.select_related("project").get(pk=branch.pk)
         contractor = branch.project.participations.filter(role="general_contractor").first()
@@ -66,9 +75,12 @@ def load(ctx: DemoContext) -> None:
                 birth = D(1966, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 36))
                 id_number = _id_number(rng, birth, gender)
                 joined_party = birth + datetime.timedelta(days=365 * rng.randrange(20, 30))
-                probationary = joined_party > D(2025, 6, 30) or rng.random() < 0.06
+                # Drawn whatever the day, so that the members drawn next do not depend on it.
+                chance, offset = rng.random(), rng.randrange(0, 300)
+                # A probationary member joined the Party within the last year.
+                probationary = joined_party > a_year_ago or chance < 0.06
                 if probationary:
-                    joined_party = D(2025, 7, 1) + datetime.timedelta(days=rng.randrange(0, 300))
+                    joined_party = a_year_ago + datetime.timedelta(days=20 + offset)
                 # Contractor staff are mostly floating, many of them "pocket" members.
                 kind = rng.choices(["contractor", "investor", "community"], [0.75, 0.15, 0.10])[0]
                 floating = kind == "contractor" and rng.random() < 0.7
@@ -130,7 +142,7 @@ def _transfers_and_posts(ctx: DemoContext, members_by_branch, actor) -> None:
     )
     for index, (member, path) in enumerate(zip(pocket[::5], steps, strict=False)):
         branch = Participation.objects.get(member=member, left_on__isnull=True).branch
-        requested = D(2026, 3, 2) + datetime.timedelta(days=14 * index)
+        requested = ctx.today - datetime.timedelta(days=REQUESTED_DAYS_AGO[index])
         transfer = services.transfer_request(
             member=member, to_branch=branch, requested_on=requested, actor=actor,
             from_organisation="原务工地党组织",
@@ -156,5 +168,5 @@ def _transfers_and_posts(ctx: DemoContext, members_by_branch, actor) -> None:
         ):
             services.pioneer_post_assign(
                 member=member, project=branch.project, kind=kind, title=title,
-                started_on=D(2025, 5, 1),
+                started_on=ctx.shift(D(2025, 5, 1)),
             )  # fmt: skip

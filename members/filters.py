@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import restrict
 from branches.models import Branch, PartyGroup
 from core.forms import OptionsOnDemandMixin
-from members.models import Member, Participation, PioneerPost
+from members.models import Member, Participation, PioneerPost, Transfer
+from projects.filters import ScopeFilterMixin
 from projects.models import Enterprise
 
 STATES = [("active", _("Active in a branch")), ("left", _("Left"))]
@@ -27,7 +28,7 @@ def visible_groups(request):
     )
 
 
-class MemberFilter(OptionsOnDemandMixin, django_filters.FilterSet):
+class MemberFilter(OptionsOnDemandMixin, ScopeFilterMixin):
     options_on_demand = ("branch", "party_group", "employer_enterprise")
 
     q = django_filters.CharFilter(label=_("Name or phone"), method="search")
@@ -58,6 +59,14 @@ class MemberFilter(OptionsOnDemandMixin, django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(phone__contains=value))
 
+    def in_projects(self, queryset, projects):
+        """Members active in a branch of the projects (as the workbench counts them)."""
+        return queryset.filter(
+            pk__in=Participation.objects.filter(
+                left_on__isnull=True, branch__project__in=projects.values("pk")
+            ).values("member_id")
+        )
+
     def filter_branch(self, queryset, name, value):
         return queryset.filter(
             pk__in=Member.objects.filter(
@@ -81,3 +90,13 @@ class MemberFilter(OptionsOnDemandMixin, django_filters.FilterSet):
         # active participation (100,000) to show a page of 50.
         active = Exists(Participation.objects.filter(member=OuterRef("pk"), left_on__isnull=True))
         return queryset.filter(active) if value == "active" else queryset.exclude(active)
+
+
+class TransferScopeFilter(ScopeFilterMixin):
+    """The transfers page narrowed to the workbench's scope."""
+
+    project_path = "to_branch__project"
+
+    class Meta:
+        model = Transfer
+        fields: list[str] = []

@@ -16,7 +16,7 @@ from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
 from core.xlsx import xlsx_response
 from members import roster, services
-from members.filters import MemberFilter
+from members.filters import MemberFilter, TransferScopeFilter
 from members.forms import (
     JoinForm,
     LeaveForm,
@@ -279,7 +279,11 @@ def transfers(request):
     branches = paginate(request, transfer_overview_branches(user=request.user))
     transfer_figures_for_page(branches, user=request.user)
     in_progress = paginate(
-        request, transfers_in_progress_for_user(user=request.user), param="transfers_page"
+        request,
+        TransferScopeFilter(
+            request.GET, queryset=transfers_in_progress_for_user(user=request.user)
+        ).qs,
+        param="transfers_page",
     )
     days_so_far_for_page(in_progress, today=timezone.localdate())
     return render(

@@ -47,6 +47,8 @@ PROJECTS = [
     ("陆洪闸历史文化街区", Project.Category.CULTURAL_TOURISM, "1100000000", 4, "上海星浩资本集团", "南通一建"),
 ]  # fmt: skip
 
+# Every date below is written for core.demo.ANCHOR and moved to the same distance from the day
+# the demo is loaded (ctx.shift).
 # The engineering department and its first project manager, per pilot (same order). Two pilots
 # break a synchronisation on purpose: 大学城's department was set up 72 days before its branch,
 # and 陆洪闸's project manager came 63 days after its secretary.
@@ -159,8 +161,8 @@ def load(ctx: DemoContext) -> None:
     for index, (name, category, investment, community_index, investor, contractor) in enumerate(
         PROJECTS
     ):
-        engineering_on, manager_on = ENGINEERING[index]
-        project, _ = Project.objects.get_or_create(
+        engineering_on, manager_on = (ctx.shift(day) for day in ENGINEERING[index])
+        project, created = Project.objects.get_or_create(
             name=name,
             defaults={
                 "community": communities[community_index],
@@ -187,7 +189,14 @@ def load(ctx: DemoContext) -> None:
                 appointed_on=manager_on,
                 enterprise=enterprises[contractor],
             )
-        services.project_timeline_update(project=project, dates=TIMELINES[index])
+        if created:  # a later day's load leaves the dates placed by the first one
+            services.project_timeline_update(
+                project=project,
+                dates={
+                    stage: (ctx.shift(planned), actual and ctx.shift(actual))
+                    for stage, (planned, actual) in TIMELINES[index].items()
+                },
+            )
         _working_groups(project, fake, index, established_on=engineering_on)
         projects.append(project)
     ctx.objects["projects"] = projects
@@ -253,13 +262,13 @@ def load_coordination(ctx: DemoContext) -> None:
             project=project,
             title=title,
             raised_by=raised_by,
-            raised_on=raised,
-            due_on=due,
+            raised_on=ctx.shift(raised),
+            due_on=ctx.shift(due),
             actor=actor,
             working_group=group,
             owner_party_group=group.party_groups.filter(dissolved_on__isnull=True).first(),
         )
         for status, on, note in steps:
             item = services.coordination_item_move(
-                item=item, to_status=status, happened_on=on, actor=actor, note=note
+                item=item, to_status=status, happened_on=ctx.shift(on), actor=actor, note=note
             )

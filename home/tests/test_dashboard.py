@@ -2,33 +2,32 @@
 members, counted row by row here), and at the edges of months and years in Asia/Shanghai."""
 
 import datetime
-import io
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
 from home.dashboard import secretary_home, street_workbench
+from home.tests.demo_days import DAYS, EXPECTED, SHANGHAI, Expected, demo_loaded_on
 from members.models import Member, Participation
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 25)
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_demo", force=True, stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture(scope="module", params=DAYS, ids=str)
+def demo(request, django_db_setup, django_db_blocker):
+    yield from demo_loaded_on(request.param, django_db_blocker)
+
+
+@pytest.fixture
+def today(demo) -> datetime.date:
+    return demo
+
+
+@pytest.fixture
+def expected(today) -> Expected:
+    return EXPECTED[today]
 
 
 @pytest.fixture
@@ -36,8 +35,8 @@ def staff(demo):
     return User.objects.get(username="jiedao")
 
 
-def test_coverage(staff):
-    coverage = street_workbench(user=staff, today=TODAY)["coverage"]
+def test_coverage(staff, today):
+    coverage = street_workbench(user=staff, today=today)["coverage"]
     assert coverage["projects"] == {
         "active": 52,
         "covered": 5,
@@ -48,8 +47,8 @@ def test_coverage(staff):
     assert (coverage["enterprises"]["no_party_org"], coverage["enterprises"]["inactive"]) == (2, 1)
 
 
-def test_members_counted_row_by_row(staff):
-    figures = street_workbench(user=staff, today=TODAY)["members"]
+def test_members_counted_row_by_row(staff, today):
+    figures = street_workbench(user=staff, today=today)["members"]
     active = [
         p.member
         for p in Participation.objects.filter(left_on__isnull=True).select_related("member")
@@ -64,34 +63,56 @@ def test_members_counted_row_by_row(staff):
     assert figures["pioneer_posts"] == 20
 
 
-def test_organisational_life(staff):
-    activity = street_workbench(user=staff, today=TODAY)["activity"]
-    # November 2026: a committee meeting, a theme day and one meeting per Party group in each
-    # branch (5 groups in 星光耀, 4 elsewhere): 7 + 6 * 4 = 31. The whole year: 379.
-    assert (activity["month_total"], activity["year_total"], activity["behind"]) == (31, 379, 2)
+def test_organisational_life(staff, today, expected):
+    activity = street_workbench(user=staff, today=today)["activity"]
+    assert (activity["month_total"], activity["year_total"], activity["behind"]) == (
+        expected.month,
+        expected.year,
+        expected.behind,
+    )
     by_branch = {r["row"].branch.name: r for r in activity["rows"]}
-    assert by_branch["星光耀广场项目党支部"]["month"] == 7
+    assert by_branch["星光耀广场项目党支部"]["month"] == expected.xingguang_month
 
 
-def test_month_and_year_boundaries(staff):
-    december = street_workbench(user=staff, today=datetime.date(2026, 12, 1))["activity"]
-    assert (december["month_total"], december["year_total"]) == (0, 379)
-    next_year = street_workbench(user=staff, today=datetime.date(2027, 1, 1))["activity"]
-    assert (next_year["month_total"], next_year["year_total"]) == (0, 0)
+def test_the_demo_is_alive_on_its_day(staff, today):
+    """Whatever the day, the last twelve months are full: the month before holds every branch's
+    meetings, and nothing is dated after the day."""
+    from activities.models import ActivityLog
+
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    held = ActivityLog.objects.filter(status="submitted", held_on__gte=last_month)
+    assert held.filter(held_on__lt=today.replace(day=1)).count() >= 31 - 2
+    assert not ActivityLog.objects.filter(held_on__gt=today).exists()
+    a_year_ago = today - datetime.timedelta(days=366)
+    assert ActivityLog.objects.filter(held_on__lt=a_year_ago).count() == 0
+    assert ActivityLog.objects.filter(held_on__lt=a_year_ago + datetime.timedelta(days=40)).exists()
 
 
-def test_the_month_is_the_one_in_shanghai(demo, client):
-    """23:30 UTC on 30 November is already 1 December in Asia/Shanghai."""
-    client.force_login(User.objects.get(username="jiedao"))
-    instant = datetime.datetime(2026, 11, 30, 16, 30, tzinfo=datetime.UTC)
+def test_nothing_is_held_after_the_day(staff, today, expected):
+    """The first day of the next month, and of the next year, start empty."""
+    next_month = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    after = street_workbench(user=staff, today=next_month)["activity"]
+    year = expected.year if next_month.year == today.year else 0
+    assert (after["month_total"], after["year_total"]) == (0, year)
+    next_year = street_workbench(user=staff, today=datetime.date(today.year + 1, 1, 1))
+    assert (next_year["activity"]["month_total"], next_year["activity"]["year_total"]) == (0, 0)
+
+
+def test_the_month_is_the_one_in_shanghai(demo, client, today):
+    """16:30 UTC on a month's last day is already the next month in Asia/Shanghai."""
+    next_month = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    last_day = next_month - datetime.timedelta(days=1)
+    instant = datetime.datetime.combine(last_day, datetime.time(16, 30), tzinfo=datetime.UTC)
+    assert instant.astimezone(SHANGHAI).date() == next_month
     with mock.patch("django.utils.timezone.now", return_value=instant):
+        client.force_login(User.objects.get(username="jiedao"))  # a session of that instant
         response = client.get(reverse("home:home"))
-    assert response.context["today"] == datetime.date(2026, 12, 1)
+    assert response.context["today"] == next_month
     assert response.context["workbench"]["activity"]["month_total"] == 0
 
 
-def test_synchronisations_and_projects(staff):
-    workbench = street_workbench(user=staff, today=TODAY)
+def test_synchronisations_and_projects(staff, today):
+    workbench = street_workbench(user=staff, today=today)
     assert [p.name for p in workbench["sync_breaks"]] == [
         "南通大学城综合配套服务区",
         "陆洪闸历史文化街区",
@@ -109,41 +130,44 @@ def test_synchronisations_and_projects(staff):
     ) == (3, 1)
 
 
-def test_assessment(staff):
-    assessment = street_workbench(user=staff, today=TODAY)["assessment"]
-    assert assessment["current"].name == "2026年下半年"
-    assert assessment["last"].name == "2026年上半年"
-    assert assessment["ranking"][0].branch.name == "江海美食文化街区项目党支部"
+def test_assessment(staff, today):
+    assessment = street_workbench(user=staff, today=today)["assessment"]
+    half = "上半年" if today.month <= 6 else "下半年"
+    before = f"{today.year}年上半年" if half == "下半年" else f"{today.year - 1}年下半年"
+    assert assessment["current"].name == f"{today.year}年{half}"
+    assert assessment["last"].name == before
+    assert assessment["ranking"][-1].branch.name == "陆洪闸历史文化街区项目党支部"
     assert len(assessment["progress"]) == 5
 
 
-def test_a_secretarys_due_list(demo):
+def test_a_secretarys_due_list(demo, today, expected):
     user = User.objects.get(username="luhongzha")
     branch = user.seats.get().branch
-    home = secretary_home(user=user, branch=branch, today=TODAY)
-    assert [task.title for task in home["tasks"]] == ["冬季施工安全专项方案"]
+    home = secretary_home(user=user, branch=branch, today=today)
+    assert [task.title for task in home["tasks"]] == expected.luhongzha_tasks
     assert home["members"]["total"] == 20
-    assert home["due_activities"] == []  # November's meetings are held
-    assert home["latest"][0].held_on <= TODAY
+    assert len(home["due_activities"]) == expected.luhongzha_due
+    assert home["latest"][0].held_on <= today
 
 
-def test_narrowed_to_one_project(staff):
+def test_narrowed_to_one_project(staff, today, expected):
     from home.dashboard import Scope
     from projects.models import Project
 
     project = Project.objects.get(name="陆洪闸历史文化街区")
-    workbench = street_workbench(user=staff, today=TODAY, scope=Scope(project=project))
+    workbench = street_workbench(user=staff, today=today, scope=Scope(project=project))
     assert workbench["members"]["total"] == 20  # the branch's members, as on its secretary's home
     assert [r["row"].branch.name for r in workbench["activity"]["rows"]] == [
         "陆洪闸历史文化街区项目党支部"
     ]
-    assert workbench["activity"]["behind"] == 1
+    assert workbench["activity"]["behind"] == (1 if expected.behind else 0)
     assert [p.name for p in workbench["sync_breaks"]] == ["陆洪闸历史文化街区"]
     assert [p.name for p in workbench["projects"]] == ["陆洪闸历史文化街区"]
     assert workbench["coverage"]["projects"]["active"] == 1
     assert [b.name for b in workbench["assessment"]["progress"]] == ["陆洪闸历史文化街区项目党支部"]
 
 
-def test_the_branches_behind_come_first(staff):
-    rows = street_workbench(user=staff, today=TODAY)["activity"]["rows"]
-    assert [r["row"].is_behind for r in rows] == [True, True, False, False, False]
+def test_the_branches_behind_come_first(staff, today, expected):
+    rows = street_workbench(user=staff, today=today)["activity"]["rows"]
+    behind = [True] * expected.behind
+    assert [r["row"].is_behind for r in rows] == behind + [False] * (5 - expected.behind)

@@ -1,15 +1,17 @@
+import datetime
 import io
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.db.models import F, Q
 
 from accounts.access import restrict
 from accounts.models import User
 from branches.models import Branch, PartyGroup, Seat
+from core.demo import ANCHOR
+from home.tests.demo_days import DAYS, clock_at, demo_loaded_on
 from projects.models import Community, CoordinationItem, Enterprise, Project, WorkingGroup
 from projects.selectors import SyncState, with_timeline_and_sync
 
@@ -33,19 +35,34 @@ def snapshot() -> dict:
     return rows
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module inside a transaction rolled back at its end (each
-    test runs in a savepoint of its own within it)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_demo", force=True, stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture(scope="module", params=DAYS, ids=str)
+def demo(request, django_db_setup, django_db_blocker):
+    """The demo as loaded on each of DAYS (under that day's clock), once for the module inside
+    a transaction rolled back at its end (each test runs in a savepoint of its own within it)."""
+    yield from demo_loaded_on(request.param, django_db_blocker)
+
+
+@pytest.fixture
+def today(demo) -> datetime.date:
+    return demo
+
+
+# Counted by hand from the demo's schedule (see home/tests/test_dashboard.py): the submitted
+# logs of the last twelve months up to the day, and the months 陆洪闸 missed in the day's year.
+LOGS_AND_GAPS = {
+    # July 2025 to June 15th, 2026: 179 this year; July to December 2025: 6 * 31 + 20 (two
+    # quarters) + 10 (December's yearly meetings) + 5 (July), less 陆洪闸's committee meeting
+    # 7 months before (November).
+    datetime.date(2026, 6, 15): (179 + 186 + 20 + 10 + 5 - 1, [1, 2, 3, 5]),
+    # December 2025 (31 + 10 + 10) and the 379 of this year.
+    datetime.date(2026, 11, 25): (51 + 379, [4, 6, 7, 9, 10]),
+    datetime.date(2026, 12, 31): (430, [5, 7, 8, 9, 11]),
+    # February to December 2026: 430 less January's 31; the year has not begun.
+    datetime.date(2027, 1, 1): (430 - 31, []),
+    # April 2026 to March 10th: 70 this year; April to December 2026: 9 * 31 + 30 + 10 + 10
+    # (May, July), less the 5 missed in those months.
+    datetime.date(2027, 3, 10): (70 + 279 + 30 + 10 + 10 - 5, [2]),
+}
 
 
 def test_demo_has_the_reports_figures(demo):
@@ -83,11 +100,13 @@ def test_the_pilots_timelines_and_synchronisations(demo):
     assert len(in_step) == 4
 
 
-def test_the_coordination_items_went_through_their_steps(demo):
+def test_the_coordination_items_went_through_their_steps(demo, today):
     items = {item.title: item for item in CoordinationItem.objects.all()}
     assert len(items) == 4
     resolved = items["地下管线迁改进度滞后"]
-    assert (resolved.status, resolved.resolved_on.isoformat()) == ("resolved", "2026-10-12")
+    # Written as resolved on 12 October for ANCHOR (25 November 2026): as long before the day.
+    assert resolved.status == "resolved"
+    assert today - resolved.resolved_on == ANCHOR - datetime.date(2026, 10, 12)
     assert list(resolved.events.values_list("status", flat=True)) == [
         "open",
         "in_progress",
@@ -123,24 +142,25 @@ def test_the_reports_105_members_are_spread_over_the_21_groups(demo):
     assert Member.objects.filter(relation_state=Member.RelationState.IN_BRANCH).count() == 2
 
 
-def test_a_year_of_organisational_life_with_two_branches_behind(demo, db):
-    import datetime
-
+def test_a_year_of_organisational_life_with_two_branches_behind(demo, db, today):
     from activities.compliance import compliance_grid
     from activities.models import ActivityLog, Brand, Campaign, Rule, Suggestion
 
-    assert ActivityLog.objects.filter(status="submitted").count() == 379
-    assert ActivityLog.objects.filter(status="draft").count() == 2
+    logs, luhongzha_missed = LOGS_AND_GAPS[today]
+    assert ActivityLog.objects.filter(status="submitted").count() == logs
+    assert ActivityLog.objects.filter(status="draft", held_on=today).count() == 2
     staff = User.objects.get(username="jiedao")
     rows = {
-        row.branch.name: row
-        for row in compliance_grid(user=staff, year=2026, today=datetime.date(2026, 11, 25))
+        row.branch.name: row for row in compliance_grid(user=staff, year=today.year, today=today)
     }
     behind = sorted(name for name, row in rows.items() if row.is_behind)
-    assert behind == ["南通大学城综合配套服务区项目党支部", "陆洪闸历史文化街区项目党支部"]
+    if today.month > 1:
+        assert behind == ["南通大学城综合配套服务区项目党支部", "陆洪闸历史文化街区项目党支部"]
+        assert rows["星光耀广场项目党支部"].rate == 100.0
+    else:  # no month of the year is over
+        assert behind == []
     luhongzha = rows["陆洪闸历史文化街区项目党支部"]
-    assert [c.month for c in luhongzha.cells if c.state == "missing"] == [3, 6, 7, 9]
-    assert rows["星光耀广场项目党支部"].rate == 100.0
+    assert [c.month for c in luhongzha.cells if c.state == "missing"] == luhongzha_missed
     assert set(Suggestion.objects.values_list("status", flat=True)) == {
         "submitted",
         "adopted",
@@ -151,20 +171,31 @@ def test_a_year_of_organisational_life_with_two_branches_behind(demo, db):
     assert Campaign.objects.count() == 2 and Rule.objects.count() == 15
 
 
-def test_one_cycle_published_and_one_under_way(demo, db):
-    from assessments.models import Cycle, Result, RuleVersion
+def test_one_cycle_published_and_one_under_way(demo, db, today):
+    from assessments.models import Cycle, Notification, Result, RuleVersion
 
-    version = RuleVersion.objects.get()
-    assert version.is_frozen and version.criteria.count() == 23
+    for version in RuleVersion.objects.all():
+        assert version.is_frozen and version.criteria.count() == 23
     first, second = Cycle.objects.order_by("starts_on")
-    assert first.status == "published" and second.status == "inspecting"
+    assert first.ends_on == second.starts_on - datetime.timedelta(days=1)
+    assert second.starts_on <= today <= second.ends_on
+    assert first.status == "published" and first.published_on <= today
     ranking = list(
         Result.objects.filter(cycle=first).order_by("rank").values_list("branch__name", "grade")
     )
-    assert ranking[0] == ("江海美食文化街区项目党支部", "excellent")
+    assert ranking[0][1] == "excellent"
     assert ranking[-1][0] == "陆洪闸历史文化街区项目党支部"
-    assert second.tasks.filter(done_on__isnull=True).count() == 5
-    assert second.inspections.filter(rectification_due__isnull=False).count() == 1
+    # Each branch's construction task is due in three days, and has its reminder.
+    assert second.tasks.filter(done_on__isnull=True, due_on=today + datetime.timedelta(days=3))
+    assert Notification.objects.filter(title__contains="专项方案").exists()
+    if today == second.starts_on:  # the first day of a half-year: nothing done yet
+        assert second.status == "deploying"
+        assert second.tasks.filter(done_on__isnull=True).count() == 10
+        assert not second.inspections.exists()
+    else:
+        assert second.status == "inspecting"
+        assert second.tasks.filter(done_on__isnull=True).count() == 5
+        assert second.inspections.filter(rectification_due=today + datetime.timedelta(days=1))
 
 
 def test_every_branch_has_one_secretary_with_a_login(demo):
@@ -194,6 +225,18 @@ def test_loading_twice_changes_nothing(demo):
     before = snapshot()
     call_command("load_demo", force=True, stdout=io.StringIO())
     assert snapshot() == before
+
+
+def test_loading_on_a_later_day_changes_nothing(demo, today):
+    """The demo is loaded once: `make run` again the next week leaves it as it was."""
+    before = snapshot()
+    with clock_at(today + datetime.timedelta(days=9)):
+        call_command("load_demo", force=True, stdout=io.StringIO())
+    after = snapshot()
+    # Only the reminders of the later day are new.
+    for label in before:
+        if label not in ("assessments.Notification", "assessments.Delivery"):
+            assert after[label] == before[label], label
 
 
 def test_demo_names_are_the_same_on_every_machine(demo):
