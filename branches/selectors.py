@@ -29,13 +29,23 @@ def branch_list_for_user(*, user) -> QuerySet[Branch]:
 
 
 def branch_figures_for_page(page) -> None:
-    """The Party groups still active, for the branches of one page only."""
+    """The Party groups still active and the members (full, and all) active, for the branches
+    of one page only; with the set-up rules each branch breaks."""
     figures_for_page(
         page,
         Branch.objects,
-        active_groups=Count("party_groups", filter=Q(party_groups__dissolved_on__isnull=True)),
+        active_groups=Count(
+            "party_groups", filter=Q(party_groups__dissolved_on__isnull=True), distinct=True
+        ),
+        full_member_count=Count("participations", filter=_FULL, distinct=True),
+        member_count=Count("participations", filter=_ACTIVE, distinct=True),
     )
-    attach_setup_problems(list(page.object_list))
+    for branch in page.object_list:
+        branch.setup_problems = (
+            rules.setup_problems(full_members=branch.full_member_count, members=branch.member_count)
+            if branch.status == Branch.Status.ACTIVE
+            else []
+        )
 
 
 # The members app sits above this one: its rows are counted through the relation names only.

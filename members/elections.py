@@ -215,10 +215,11 @@ def election_appoint(
     started_on: datetime.date,
     secretary: ElectionCandidate,
     deputy: ElectionCandidate | None = None,
+    secretary_user=None,
 ) -> Election:
     """Appoint the result in one step: the branch's open seats end on that day, the elected
-    take their seats (origin: election) and the new term begins. A seat holder re-elected keeps
-    their log-in."""
+    take their seats (origin: election) and the new term begins. The secretary's seat gets the
+    log-in chosen; another seat holder re-elected keeps theirs."""
     election = Election.objects.select_for_update().select_related("branch").get(pk=election.pk)
     branch = election.branch
     if election.appointed_on is not None:
@@ -258,7 +259,7 @@ def election_appoint(
             kind = Seat.Kind.DEPUTY_SECRETARY
         else:
             kind = Seat.Kind.COMMITTEE_MEMBER
-        user = logins.get(candidate.member.name)
+        user = secretary_user if kind == Seat.Kind.SECRETARY else logins.get(candidate.member.name)
         branch_services.seat_appoint(
             branch=branch,
             kind=kind,

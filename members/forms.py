@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
+from accounts.models import User
 from branches.models import Branch, PartyGroup
 from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
 from members.models import Member, MemberDecision, PioneerPost, Transfer
@@ -265,12 +266,25 @@ class ElectionAppointForm(forms.Form):
     started_on = forms.DateField(label=_("since"), widget=DateInput, initial=timezone.localdate)
     secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=None)
     deputy = forms.ModelChoiceField(label=_("Deputy secretary"), queryset=None, required=False)
+    secretary_user = forms.ModelChoiceField(
+        label=_("the secretary's log-in"),
+        queryset=User.objects.filter(is_active=True, role=User.Role.BRANCH_SECRETARY).order_by(
+            "username"
+        ),
+        required=False,
+        help_text=_(
+            "The log-in that sees this branch while the new secretary holds the seat (the "
+            "current secretary's, unless you choose another)."
+        ),
+    )
 
-    def __init__(self, *args, elected, **kwargs):
+    def __init__(self, *args, elected, current_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("secretary", "deputy"):
             self.fields[name].queryset = elected
             self.fields[name].label_from_instance = lambda candidate: candidate.member.name
+        if current_user is not None:
+            self.fields["secretary_user"].initial = current_user.pk
 
 
 class MemberDecisionForm(SubmissionTokenMixin, forms.Form):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import is_street_staff, street_staff_required
 from accounts.models import AccessRecord
 from accounts.services import filters_of, record_access
-from branches.models import Branch
+from branches.models import Branch, Seat
 from branches.selectors import branch_get_for_user
 from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
@@ -510,7 +510,15 @@ def election_appoint(request, election_pk: int):
             o.candidate.pk for o in elections.election_outcome(election) if o.status == "elected"
         ]
     ).select_related("member")
-    form = ElectionAppointForm(request.POST or None, elected=elected)
+    current = (
+        Seat.objects.held_on(timezone.localdate())
+        .filter(branch=election.branch, kind=Seat.Kind.SECRETARY, user__isnull=False)
+        .select_related("user")
+        .first()
+    )
+    form = ElectionAppointForm(
+        request.POST or None, elected=elected, current_user=current.user if current else None
+    )
     return form_page(
         request,
         form=form,

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from branches.models import Seat, Term
 from branches.tests.factories import SeatFactory
 from members import elections
@@ -156,11 +157,12 @@ def test_bad_candidates_and_votes_save_nothing(branch, other_branch):
 def test_appointing_closes_the_old_seats_and_opens_the_elected_ones_with_the_term(
     branch, secretary
 ):
+    other_user = UserFactory(username="committee-member")
     members = full_members(branch, 9)
     old_secretary = Seat.objects.get(branch=branch, user=secretary)
-    old_secretary.holder_name = "党员00"
-    old_secretary.save()
-    old_member = SeatFactory(branch=branch, kind=Seat.Kind.COMMITTEE_MEMBER, holder_name="老委员")
+    old_member = SeatFactory(
+        branch=branch, kind=Seat.Kind.COMMITTEE_MEMBER, holder_name="党员02", user=other_user
+    )
     election = record(branch, members, present=9, votes=[9, 8, 7, 2])
     start = datetime.date(2025, 10, 20)
     elections.election_appoint(
@@ -168,6 +170,7 @@ def test_appointing_closes_the_old_seats_and_opens_the_elected_ones_with_the_ter
         started_on=start,
         secretary=election.candidates.get(member=members[0]),
         deputy=election.candidates.get(member=members[1]),
+        secretary_user=secretary,
     )
     old_secretary.refresh_from_db()
     old_member.refresh_from_db()
@@ -179,7 +182,8 @@ def test_appointing_closes_the_old_seats_and_opens_the_elected_ones_with_the_ter
     assert open_seats == {
         (Seat.Kind.SECRETARY, "党员00", Seat.Origin.ELECTION, start, secretary.pk),
         (Seat.Kind.DEPUTY_SECRETARY, "党员01", Seat.Origin.ELECTION, start, None),
-        (Seat.Kind.COMMITTEE_MEMBER, "党员02", Seat.Origin.ELECTION, start, None),
+        # re-elected: keeps the log-in of the seat that ended
+        (Seat.Kind.COMMITTEE_MEMBER, "党员02", Seat.Origin.ELECTION, start, other_user.pk),
     }
     election.refresh_from_db()
     assert election.appointed_on == start
@@ -347,10 +351,12 @@ def test_the_branch_secretary_cannot_appoint_the_result(branch, secretary_client
     assert response.status_code == 403
 
 
-def test_staff_appoint_the_result_in_one_step(branch, staff_client):
+def test_staff_appoint_the_result_in_one_step(branch, secretary, staff_client):
     members = full_members(branch, 10)
     election = record(branch, members, present=9, votes=[9, 8, 5, 4])
     url = reverse("members:election_appoint", args=[election.pk])
+    form = staff_client.get(url).context["form"]
+    assert form["secretary_user"].value() == secretary.pk
     secretary = election.candidates.get(member=members[1])
     response = staff_client.post(url, {"started_on": "2025-10-12", "secretary": secretary.pk})
     assert response.status_code == 302
