@@ -27,6 +27,7 @@ def load() -> DemoContext:
         branches_demo.load,
         projects_demo.load_coordination,
         members_demo.load,
+        members_demo.load_elections,
         activities_demo.load,
         assessments_demo.load,
     ):
