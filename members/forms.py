@@ -216,7 +216,7 @@ class ElectionForm(SubmissionTokenMixin, forms.Form):
         label=_("contested election"),
         required=False,
         initial=True,
-        help_text=_("More candidates than seats (差额选举): at least 20% more."),
+        help_text=_("More candidates than seats: at least 20% more."),
     )
     term_years = forms.TypedChoiceField(
         label=_("term"), choices=[(3, _("3 years")), (5, _("5 years"))], coerce=int

@@ -402,7 +402,7 @@ class Election(models.Model):
     contested = models.BooleanField(
         _("contested election"),
         default=True,
-        help_text=_("More candidates than seats (差额选举): at least 20% more."),
+        help_text=_("More candidates than seats: at least 20% more."),
     )
     term_years = models.PositiveSmallIntegerField(
         _("term"), choices=[(3, _("3 years")), (5, _("5 years"))]

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import reminders
 from assessments.models import Notification
@@ -18,6 +18,15 @@ from members.models import Member
 from members.tests.factories import MemberFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rules' messages are compared in their English source (the pages speak Chinese)."""
+    with translation.override("en"):
+        yield
+
+
 D = datetime.date
 
 

@@ -3,8 +3,16 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from core import party_rules as rules
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rules' messages are compared in their English source (the pages speak Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

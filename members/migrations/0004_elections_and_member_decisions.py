@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('held_on', models.DateField(verbose_name='held on')),
                 ('seats', models.PositiveSmallIntegerField(verbose_name='seats to fill')),
-                ('contested', models.BooleanField(default=True, help_text='More candidates than seats (差额选举): at least 20% more.', verbose_name='contested election')),
+                ('contested', models.BooleanField(default=True, help_text='More candidates than seats: at least 20% more.', verbose_name='contested election')),
                 ('term_years', models.PositiveSmallIntegerField(choices=[(3, '3 years'), (5, '5 years')], verbose_name='term')),
                 ('entitled_count', models.PositiveSmallIntegerField(editable=False, verbose_name='entitled to vote')),
                 ('present_count', models.PositiveSmallIntegerField(editable=False, verbose_name='present')),

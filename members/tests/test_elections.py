@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from branches.models import Seat, Term
@@ -16,6 +17,15 @@ from members.models import Election, ElectionCandidate, Member, MemberDecision
 from members.tests.factories import MemberFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rules' messages are compared in their English source (the pages speak Chinese)."""
+    with translation.override("en"):
+        yield
+
+
 HELD = datetime.date(2025, 10, 10)
 
 
@@ -314,8 +324,7 @@ def test_a_bad_election_form_keeps_its_values_and_says_why(branch, secretary_cli
     response = secretary_client.post(url, election_post(members, present=10, votes=[9, 9, 9]))
     assert response.status_code == 200
     assert [str(e) for e in response.context["candidates"].non_form_errors()] == [
-        "A contested election for 3 seats needs at least 4 candidates (20% more than the "
-        "seats); 3 given."
+        "差额选举3个名额，候选人至少4名（多于应选人数20%）；现有3名。"
     ]
     assert response.context["candidates"].forms[0]["votes"].value() == "9"
     row_without_votes = election_post(members, present=10, votes=[9, 9, 9, 1])
