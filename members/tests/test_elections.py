@@ -430,3 +430,30 @@ def test_the_elections_page_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = secretary_client.get(url)
     assert len(response.context["page"].object_list) == 7
+
+
+def test_a_full_membership_decision_names_the_probationary_member(branch):
+    members = full_members(branch, 4)
+    candidate = probationary(branch)
+    with pytest.raises(ValidationError) as error:
+        elections.member_decision_record(
+            branch=branch,
+            held_on=HELD,
+            kind=MemberDecision.Kind.FULL_MEMBERSHIP,
+            subject_name="",
+            present=members[:3],
+            in_favour=3,
+        )
+    assert "member" in error.value.message_dict
+    # 4 entitled: 3 present is more than half (2), 3 in favour more than half of the 4.
+    decision = elections.member_decision_record(
+        branch=branch,
+        held_on=HELD,
+        kind=MemberDecision.Kind.FULL_MEMBERSHIP,
+        subject_name="",
+        member=candidate,
+        present=members[:3],
+        in_favour=3,
+    )
+    assert (decision.subject_name, decision.is_valid) == ("预备党员甲", True)
+    assert list(decision.entitled.all()) == sorted(members, key=lambda m: (m.name, m.pk))
