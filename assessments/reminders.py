@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,8 @@ from accounts.models import User
 from activities.compliance import compliance_grid
 from assessments import deliveries
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification
-from branches.models import Branch, Seat
+from branches.models import Branch, Seat, Term
+from core import party_rules as rules
 from projects.models import CoordinationItem
 
 AHEAD = 7  # the first reminder comes a week ahead
@@ -142,6 +144,27 @@ def due_items(today: datetime.date) -> list[Due]:
                 "",
                 item.get_absolute_url(),
                 item.branch_id,
+                tell_staff=True,
+            )
+        )
+    # Committee terms: six months and one month ahead, and once expired (换届).
+    horizon = today + relativedelta(months=rules.REMIND_MONTHS[0])
+    terms = Term.objects.current().filter(branch__status=Branch.Status.ACTIVE, ends_on__lte=horizon)
+    for term in terms.select_related("branch"):
+        stage = rules.term_reminder_stage(term.ends_on, today)
+        if stage == "expired":
+            title = _("The term of %(branch)s's committee expired on %(date)s: hold the election")
+        else:
+            title = _("The term of %(branch)s's committee ends on %(date)s: prepare the election")
+        items.append(
+            Due(
+                f"term:{term.pk}",
+                "term_ending",
+                stage,
+                title % {"branch": term.branch.name, "date": term.ends_on.isoformat()},
+                "",
+                term.branch.get_absolute_url() + "#term",
+                term.branch_id,
                 tell_staff=True,
             )
         )

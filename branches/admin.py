@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
+from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat, Term
 from core.admin import HistoryAdmin, RevisionAdminMixin
 
 
@@ -55,3 +55,21 @@ class ArchiveAdmin(admin.ModelAdmin):
     list_select_related = ("branch",)
     list_filter = ("status",)
     readonly_fields = [f.name for f in Archive._meta.fields]
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    """Read only: a term is opened in the portal (an election appointed, or the current term
+    recorded), where its end date is worked out and the rules checked."""
+
+    list_display = ("branch", "started_on", "years", "ends_on")
+    list_select_related = ("branch",)
+    list_filter = ("years",)
+    search_fields = ("branch__name",)
+    date_hierarchy = "ends_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

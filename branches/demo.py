@@ -3,8 +3,11 @@ Party groups matched to the projects' working groups."""
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
 from branches import services
-from branches.models import Branch, PartyCommittee, PartyGroup, Seat
+from branches.models import Branch, PartyCommittee, PartyGroup, Seat, Term
 from core.demo import DemoContext
 
 COMMITTEE_ESTABLISHED = datetime.date(2025, 2, 20)  # for core.demo.ANCHOR (ctx.shift)
@@ -68,6 +71,19 @@ def load(ctx: DemoContext) -> None:
         ctx.logins.append((secretary.username, secretary.get_role_display(), branch.name))
         branches.append(branch)
     ctx.objects["branches"] = branches
+    _term_ending_soon(branches[1])
+
+
+# The branch whose committee term ends within six months (four months after the load, whatever
+# the day): its current term, a three-year one, began three years less four months ago.
+TERM_ENDS_IN_MONTHS = 4
+
+
+def _term_ending_soon(branch: Branch) -> None:
+    if Term.objects.filter(branch=branch).exists():
+        return
+    started_on = timezone.localdate() - relativedelta(years=3, months=-TERM_ENDS_IN_MONTHS)
+    services.term_open(branch=branch, started_on=started_on, years=3)
 
 
 def _party_groups(ctx: DemoContext, branch: Branch, count: int) -> None:

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from branches.models import Branch, PartyGroup, Seat, TransformedInto
+from branches.models import Branch, PartyGroup, Seat, Term, TransformedInto
 from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
 from projects.models import Project, WorkingGroup
 
@@ -73,3 +73,10 @@ class PartyGroupForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
         )
         if not self.instance.pk:
             self.fields["established_on"].initial = timezone.localdate
+
+
+class TermForm(forms.Form):
+    started_on = forms.DateField(
+        label=_("term began on"), widget=DateInput, initial=timezone.localdate
+    )
+    years = forms.TypedChoiceField(label=_("term"), choices=Term.Years.choices, coerce=int)

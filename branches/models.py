@@ -144,6 +144,7 @@ class Seat(ChoicesDisplay, models.Model):
             "enterprise_backbone",
             _("Backbone member of an investor or contractor without a Party organisation"),
         )
+        ELECTION = "election", _("Elected by the branch general meeting")
 
     branch = models.ForeignKey(
         Branch, on_delete=models.CASCADE, related_name="seats", verbose_name=_("branch")
@@ -190,6 +191,60 @@ class Seat(ChoicesDisplay, models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.get_kind_display()} · {self.holder_name}"
+
+
+class TermQuerySet(models.QuerySet):
+    def current(self) -> "TermQuerySet":
+        """Each branch's latest term (the one it is in, or the one that expired)."""
+        later = Term.objects.filter(
+            branch=models.OuterRef("branch"), started_on__gt=models.OuterRef("started_on")
+        )
+        return self.filter(~models.Exists(later))
+
+
+class Term(models.Model):
+    """A term of a branch's committee (or of its secretary, in a branch without a committee):
+    elected for 3 or 5 years. A new election opens a new term; old ones stay on record."""
+
+    class Years(models.IntegerChoices):
+        THREE = 3, _("3 years")
+        FIVE = 5, _("5 years")
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="terms", verbose_name=_("branch")
+    )
+    started_on = models.DateField(_("term began on"))
+    years = models.PositiveSmallIntegerField(_("term"), choices=Years.choices)
+    ends_on = models.DateField(_("term ends on"), editable=False)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["branch", "-started_on"]
+        indexes = [models.Index(fields=["ends_on"], name="term_ends_on_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "started_on"],
+                name="one_term_per_branch_and_day",
+                violation_error_message=_("This branch already has a term beginning that day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(years__in=[3, 5]),
+                name="term_of_three_or_five_years",
+                violation_error_message=_("A term lasts 3 or 5 years."),
+            ),
+            dates_in_order(
+                "started_on",
+                "ends_on",
+                name="term_dates_in_order",
+                message=_("A term cannot end before it begins."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.started_on} – {self.ends_on}"
 
 
 class PartyGroup(Revisioned):

@@ -1,10 +1,12 @@
 """Reads for the Party organisation. Every read goes through accounts.access."""
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
-from branches.models import Branch, PartyGroup, Seat
+from branches.models import Branch, PartyGroup, Seat, Term
+from core import party_rules as rules
 from core.pagination import figures_for_page
 from projects.models import Enterprise, Project, ProjectStage, Stage
 
@@ -27,11 +29,99 @@ def branch_list_for_user(*, user) -> QuerySet[Branch]:
 
 
 def branch_figures_for_page(page) -> None:
-    """The Party groups still active, for the branches of one page only."""
+    """The Party groups still active and the members (full, and all) active, for the branches
+    of one page only; with the set-up rules each branch breaks."""
     figures_for_page(
         page,
         Branch.objects,
-        active_groups=Count("party_groups", filter=Q(party_groups__dissolved_on__isnull=True)),
+        active_groups=Count(
+            "party_groups", filter=Q(party_groups__dissolved_on__isnull=True), distinct=True
+        ),
+        full_member_count=Count("participations", filter=_FULL, distinct=True),
+        member_count=Count("participations", filter=_ACTIVE, distinct=True),
+    )
+    for branch in page.object_list:
+        branch.setup_problems = (
+            rules.setup_problems(full_members=branch.full_member_count, members=branch.member_count)
+            if branch.status == Branch.Status.ACTIVE
+            else []
+        )
+
+
+# The members app sits above this one: its rows are counted through the relation names only.
+_ACTIVE = Q(participations__left_on__isnull=True)
+_FULL = _ACTIVE & Q(participations__member__standing="full")
+
+
+def member_counts(branches) -> dict[int, tuple[int, int]]:
+    """(full members, members) active in each of these branches, in one query."""
+    rows = (
+        Branch.objects.filter(pk__in=[branch.pk for branch in branches])
+        .annotate(
+            full_count=Count("participations", filter=_FULL),
+            member_count=Count("participations", filter=_ACTIVE),
+        )
+        .values_list("pk", "full_count", "member_count")
+    )
+    return {pk: (full, members) for pk, full, members in rows}
+
+
+def attach_setup_problems(branches: list[Branch]) -> None:
+    """Set `setup_problems` on each active branch (the set-up rules it breaks, with why)."""
+    counts = member_counts([b for b in branches if b.status == Branch.Status.ACTIVE])
+    for branch in branches:
+        full, members = counts.get(branch.pk, (None, None))
+        branch.full_member_count = full
+        branch.member_count = members
+        branch.setup_problems = (
+            rules.setup_problems(full_members=full, members=members) if full is not None else []
+        )
+
+
+def flagged_branches(*, user, within: Q | None = None) -> list[Branch]:
+    """The active branches in the user's scope (and `within`) that break a set-up rule."""
+    branches = list(
+        restrict(
+            Branch.objects.filter(within or Q(), status=Branch.Status.ACTIVE).order_by("name"),
+            user,
+            branch_path="id",
+        )
+    )
+    attach_setup_problems(branches)
+    return [branch for branch in branches if branch.setup_problems]
+
+
+def current_term(*, branch: Branch) -> Term | None:
+    term = branch.terms.order_by("-started_on").first()
+    if term is not None:
+        term.stage = rules.term_reminder_stage(term.ends_on, timezone.localdate())
+    return term
+
+
+def terms_due(*, user, today=None, within: Q | None = None) -> list[Term]:
+    """The current terms, in the user's scope (and `within`, on the term), that have expired
+    or end within six months, soonest first; each with its stage ("expired", "1m", "6m")."""
+    today = today or timezone.localdate()
+    horizon = today + relativedelta(months=rules.REMIND_MONTHS[0])
+    terms = restrict(
+        Term.objects.current()
+        .filter(within or Q(), branch__status=Branch.Status.ACTIVE, ends_on__lte=horizon)
+        .select_related("branch")
+        .order_by("ends_on", "branch__name"),
+        user,
+        branch_path="branch_id",
+    )
+    terms = list(terms)
+    for term in terms:
+        term.stage = rules.term_reminder_stage(term.ends_on, today)
+    return terms
+
+
+def active_branches_without_term(*, user) -> QuerySet[Branch]:
+    return restrict(
+        Branch.objects.filter(status=Branch.Status.ACTIVE, terms__isnull=True).order_by("name"),
+        user,
+        branch_path="id",
     )
 
 

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.access import forget_scope
-from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat
+from branches.models import Archive, Branch, PartyCommittee, PartyGroup, Seat, Term
+from core import party_rules as rules
 from core.outbox import enqueue
 from core.services import create_once, refuse_future, save_revision
 from projects.models import Project, WorkingGroup
@@ -216,3 +217,30 @@ def archive_request(*, branch: Branch, actor=None) -> Archive:
     item.job = enqueue(ARCHIVE_TASK, archive_id=item.pk)
     item.save(update_fields=["job"])
     return item
+
+
+@transaction.atomic
+def term_open(*, branch: Branch, started_on: datetime.date, years: int) -> Term:
+    """Open a term of the branch's committee (after an election, or to record the one a
+    committee is already serving); the term before it stays on record."""
+    refuse_future(started_on=started_on)
+    if branch.status != Branch.Status.ACTIVE:
+        raise ValidationError(_("Terms are recorded only for an active branch."))
+    if years not in rules.TERM_YEARS:
+        raise ValidationError({"years": _("A term lasts 3 or 5 years.")})
+    latest = branch.terms.order_by("-started_on").first()
+    if latest is not None and started_on <= latest.started_on:
+        raise ValidationError(
+            {
+                "started_on": _("A new term begins after the current one (begun on %(date)s).")
+                % {"date": latest.started_on.isoformat()}
+            }
+        )
+    return _save(
+        Term(
+            branch=branch,
+            started_on=started_on,
+            years=years,
+            ends_on=rules.term_end(started_on, years),
+        )
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/transform/", views.branch_transform, name="transform"),
     path("<int:pk>/dissolve/", views.branch_dissolve, name="dissolve"),
     path("<int:pk>/seats/new/", views.seat_appoint, name="seat_appoint"),
+    path("<int:pk>/terms/new/", views.term_record, name="term_record"),
     path("seats/<int:seat_pk>/end/", views.seat_end, name="seat_end"),
     path("<int:pk>/groups/new/", views.party_group_create, name="party_group_create"),
     path("<int:pk>/archives/new/", views.archive_request, name="archive_request"),

@@ -19,15 +19,18 @@ from branches.forms import (
     DissolveForm,
     PartyGroupForm,
     SeatForm,
+    TermForm,
     TransformForm,
 )
 from branches.models import Archive, Branch, PartyCommittee
 from branches.selectors import (
     archives_of_branch,
+    attach_setup_problems,
     branch_figures_for_page,
     branch_get_for_user,
     branch_list_for_user,
     coverage_for_street,
+    current_term,
     party_group_get_for_user,
     party_groups_of_branch,
     seat_get_for_user,
@@ -62,11 +65,13 @@ def branch_list(request):
 @require_GET
 def branch_detail(request, pk: int):
     branch = branch_get_for_user(user=request.user, pk=pk)
+    attach_setup_problems([branch])
     return render(
         request,
         "branches/branch_detail.html",
         {
             "branch": branch,
+            "term": current_term(branch=branch),
             "seats": seat_history_for_branch(branch=branch),
             "party_groups": party_groups_of_branch(branch=branch),
             "can_edit": is_street_staff(request.user),
@@ -205,6 +210,27 @@ def seat_end(request, seat_pk: int):
         ).branch.get_absolute_url(),
         success_message=_("The seat was ended."),
         danger=True,
+    )
+
+
+@street_staff_required(within=("branches.Branch", "pk", "id"))
+@require_http_methods(["GET", "POST"])
+def term_record(request, pk: int):
+    branch = branch_get_for_user(user=request.user, pk=pk)
+    form = TermForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        title=_("Record the current term of %(name)s") % {"name": branch.name},
+        intro=_(
+            "For a committee elected before its elections were recorded here: the term it is "
+            "serving. An election recorded and appointed here opens its term by itself."
+        ),
+        cancel_url=branch.get_absolute_url(),
+        on_valid=lambda f: services.term_open(
+            branch=branch, **f.cleaned_data
+        ).branch.get_absolute_url(),
+        success_message=_("The term was recorded."),
     )
 
 

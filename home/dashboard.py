@@ -33,11 +33,16 @@ from activities.models import ActivityLog, Suggestion
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification, Result
 from assessments.selectors import cycle_branches_for_user, failing_reminder_count
 from branches.models import Branch
-from branches.selectors import coverage_for_street
+from branches.selectors import (
+    coverage_for_street,
+    current_term,
+    flagged_branches,
+    terms_due,
+)
 from core import outbox
 from members.models import Member, Participation, PioneerPost, Transfer
 from projects.models import Community, CoordinationItem, Project, Street
-from projects.selectors import SyncState, with_timeline_and_sync
+from projects.selectors import SyncState, projects_needing_branch, with_timeline_and_sync
 
 ROWS = 10  # per-branch and per-project tables on the workbench: those needing attention first
 
@@ -256,6 +261,20 @@ def street_workbench(*, user, today: datetime.date, scope: Scope = WHOLE_STREET)
         # for the queue (both heal by themselves; staff should know).
         "failing_reminders": failing_reminder_count(),
         "waiting_jobs": outbox.waiting_count(),
+        # The Party's rules on organisation, read live: a new term or branch shows at once.
+        "organisation": organisation_rules(user=user, today=today, scope=scope),
+    }
+
+
+def organisation_rules(*, user, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
+    """Terms expired or ending within six months, branches breaking a set-up rule, projects
+    that should have a branch and have none."""
+    return {
+        "terms_due": terms_due(user=user, today=today, within=scope.branches("branch__")),
+        "flagged_branches": flagged_branches(user=user, within=scope.branches()),
+        "projects_needing_branch": projects_needing_branch(
+            projects=Project.objects.filter(scope.projects())
+        ),
     }
 
 
@@ -289,6 +308,7 @@ def secretary_home(*, user, branch: Branch, today: datetime.date) -> dict:
     open_cycles = Cycle.objects.exclude(status=Cycle.Status.PUBLISHED)
     return {
         "branch": branch,
+        "term": current_term(branch=branch),
         "due_activities": due_for_branch(user=user, branch=branch, today=today),
         "tasks": list(
             DeploymentTask.objects.filter(

@@ -31,6 +31,7 @@ def load(today: datetime.date | None = None) -> DemoContext:
         branches_demo.load,
         projects_demo.load_coordination,
         members_demo.load,
+        members_demo.load_elections,
         activities_demo.load,
         assessments_demo.load,
     ):

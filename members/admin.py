@@ -7,8 +7,11 @@ from accounts.services import record_access
 from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
 from members.models import (
+    Election,
+    ElectionCandidate,
     HomeOrganisation,
     Member,
+    MemberDecision,
     Participation,
     PioneerPost,
     Transfer,
@@ -123,3 +126,53 @@ class TransferAdmin(admin.ModelAdmin):
     search_fields = ("member__name",)
     readonly_fields = ("status", "closed_on")
     inlines = [TransferStepInline]
+
+
+class ElectionCandidateInline(admin.TabularInline):
+    model = ElectionCandidate
+    extra = 0
+    fields = ("member", "votes")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
+    """Votes are recorded in the portal, where who was entitled is worked out for the day and
+    the rules are checked; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Election)
+class ElectionAdmin(ReadOnlyRecordAdmin):
+    list_display = ("branch", "held_on", "seats", "entitled_count", "present_count", "appointed_on")
+    list_select_related = ("branch",)
+    search_fields = ("branch__name",)
+    date_hierarchy = "held_on"
+    exclude = ("entitled", "present")
+    inlines = [ElectionCandidateInline]
+
+
+@admin.register(MemberDecision)
+class MemberDecisionAdmin(ReadOnlyRecordAdmin):
+    list_display = (
+        "branch",
+        "held_on",
+        "kind",
+        "subject_name",
+        "entitled_count",
+        "present_count",
+        "in_favour",
+        "is_valid",
+    )
+    list_select_related = ("branch",)
+    list_filter = ("kind", "is_valid")
+    search_fields = ("branch__name", "subject_name")
+    exclude = ("entitled", "present")

@@ -8,9 +8,11 @@ joined the Party within the last year, transfers in progress were requested week
 import datetime
 import random
 
+from django.utils import timezone
+
 from branches.models import Branch
 from core.demo import SEED, DemoContext
-from members import services
+from members import elections, services
 from members.identity import check_character
 from members.models import HomeOrganisation, Member, Participation, PioneerPost, Transfer
 
@@ -170,3 +172,31 @@ def _transfers_and_posts(ctx: DemoContext, members_by_branch, actor) -> None:
                 member=member, project=branch.project, kind=kind, title=title,
                 started_on=ctx.shift(D(2025, 5, 1)),
             )  # fmt: skip
+
+
+# One election, held three weeks before the load, by the first pilot branch: a contested one
+# for a committee of five, valid (one member absent), awaiting the committee's appointment.
+ELECTION_DAYS_AGO = 21
+ELECTION_SEATS = 5
+
+
+def load_elections(ctx: DemoContext) -> None:
+    branch = ctx.objects["branches"][0]
+    if branch.elections.exists():
+        return
+    held_on = timezone.localdate() - datetime.timedelta(days=ELECTION_DAYS_AGO)
+    entitled = list(elections.entitled_voters(branch=branch, on=held_on))
+    present = entitled[1:]  # one absent: more than four fifths attend when 7 or more are entitled
+    n = len(present)
+    votes = [n, n - 1, n - 2, n - 3, n // 2 + 2, n // 2 - 1]  # five elected, the sixth not
+    elections.election_record(
+        branch=branch,
+        held_on=held_on,
+        seats=ELECTION_SEATS,
+        contested=True,
+        term_years=3,
+        present=present,
+        candidates=list(zip(entitled[: len(votes)], votes, strict=True)),
+        note="支部委员会换届选举",
+        recorded_by=ctx.objects["staff_user"],
+    )

@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
+from accounts.models import User
 from branches.models import Branch, PartyGroup
 from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
-from members.models import Member, PioneerPost, Transfer
+from members.models import Member, MemberDecision, PioneerPost, Transfer
 from members.services import NEXT_STEP
 from projects.models import Project
 
@@ -198,3 +199,125 @@ class RosterImportForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Upload the roster as an .xlsx file."))
         return upload
+
+
+class ElectionForm(SubmissionTokenMixin, forms.Form):
+    held_on = forms.DateField(label=_("held on"), widget=DateInput, initial=timezone.localdate)
+    seats = forms.IntegerField(
+        label=_("seats to fill"),
+        min_value=1,
+        max_value=7,
+        help_text=_(
+            "A branch of 7 or more full members elects a committee of 3 to 5 (up to 7); a "
+            "smaller one a secretary, and possibly a deputy."
+        ),
+    )
+    contested = forms.BooleanField(
+        label=_("contested election"),
+        required=False,
+        initial=True,
+        help_text=_("More candidates than seats: at least 20% more."),
+    )
+    term_years = forms.TypedChoiceField(
+        label=_("term"), choices=[(3, _("3 years")), (5, _("5 years"))], coerce=int
+    )
+    present = forms.ModelMultipleChoiceField(
+        label=_("present"),
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Those entitled to vote are the branch's full members; probationary members have no "
+            "vote. The election is valid only if more than four fifths of them attend."
+        ),
+    )
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, voters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = voters
+
+
+class CandidateForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("candidate"), queryset=Member.objects.none(), required=False
+    )
+    votes = forms.IntegerField(label=_("votes"), min_value=0, required=False)
+
+    def __init__(self, *args, voters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = voters
+
+    def clean(self):
+        data = super().clean()
+        if data.get("member") and data.get("votes") is None:
+            self.add_error("votes", _("Give the candidate's votes."))
+        if data.get("votes") is not None and not data.get("member"):
+            self.add_error("member", _("Choose the candidate."))
+        return data
+
+
+CandidateFormSet = forms.formset_factory(CandidateForm, extra=8, max_num=12, absolute_max=12)
+
+
+class ElectionAppointForm(forms.Form):
+    started_on = forms.DateField(label=_("since"), widget=DateInput, initial=timezone.localdate)
+    secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=None)
+    deputy = forms.ModelChoiceField(label=_("Deputy secretary"), queryset=None, required=False)
+    secretary_user = forms.ModelChoiceField(
+        label=_("the secretary's log-in"),
+        queryset=User.objects.filter(is_active=True, role=User.Role.BRANCH_SECRETARY).order_by(
+            "username"
+        ),
+        required=False,
+        help_text=_(
+            "The log-in that sees this branch while the new secretary holds the seat (the "
+            "current secretary's, unless you choose another)."
+        ),
+    )
+
+    def __init__(self, *args, elected, current_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("secretary", "deputy"):
+            self.fields[name].queryset = elected
+            self.fields[name].label_from_instance = lambda candidate: candidate.member.name
+        if current_user is not None:
+            self.fields["secretary_user"].initial = current_user.pk
+
+
+class MemberDecisionForm(SubmissionTokenMixin, forms.Form):
+    held_on = forms.DateField(label=_("held on"), widget=DateInput, initial=timezone.localdate)
+    kind = forms.ChoiceField(label=_("decision on"), choices=MemberDecision.Kind.choices)
+    subject_name = forms.CharField(
+        label=_("about"),
+        max_length=50,
+        required=False,
+        help_text=_("The applicant's name (for a full membership, choose the member below)."),
+    )
+    member = forms.ModelChoiceField(
+        label=_("probationary member"), queryset=Member.objects.none(), required=False
+    )
+    present = forms.ModelMultipleChoiceField(
+        label=_("present"),
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Valid with more than half of the full members present and more than half of the "
+            "full members in favour."
+        ),
+    )
+    in_favour = forms.IntegerField(label=_("in favour"), min_value=0)
+
+    def __init__(self, *args, voters, probationary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = voters
+        self.fields["member"].queryset = probationary
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("subject_name") and not data.get("member"):
+            self.add_error("subject_name", _("Say whom the decision is about."))
+        return data

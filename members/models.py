@@ -385,3 +385,162 @@ class PioneerPost(ChoicesDisplay, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Election(models.Model):
+    """A branch general meeting's election of its committee (or its secretary and deputy, in a
+    branch without a committee) for a term. Who was entitled to vote (the full members active in
+    the branch that day) and who attended are recorded by name; the result follows from the
+    votes (core.party_rules)."""
+
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="elections",
+        verbose_name=_("branch"),
+    )
+    held_on = models.DateField(_("held on"))
+    seats = models.PositiveSmallIntegerField(_("seats to fill"))
+    contested = models.BooleanField(
+        _("contested election"),
+        default=True,
+        help_text=_("More candidates than seats: at least 20% more."),
+    )
+    term_years = models.PositiveSmallIntegerField(
+        _("term"), choices=[(3, _("3 years")), (5, _("5 years"))]
+    )
+    entitled = models.ManyToManyField(
+        Member, related_name="elections_entitled", verbose_name=_("entitled to vote")
+    )
+    present = models.ManyToManyField(
+        Member, related_name="elections_attended", verbose_name=_("present"), blank=True
+    )
+    # Counted once when recorded, so that lists need not count the names.
+    entitled_count = models.PositiveSmallIntegerField(_("entitled to vote"), editable=False)
+    present_count = models.PositiveSmallIntegerField(_("present"), editable=False)
+    note = models.TextField(_("note"), blank=True)
+    # The appointment that followed: the seats it opened and the term it began.
+    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
+    term = models.OneToOneField(
+        "branches.Term",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="election",
+        verbose_name=_("term"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["branch", "held_on"], name="election_branch_held_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(present_count__lte=F("entitled_count")),
+                name="election_present_within_entitled",
+                violation_error_message=_("More members present than entitled to vote."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1, seats__lte=7),
+                name="election_one_to_seven_seats",
+                violation_error_message=_("An election fills 1 to 7 seats."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.held_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:election_detail", args=[self.pk])
+
+
+class ElectionCandidate(models.Model):
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("election")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="candidacies", verbose_name=_("candidate")
+    )
+    votes = models.PositiveSmallIntegerField(_("votes"))
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["election", "-votes", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "member"],
+                name="candidate_once_per_election",
+                violation_error_message=_("This member is already a candidate."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.votes}"
+
+
+class MemberDecision(ChoicesDisplay, models.Model):
+    """A branch general meeting's decision on a member: admitting them as a probationary member,
+    or making a probationary member full. Valid with more than half of those entitled present and
+    more than half of the full members in favour (core.party_rules.member_decision)."""
+
+    class Kind(models.TextChoices):
+        ADMISSION = "admission", _("Admission as a probationary member")
+        FULL_MEMBERSHIP = "full_membership", _("Full membership")
+
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="member_decisions",
+        verbose_name=_("branch"),
+    )
+    held_on = models.DateField(_("held on"))
+    kind = models.CharField(_("decision on"), max_length=16, choices=Kind.choices)
+    subject_name = models.CharField(_("about"), max_length=50)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("member"),
+    )
+    entitled = models.ManyToManyField(
+        Member, related_name="decisions_entitled", verbose_name=_("entitled to vote")
+    )
+    present = models.ManyToManyField(
+        Member, related_name="decisions_attended", verbose_name=_("present"), blank=True
+    )
+    entitled_count = models.PositiveSmallIntegerField(_("entitled to vote"), editable=False)
+    present_count = models.PositiveSmallIntegerField(_("present"), editable=False)
+    in_favour = models.PositiveSmallIntegerField(_("in favour"))
+    is_valid = models.BooleanField(_("valid"), editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision on a member")
+        verbose_name_plural = _("decisions on members")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(present_count__lte=F("entitled_count"))
+                & Q(in_favour__lte=F("present_count")),
+                name="decision_counts_in_order",
+                violation_error_message=_(
+                    "More present than entitled, or more in favour than present."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.subject_name} · {self.held_on}"

@@ -21,4 +21,9 @@ urlpatterns = [
     path("<int:pk>/join/", views.member_join, name="join"),
     path("<int:pk>/transfer/", views.transfer_request, name="transfer_request"),
     path("<int:pk>/posts/new/", views.post_assign, name="post_assign"),
+    path("branches/<int:pk>/elections/", views.election_list, name="elections"),
+    path("branches/<int:pk>/elections/new/", views.election_create, name="election_create"),
+    path("branches/<int:pk>/decisions/new/", views.decision_create, name="decision_create"),
+    path("elections/<int:election_pk>/", views.election_detail, name="election_detail"),
+    path("elections/<int:election_pk>/appoint/", views.election_appoint, name="election_appoint"),
 ]

@@ -1,8 +1,9 @@
 """Member pages. Reads go through the selectors (scoped), writes through the services."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,15 +12,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import is_street_staff, street_staff_required
 from accounts.models import AccessRecord
 from accounts.services import filters_of, record_access
+from branches.models import Branch, Seat
+from branches.selectors import branch_get_for_user
 from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
 from core.xlsx import xlsx_response
-from members import roster, services
+from members import elections, roster, services
 from members.filters import MemberFilter, TransferScopeFilter
 from members.forms import (
+    CandidateFormSet,
+    ElectionAppointForm,
+    ElectionForm,
     JoinForm,
     LeaveForm,
+    MemberDecisionForm,
     MemberEditForm,
     MemberRegisterForm,
     MoveForm,
@@ -394,3 +401,172 @@ def roster_export(request):
     )
     stamp = timezone.localdate().isoformat()
     return xlsx_response(roster.export_roster(member_filter.qs), filename=f"roster-{stamp}.xlsx")
+
+
+# Elections and decisions of the branch general meeting -------------------------------------------
+
+
+def _open_branch(request, pk: int) -> Branch:
+    branch = branch_get_for_user(user=request.user, pk=pk)
+    if branch.status != Branch.Status.ACTIVE:
+        raise PermissionDenied
+    return branch
+
+
+@require_GET
+def election_list(request, pk: int):
+    branch = branch_get_for_user(user=request.user, pk=pk)
+    page = paginate(request, elections.elections_of_branch(branch=branch))
+    decisions = paginate(
+        request, elections.decisions_of_branch(branch=branch), param="decisions_page"
+    )
+    for election in page.object_list:
+        election.verdict = elections.election_quorum(election)
+    for decision in decisions.object_list:
+        decision.verdict = elections.member_decision_verdict(decision)
+    return render(
+        request,
+        "members/election_list.html",
+        {
+            "branch": branch,
+            "page": page,
+            "decisions": decisions,
+            "is_active": branch.status == Branch.Status.ACTIVE,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def election_create(request, pk: int):
+    branch = _open_branch(request, pk)
+    voters = elections.entitled_voters(branch=branch, on=timezone.localdate())
+    form = ElectionForm(request.POST or None, voters=voters)
+    candidates = CandidateFormSet(
+        request.POST or None, prefix="candidates", form_kwargs={"voters": voters}
+    )
+    if request.method == "POST" and form.is_valid() and candidates.is_valid():
+        rows = [
+            (row["member"], row["votes"])
+            for row in candidates.cleaned_data
+            if row.get("member") is not None
+        ]
+        data = form.cleaned_data
+        try:
+            election = elections.election_record(
+                branch=branch,
+                held_on=data["held_on"],
+                seats=data["seats"],
+                contested=data["contested"],
+                term_years=data["term_years"],
+                present=list(data["present"]),
+                candidates=rows,
+                note=data["note"],
+                recorded_by=request.user,
+                submission_token=data["submission_token"],
+            )
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            candidate_errors = errors.pop("candidates", [])
+            if candidate_errors:
+                candidates._non_form_errors = candidates.error_class(candidate_errors)
+            for field, texts in errors.items():
+                form.add_error(field if field in form.fields else None, texts)
+        else:
+            messages.success(request, _("The election was recorded."))
+            return redirect(election.get_absolute_url())
+    return render(
+        request,
+        "members/election_form.html",
+        {"branch": branch, "form": form, "candidates": candidates},
+    )
+
+
+@require_GET
+def election_detail(request, election_pk: int):
+    election = elections.election_get_for_user(user=request.user, pk=election_pk)
+    outcome = elections.election_outcome(election)
+    return render(
+        request,
+        "members/election_detail.html",
+        {
+            "election": election,
+            "branch": election.branch,
+            "verdict": elections.election_quorum(election),
+            "outcome": outcome,
+            "present": election.present.order_by("name", "pk"),
+            "absent": election.entitled.exclude(pk__in=election.present.all()).order_by(
+                "name", "pk"
+            ),
+            "can_appoint": is_street_staff(request.user)
+            and election.appointed_on is None
+            and election.branch.status == Branch.Status.ACTIVE
+            and any(o.status == "elected" for o in outcome),
+        },
+    )
+
+
+@street_staff_required(within=("members.Election", "election_pk", "branch_id"))
+@require_http_methods(["GET", "POST"])
+def election_appoint(request, election_pk: int):
+    election = elections.election_get_for_user(user=request.user, pk=election_pk)
+    elected = election.candidates.filter(
+        pk__in=[
+            o.candidate.pk for o in elections.election_outcome(election) if o.status == "elected"
+        ]
+    ).select_related("member")
+    current = (
+        Seat.objects.held_on(timezone.localdate())
+        .filter(branch=election.branch, kind=Seat.Kind.SECRETARY, user__isnull=False)
+        .select_related("user")
+        .first()
+    )
+    form = ElectionAppointForm(
+        request.POST or None, elected=elected, current_user=current.user if current else None
+    )
+    return form_page(
+        request,
+        form=form,
+        title=_("Appoint the result of the election of %(date)s") % {"date": election.held_on},
+        intro=_(
+            "The branch's open seats end on this date; those elected take their seats, and the "
+            "new term of %(years)s years begins."
+        )
+        % {"years": election.term_years},
+        cancel_url=election.get_absolute_url(),
+        on_valid=lambda f: elections.election_appoint(
+            election=election, **f.cleaned_data
+        ).branch.get_absolute_url(),
+        success_message=_("The result was appointed: the seats and the new term are open."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_create(request, pk: int):
+    branch = _open_branch(request, pk)
+    today = timezone.localdate()
+    voters = elections.entitled_voters(branch=branch, on=today)
+    probationary = Member.objects.filter(
+        standing=Member.Standing.PROBATIONARY,
+        participations__branch=branch,
+        participations__left_on__isnull=True,
+    ).order_by("name")
+    form = MemberDecisionForm(request.POST or None, voters=voters, probationary=probationary)
+
+    def save(f):
+        data = dict(f.cleaned_data)
+        data["present"] = list(data["present"])
+        elections.member_decision_record(branch=branch, recorded_by=request.user, **data)
+        return reverse("members:elections", args=[branch.pk]) + "#decisions"
+
+    return form_page(
+        request,
+        form=form,
+        title=_("Record a decision of the branch general meeting"),
+        intro=_(
+            "A decision on a member (admission, full membership) is valid when more than half "
+            "of the full members attend and more than half of them vote in favour."
+        ),
+        cancel_url=reverse("members:elections", args=[branch.pk]),
+        on_valid=save,
+        success_message=_("The decision was recorded."),
+    )

@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
@@ -24,11 +25,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
 from branches.models import Branch, PartyGroup, Seat
+from core import party_rules
 from core.pagination import figures_for_page
 from projects.models import (
     CoordinationItem,
@@ -388,3 +391,55 @@ def enterprise_get_for_user(*, user, pk: int) -> Enterprise:
         branch_path="participations__project__branches__id",
         pk=pk,
     )
+
+
+def _stage_day(stage: str) -> Subquery:
+    """The stage's actual date, or its planned one."""
+    rows = ProjectStage.objects.filter(project=OuterRef("pk"), stage=stage).annotate(
+        day=Coalesce("actual_on", "planned_on")
+    )
+    return Subquery(rows.values("day")[:1], output_field=DateField())
+
+
+def projects_needing_branch(*, projects: QuerySet[Project] | None = None) -> list[Project]:
+    """The projects that should have a branch and have none (the set-up rule): under way (no
+    completion acceptance yet), running six months or more from the start of construction to
+    completion acceptance (actual dates before planned ones; with no completion date, a started
+    project counts as running on), with at least three full members on site — members employed
+    by an enterprise taking part in the project now. Each comes with `full_on_site`."""
+    full_on_site = (
+        Enterprise.objects.filter(
+            participations__project=OuterRef("pk"),
+            participations__ended_on__isnull=True,
+            members__standing="full",  # the members app sits above: its rows by relation name
+        )
+        .order_by()
+        .values("participations__project")
+        .annotate(n=Count("members", distinct=True))
+        .values("n")
+    )
+    candidates = (
+        (Project.objects.all() if projects is None else projects)
+        .exclude(Exists(Branch.objects.filter(project=OuterRef("pk"), status=Branch.Status.ACTIVE)))
+        .exclude(
+            Exists(
+                ProjectStage.objects.filter(
+                    project=OuterRef("pk"), stage=Stage.COMPLETION, actual_on__isnull=False
+                )
+            )
+        )
+        .annotate(
+            starts_on=_stage_day(Stage.CONSTRUCTION_START),
+            completes_on=_stage_day(Stage.COMPLETION),
+            full_on_site=Coalesce(Subquery(full_on_site, output_field=models.IntegerField()), 0),
+        )
+        .filter(starts_on__isnull=False, full_on_site__gte=party_rules.FEWEST_FULL_MEMBERS)
+        .select_related("community")
+        .order_by("name")
+    )
+    return [
+        project
+        for project in candidates
+        if project.completes_on is None
+        or party_rules.runs_long_enough(project.starts_on, project.completes_on)
+    ]

@@ -24,7 +24,7 @@ from projects.forms import (
     WorkingGroupForm,
     WorkingGroupMemberForm,
 )
-from projects.models import WorkingGroup
+from projects.models import Project, WorkingGroup
 from projects.selectors import (
     PROJECT_ORDER,
     SyncState,
@@ -44,6 +44,7 @@ from projects.selectors import (
     project_figures_for_page,
     project_get_for_user,
     project_list_for_user,
+    projects_needing_branch,
     timeline_of_project,
     working_group_get_for_user,
     working_groups_of_project,
@@ -63,7 +64,12 @@ def project_list(request):
     project_filter = ProjectFilter(request.GET, queryset=project_list_for_user(user=request.user))
     page = paginate_keyset(request, project_filter.qs, ordering=PROJECT_ORDER)
     project_figures_for_page(page)
-    return render(request, "projects/project_list.html", {"filter": project_filter, "page": page})
+    needing_branch = projects_needing_branch() if is_street_staff(request.user) else []
+    return render(
+        request,
+        "projects/project_list.html",
+        {"filter": project_filter, "page": page, "needing_branch": needing_branch},
+    )
 
 
 @require_GET
@@ -82,6 +88,7 @@ def project_detail(request, pk: int):
             "coordination_items": coordination_items_of_project(project=project, user=request.user),
             "sync_states": SyncState,
             "third_sync": third_sync_for_project(project=project),
+            "needs_branch": projects_needing_branch(projects=Project.objects.filter(pk=project.pk)),
             "can_edit": is_street_staff(request.user),
         },
     )

@@ -23,6 +23,7 @@ from assessments.tests.factories import make_cycle, make_delivery, make_version
 from branches.models import Archive
 from branches.tests.factories import BranchFactory, PartyGroupFactory, SeatFactory
 from core.pagination import PER_PAGE, KeysetPage, ListPage
+from members import elections
 from members.models import Member, Transfer
 from members.tests.factories import ParticipationFactory
 from projects.models import ProjectStage, Stage
@@ -196,6 +197,32 @@ def grow_undelivered(world, n):
     return reverse("assessments:deliveries")
 
 
+def _election(world):
+    return elections.election_record(
+        branch=world.branch,
+        held_on=D(2026, 1, 5),
+        seats=1,
+        contested=False,
+        term_years=3,
+        present=[world.member],
+        candidates=[(world.member, 1)],
+    )
+
+
+def grow_elections(world, n):
+    for _ in range(n):
+        _election(world)
+        elections.member_decision_record(
+            branch=world.branch,
+            held_on=D(2026, 1, 5),
+            kind="admission",
+            subject_name="申请人",
+            present=[world.member],
+            in_favour=1,
+        )
+    return reverse("members:elections", args=[world.branch.pk])
+
+
 # Every page that lists rows: its URL name, how its rows grow, and the context name of each of
 # its pages (a page may show two lists, each with its own page links).
 LISTS = {
@@ -214,6 +241,7 @@ LISTS = {
     "branches:list": (grow_branches, ["page"]),
     "branches:coverage": (grow_uncovered_projects, ["page"]),
     "branches:detail": (grow_archives, ["archives"]),
+    "members:elections": (grow_elections, ["page", "decisions"]),
     "assessments:list": (grow_cycles, ["page"]),
     "assessments:versions": (grow_versions, ["page"]),
     "assessments:reminders": (grow_reminders, ["page"]),
@@ -295,6 +323,14 @@ NOT_LISTS = {
     "members:join": {"why": "form"},
     "members:transfer_request": {"why": "form"},
     "members:post_assign": {"why": "form"},
+    "members:election_create": {"why": "form"},
+    "members:election_appoint": {"why": "form"},
+    "members:decision_create": {"why": "form"},
+    "members:election_detail": {
+        "why": "one election",
+        "keeps": {"present", "absent", "outcome"},  # its candidates and voters
+    },
+    "branches:term_record": {"why": "form"},
     "activities:create": {"why": "form, or the choice of one's branches", "keeps": {"branches"}},
     "activities:ledger": {"why": "a file (the ledger export)"},
     "activities:detail": {"why": "one activity", "keeps": {"attendance", "photos"}},
@@ -459,6 +495,11 @@ SHOWN_OBJECTS = {
     ],
     "branches:archive_status": lambda world: [Archive.objects.create(branch=world.branch).pk],
     "branches:edit": lambda world: [world.branch.pk],
+    "branches:term_record": lambda world: [world.branch.pk],
+    "members:election_create": lambda world: [world.branch.pk],
+    "members:decision_create": lambda world: [world.branch.pk],
+    "members:election_detail": lambda world: [_election(world).pk],
+    "members:election_appoint": lambda world: [_election(world).pk],
     "assessments:version_detail": lambda world: [world.version.pk],
     "assessments:score": lambda world: [
         make_cycle(world.version, [world.branch], name="考核").pk,
