@@ -151,12 +151,16 @@ class NotificationAdmin(admin.ModelAdmin):
         "rectification_due": _("Rectification due"),
         "coordination_overdue": _("Coordination item overdue"),
         "activities_missing": _("Activities missing in a month"),
+        "term_ending": _("Committee term ending"),
     }
     STAGES = {
         "7d": _("7 days before"),
         "1d": _("1 day before"),
         "overdue": _("Overdue"),
         "missing": _("Missing"),
+        "6m": _("6 months before"),
+        "1m": _("1 month before"),
+        "expired": _("Expired"),
     }
 
     @admin.display(description=_("event"), ordering="event")

@@ -96,6 +96,20 @@ def _fill_the_empty_models() -> None:
         next_attempt_at=timezone.now() + datetime.timedelta(minutes=1),
     )
     CalendarFeed.objects.create(user=user, token_hash="0" * 64)
+    from members.models import Member, MemberDecision
+
+    first_branch = Branch.objects.order_by("pk").first()
+    MemberDecision.objects.create(
+        branch=first_branch,
+        held_on=timezone.localdate(),
+        kind=MemberDecision.Kind.choices[0][0],
+        subject_name="王建国",
+        member=Member.objects.order_by("pk").first(),
+        entitled_count=10,
+        present_count=9,
+        in_favour=8,
+        is_valid=True,
+    )
     ReminderChannel.objects.create(
         kind=ReminderChannel.Kind.DINGTALK,
         name="星光耀广场项目党支部钉钉群",
