@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import is_street_staff
@@ -69,7 +70,7 @@ def _write_attendance(log: ActivityLog, attendance: dict[int, tuple[str, str]]) 
         raise ValidationError(
             {
                 "attendance": _("Not in this branch on %(day)s: %(names)s.")
-                % {"day": log.held_on.isoformat(), "names": names or "?"}
+                % {"day": date_format(log.held_on), "names": names or "?"}
             }
         )
     for member_id, (status, reason) in attendance.items():

@@ -17,6 +17,7 @@ from assessments.models import (
     Delivery,
     DeploymentTask,
     Inspection,
+    Notification,
     Result,
     RuleVersion,
     Score,
@@ -417,6 +418,15 @@ def results_publish(*, cycle: Cycle, on: datetime.date | None = None) -> list[Re
     cycle.published_on = on or timezone.localdate()
     _save(cycle)
     return results
+
+
+def notification_mark_read(*, notification: Notification) -> bool:
+    """Mark a reminder read (once: the first opening's time is kept). True when it was unread."""
+    return bool(
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    )
 
 
 # Reminder deliveries -----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ urlpatterns = [
     path("versions/<int:pk>/publish/", views.version_publish, name="version_publish"),
     path("versions/<int:pk>/copy/", views.version_copy, name="version_copy"),
     path("reminders/", views.reminder_list, name="reminders"),
+    path("reminders/<int:pk>/", views.reminder_open, name="reminder_open"),
     path("reminders/read/", views.reminders_read, name="reminders_read"),
     path("reminders/undelivered/", views.delivery_list, name="deliveries"),
     path("reminders/undelivered/resend/", views.deliveries_resend, name="deliveries_resend"),

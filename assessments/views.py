@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -433,6 +434,18 @@ def reminder_list(request):
             "failing": failing_reminder_count() if is_street_staff(request.user) else None,
         },
     )
+
+
+@require_GET
+def reminder_open(request, pk: int):
+    """Opening a reminder marks it read, then leads to what it is about."""
+    notification = get_object_or_404(notifications_for(user=request.user), pk=pk)
+    services.notification_mark_read(notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notification.url)
+    return redirect("assessments:reminders")
 
 
 @require_POST
