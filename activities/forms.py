@@ -13,7 +13,12 @@ from activities.models import (
 )
 from activities.services import SUGGESTION_NEXT, members_active_on
 from branches.models import Branch, PartyGroup
-from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
+from core.forms import (
+    DateInput,
+    PreselectSingleChoiceMixin,
+    RevisionFormMixin,
+    SubmissionTokenMixin,
+)
 from members.models import Member
 from projects.models import WorkingGroup
 
@@ -44,7 +49,9 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
+class ActivityLogForm(
+    PreselectSingleChoiceMixin, RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm
+):
     photos = MultipleFileField(
         label=_("Photos"),
         required=False,
@@ -148,7 +155,7 @@ class BrandForm(RevisionFormMixin, forms.ModelForm):
         self.fields["evidence"].required = False
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(PreselectSingleChoiceMixin, forms.ModelForm):
     upload = forms.FileField(
         label=_("document (PDF or DOCX)"),
         required=False,
@@ -170,7 +177,7 @@ class RuleForm(forms.ModelForm):
         self.fields["branch"].queryset = branches
 
 
-class SuggestionForm(SubmissionTokenMixin, forms.ModelForm):
+class SuggestionForm(PreselectSingleChoiceMixin, SubmissionTokenMixin, forms.ModelForm):
     class Meta:
         model = Suggestion
         fields = [
@@ -193,7 +200,7 @@ class SuggestionForm(SubmissionTokenMixin, forms.ModelForm):
         self.fields["submitted_on"].initial = timezone.localdate
 
 
-class SuggestionMoveForm(forms.Form):
+class SuggestionMoveForm(PreselectSingleChoiceMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("next step"))
     on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Criterion, Cycle, DeploymentTask, Inspection, RuleVersion
 from branches.models import Branch
-from core.forms import DateInput, RenderedValuesMixin, RevisionFormMixin
+from core.forms import DateInput, PreselectSingleChoiceMixin, RenderedValuesMixin, RevisionFormMixin
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(PreselectSingleChoiceMixin, forms.ModelForm):
     branches = forms.ModelMultipleChoiceField(
         label=_("branches"),
         queryset=Branch.objects.filter(status=Branch.Status.ACTIVE).order_by("name"),
@@ -39,7 +39,7 @@ class CycleForm(forms.ModelForm):
             self.initial.setdefault("branches", list(self.fields["branches"].queryset))
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(PreselectSingleChoiceMixin, forms.ModelForm):
     class Meta:
         model = DeploymentTask
         fields = ["branch", "side", "title", "description", "due_on"]
@@ -51,7 +51,7 @@ class TaskForm(forms.ModelForm):
         self.fields["branch"].queryset = cycle.branches.order_by("name")
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(PreselectSingleChoiceMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = [
@@ -168,7 +168,7 @@ class VersionForm(RevisionFormMixin, forms.ModelForm):
         ]
 
 
-class CriterionForm(RevisionFormMixin, forms.ModelForm):
+class CriterionForm(PreselectSingleChoiceMixin, RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Criterion
         fields = [

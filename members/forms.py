@@ -4,7 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
 from branches.models import Branch, PartyGroup
-from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
+from core.forms import (
+    DateInput,
+    PreselectSingleChoiceMixin,
+    RevisionFormMixin,
+    SubmissionTokenMixin,
+)
 from members.models import Member, PioneerPost, Transfer
 from members.services import NEXT_STEP
 from projects.models import Project
@@ -27,6 +32,7 @@ MEMBER_FIELDS = [
     "home_organisation",
     "relation_state",
 ]
+MEMBER_LABELS = {"name": _("full name")}  # a person's name: 姓名, not 名称
 DATE_WIDGETS = {"birth_date": DateInput, "joined_party_on": DateInput, "full_member_on": DateInput}
 
 
@@ -36,7 +42,7 @@ def branches_for(user):
     )
 
 
-class BranchAndGroupMixin(forms.Form):
+class BranchAndGroupMixin(PreselectSingleChoiceMixin, forms.Form):
     """A branch the user may work in, and optionally one of its active Party groups."""
 
     branch = forms.ModelChoiceField(label=_("branch"), queryset=Branch.objects.none())
@@ -51,8 +57,6 @@ class BranchAndGroupMixin(forms.Form):
             branch__in=branches, dissolved_on__isnull=True
         ).select_related("branch")
         self.fields["party_group"].label_from_instance = lambda g: f"{g.branch} · {g.name}"
-        if branches.count() == 1 and not self.is_bound:
-            self.initial.setdefault("branch", branches.first().pk)
 
     def clean(self):
         data = super().clean()
@@ -67,6 +71,7 @@ class MemberForm(RevisionFormMixin, forms.ModelForm):
         model = Member
         fields = MEMBER_FIELDS
         widgets = DATE_WIDGETS
+        labels = MEMBER_LABELS
 
 
 class MemberEditForm(MemberForm):
@@ -106,6 +111,7 @@ class MemberRegisterForm(SubmissionTokenMixin, BranchAndGroupMixin, forms.ModelF
         model = Member
         fields = MEMBER_FIELDS
         widgets = DATE_WIDGETS
+        labels = MEMBER_LABELS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +152,7 @@ class TransferRequestForm(forms.Form):
     )
 
 
-class TransferStepForm(forms.Form):
+class TransferStepForm(PreselectSingleChoiceMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("next step"))
     on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(
@@ -165,7 +171,7 @@ class TransferStepForm(forms.Form):
         ]
 
 
-class PioneerPostForm(forms.ModelForm):
+class PioneerPostForm(PreselectSingleChoiceMixin, forms.ModelForm):
     class Meta:
         model = PioneerPost
         fields = ["project", "kind", "title", "started_on"]

@@ -66,7 +66,19 @@ def test_show_reveals_the_full_numbers_to_staff_and_own_secretary(
 def test_show_is_refused_outside_the_scope(secretary_client, other_member):
     url = reverse("members:personal_data", args=[other_member.pk])
     assert secretary_client.post(url).status_code == 404
-    assert secretary_client.get(url).status_code == 405
+    assert secretary_client.get(url).status_code == 404
+
+
+def test_opening_the_show_address_leads_to_the_members_page(secretary_client, own_member):
+    from accounts.models import AccessRecord
+
+    url = reverse("members:personal_data", args=[own_member.pk])
+    response = secretary_client.get(url, follow=True)
+    assert response.redirect_chain == [(own_member.get_absolute_url(), 302)]
+    page = response.content.decode()
+    assert own_member.id_number not in page and own_member.masked_id_number in page
+    assert "按“显示完整号码”后显示" in page
+    assert not AccessRecord.objects.filter(action=AccessRecord.Action.VIEW_PERSONAL_DATA).exists()
 
 
 def test_the_edit_form_keeps_masked_numbers_and_takes_a_whole_new_one(staff_client, own_member):
@@ -453,3 +465,20 @@ def test_a_member_with_no_history_row_shows_the_page_without_a_trail(staff_clien
     assert response.context["history"] == []
     assert own_member.name in response.content.decode()
     assert "没有变更记录。" in response.content.decode()
+
+
+def test_yes_no_filters_read_all_not_unknown(staff_client):
+    """A yes/no filter left blank does not narrow the list: it reads 全部, never 未知."""
+    for url in (reverse("members:list"), reverse("projects:list")):
+        page = staff_client.get(url).content.decode()
+        assert '<option value="unknown" selected>全部</option>' in page
+        assert "未知" not in page
+    narrowed = staff_client.get(reverse("members:list"), {"is_floating": "true"})
+    assert '<option value="true" selected>是</option>' in narrowed.content.decode()
+
+
+def test_a_person_is_named_by_full_name(secretary_client, branch):
+    form = secretary_client.get(reverse("members:create")).content.decode()
+    assert "姓名" in form and ">名称" not in form
+    page = secretary_client.get(reverse("members:list")).content.decode()
+    assert '<th scope="col">姓名</th>' in page
