@@ -14,10 +14,9 @@ from members.models import Member, PioneerPost, Transfer
 from members.services import NEXT_STEP
 from projects.models import Project
 
+# No date of birth or gender: both are read from the ID number (which every member has).
 MEMBER_FIELDS = [
     "name",
-    "gender",
-    "birth_date",
     "phone",
     "id_number",
     "standing",
@@ -33,7 +32,8 @@ MEMBER_FIELDS = [
     "relation_state",
 ]
 MEMBER_LABELS = {"name": _("full name")}  # a person's name: 姓名, not 名称
-DATE_WIDGETS = {"birth_date": DateInput, "joined_party_on": DateInput, "full_member_on": DateInput}
+MEMBER_HELP = {"id_number": _("The date of birth and gender are read from it.")}
+DATE_WIDGETS = {"joined_party_on": DateInput, "full_member_on": DateInput}
 
 
 def branches_for(user):
@@ -66,12 +66,25 @@ class BranchAndGroupMixin(PreselectSingleChoiceMixin, forms.Form):
         return data
 
 
-class MemberForm(RevisionFormMixin, forms.ModelForm):
+class IdentityFromIdNumberMixin:
+    """For a model form on Member without the date of birth and gender: both are taken from the
+    ID number before the member is checked (an edited number brings its own)."""
+
+    def _post_clean(self):
+        number = self.cleaned_data.get("id_number")
+        if number:
+            self.instance.id_number = number
+            self.instance.take_identity_from_id_number()
+        super()._post_clean()
+
+
+class MemberForm(IdentityFromIdNumberMixin, RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = MEMBER_FIELDS
         widgets = DATE_WIDGETS
         labels = MEMBER_LABELS
+        help_texts = MEMBER_HELP
 
 
 class MemberEditForm(MemberForm):
@@ -90,6 +103,10 @@ class MemberEditForm(MemberForm):
             self.fields[name].help_text = _(
                 "Masked: leave it to keep the number, or type the whole new number."
             )
+        self.fields["id_number"].help_text = _(
+            "Masked: leave it to keep the number, or type the whole new number. The date of "
+            "birth and gender are read from it."
+        )
 
     def _kept(self, name: str) -> str:
         value = self.cleaned_data[name]
@@ -102,7 +119,9 @@ class MemberEditForm(MemberForm):
         return self._kept("phone")
 
 
-class MemberRegisterForm(SubmissionTokenMixin, BranchAndGroupMixin, forms.ModelForm):
+class MemberRegisterForm(
+    IdentityFromIdNumberMixin, SubmissionTokenMixin, BranchAndGroupMixin, forms.ModelForm
+):
     joined_on = forms.DateField(
         label=_("joined the branch on"), widget=DateInput, initial=timezone.localdate
     )
@@ -112,6 +131,7 @@ class MemberRegisterForm(SubmissionTokenMixin, BranchAndGroupMixin, forms.ModelF
         fields = MEMBER_FIELDS
         widgets = DATE_WIDGETS
         labels = MEMBER_LABELS
+        help_texts = MEMBER_HELP
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -268,7 +268,7 @@ def good_row(n: int, in_branch, **overrides) -> dict:
 def test_template_has_the_chinese_headers(secretary_client, branch):
     response = secretary_client.get(reverse("members:template"))
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]][:5] == ["姓名", "性别", "出生日期", "手机号码", "身份证号码"]
+    assert [c.value for c in sheet[1]][:3] == ["姓名", "手机号码", "身份证号码"]
 
 
 def test_import_reports_errors_by_row_and_column_and_saves_nothing(secretary_client, branch):
@@ -482,3 +482,115 @@ def test_a_person_is_named_by_full_name(secretary_client, branch):
     assert "姓名" in form and ">名称" not in form
     page = secretary_client.get(reverse("members:list")).content.decode()
     assert '<th scope="col">姓名</th>' in page
+
+
+# Date of birth and gender from the ID number -----------------------------------------------------
+
+
+def _register_data(branch, **overrides) -> dict:
+    return {
+        "name": "王秀英",
+        "phone": "13912345670",
+        "id_number": make_id_number(7, D(1984, 5, 6), male=False),
+        "standing": "full",
+        "joined_party_on": "2005-07-01",
+        "full_member_on": "2006-07-01",
+        "employer_kind": "other",
+        "employer_name": "某劳务公司",
+        "relation_state": "in_pocket",
+        "branch": branch.pk,
+        "joined_on": "2025-04-01",
+    } | overrides
+
+
+def test_the_member_form_does_not_ask_what_the_id_number_says(secretary_client, branch):
+    form = secretary_client.get(reverse("members:create")).content.decode()
+    assert 'name="birth_date"' not in form and 'name="gender"' not in form
+    assert "出生日期和性别由身份证号码读取" in form
+    response = secretary_client.post(reverse("members:create"), _register_data(branch))
+    assert response.status_code == 302
+    member = Member.objects.get(name="王秀英")
+    assert (member.birth_date, member.gender) == (D(1984, 5, 6), Member.Gender.FEMALE)
+
+
+def test_a_new_id_number_brings_its_own_birth_date_and_gender(staff_client, own_member):
+    new_number = make_id_number(3, D(1979, 12, 31), male=False)
+    form = staff_client.get(reverse("members:edit", args=[own_member.pk])).content.decode()
+    assert 'name="birth_date"' not in form
+    data = {
+        f: getattr(own_member, f)
+        for f in ("name", "standing", "employer_kind", "employer_name", "relation_state")
+    } | {
+        "phone": own_member.masked_phone,
+        "id_number": new_number,
+        "joined_party_on": "2010-07-01",
+        "full_member_on": "2011-07-01",
+        "home_organisation": own_member.home_organisation_id or "",
+        "revision": own_member.revision,
+    }
+    assert staff_client.post(reverse("members:edit", args=[own_member.pk]), data).status_code == 302
+    own_member.refresh_from_db()
+    assert (own_member.id_number, own_member.birth_date, own_member.gender) == (
+        new_number,
+        D(1979, 12, 31),
+        Member.Gender.FEMALE,
+    )
+
+
+def test_an_id_number_born_in_the_future_or_joining_before_birth_is_explained(
+    secretary_client, branch
+):
+    future = make_id_number(1, D(2099, 1, 1))
+    response = secretary_client.post(
+        reverse("members:create"), _register_data(branch, id_number=future)
+    )
+    assert "身份证号码中的出生日期晚于今天" in str(response.context["form"].errors["id_number"])
+    late = make_id_number(2, D(2006, 1, 1))
+    response = secretary_client.post(
+        reverse("members:create"), _register_data(branch, id_number=late)
+    )
+    assert "joined_party_on" in response.context["form"].errors
+    assert not Member.objects.exists()
+
+
+def test_the_roster_template_does_not_ask_for_birth_date_or_gender(secretary_client, branch):
+    response = secretary_client.get(reverse("members:template"))
+    headers = [c.value for c in load_workbook(io.BytesIO(response.content)).active[1]]
+    assert "性别" not in headers and "出生日期" not in headers
+    row = good_row(1, branch, id_number=make_id_number(4, D(1990, 2, 3), male=False))
+    del row["gender"], row["birth_date"]
+    response = secretary_client.post(reverse("members:import"), {"file": roster_file([row])})
+    assert response.context["imported"] == 1
+    member = Member.objects.get()
+    assert (member.birth_date, member.gender) == (D(1990, 2, 3), Member.Gender.FEMALE)
+
+
+def test_an_older_roster_with_birth_date_and_gender_is_checked_against_the_id(
+    secretary_client, branch
+):
+    workbook = Workbook()
+    sheet = workbook.active
+    names = [name for name, _h, _e, _r in COLUMNS] + ["gender", "birth_date"]
+    sheet.append([header for _n, header, _e, _r in COLUMNS] + ["性别", "出生日期"])
+    for row in (
+        good_row(1, branch, birth_date="1970-01-01"),  # not the ID's date
+        good_row(2, branch, gender="女"),  # not the ID's gender
+        good_row(3, branch),
+    ):
+        sheet.append([row.get(name, "") for name in names])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "roster.xlsx"
+    response = secretary_client.post(reverse("members:import"), {"file": buffer})
+    errors = {(e.row, e.column) for e in response.context["errors"]}
+    assert errors == {(2, "出生日期"), (3, "性别")}
+    assert not Member.objects.exists()
+
+
+def test_the_admin_shows_birth_date_and_gender_as_read_from_the_id(client, committee_admin):
+    member = MemberFactory()
+    client.force_login(committee_admin)
+    page = client.get(reverse("admin:members_member_change", args=[member.pk])).content.decode()
+    assert 'name="birth_date"' not in page and 'name="gender"' not in page
+    assert 'name="id_number"' in page
