@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,7 @@ from activities.models import (
     Rule,
     Suggestion,
 )
-from activities.services import SUGGESTION_NEXT, members_active_on
+from activities.services import DRAFT_DAYS_AHEAD, SUGGESTION_NEXT, members_active_on
 from branches.models import Branch, PartyGroup
 from core.forms import (
     DateInput,
@@ -95,6 +97,11 @@ class ActivityLogForm(
         ).select_related("campaign")
         if not self.instance.pk:
             self.fields["held_on"].initial = timezone.localdate
+        # The picker offers only dates the services accept (activities.services._check_held_on).
+        self.fields["held_on"].widget.attrs.update(
+            min=branch.established_on.isoformat(),
+            max=(timezone.localdate() + datetime.timedelta(days=DRAFT_DAYS_AHEAD)).isoformat(),
+        )
         day = self.instance.held_on or timezone.localdate()
         recorded = {}
         if self.instance.pk:
