@@ -2,6 +2,7 @@
 assessment rules (考核细则), cycles deployed, inspected and assessed together, scores and
 results; and the reminders that keep each cycle on time."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -304,6 +305,11 @@ class Inspection(models.Model):
         return f"{self.branch} · {self.held_on}"
 
 
+def evidence_path(instance, filename: str) -> str:
+    """A random name: the uploader's file name says nothing the portal needs (nor shows)."""
+    return f"score-evidence/{uuid.uuid4().hex}"
+
+
 class Score(models.Model):
     """The scores of one criterion for one branch in one cycle: the secretary's self-score with
     its evidence, the committee's score, and a computed value for computed criteria."""
@@ -320,6 +326,21 @@ class Score(models.Model):
         validators=[MinValueValidator(0)],
     )
     evidence = models.TextField(_("supporting material"), blank=True)
+    # The same facts as the portal already holds them: the branch's records of the cycle's
+    # period, pointed at rather than typed again; and, optionally, one document.
+    evidence_activities = models.ManyToManyField(
+        "activities.ActivityLog", blank=True, related_name="+", verbose_name=_("activity logs")
+    )
+    evidence_suggestions = models.ManyToManyField(
+        "activities.Suggestion", blank=True, related_name="+", verbose_name=_("suggestions")
+    )
+    evidence_rules = models.ManyToManyField(
+        "activities.Rule", blank=True, related_name="+", verbose_name=_("rules")
+    )
+    evidence_file = models.FileField(
+        _("document (PDF or DOCX)"), upload_to=evidence_path, blank=True
+    )
+    evidence_file_type = models.CharField(max_length=10, blank=True, editable=False)
     committee_score = models.DecimalField(
         _("committee score"),
         max_digits=6,

@@ -15,6 +15,17 @@ urlpatterns = [
     path("cycles/<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("cycles/<int:pk>/inspections/new/", views.inspection_create, name="inspection_create"),
     path("cycles/<int:pk>/score/<int:branch_pk>/", views.score, name="score"),
+    path(
+        "cycles/<int:pk>/score/<int:branch_pk>/evidence/<int:criterion_pk>/",
+        views.score_evidence,
+        name="score_evidence",
+    ),
+    path(
+        "cycles/<int:pk>/score/<int:branch_pk>/evidence/<int:criterion_pk>/document/",
+        views.score_evidence_document,
+        name="score_evidence_document",
+    ),
+    path("cycles/<int:pk>/evidence/<int:branch_pk>/", views.cycle_evidence, name="evidence"),
     path("tasks/<int:task_pk>/done/", views.task_done, name="task_done"),
     path(
         "inspections/<int:inspection_pk>/rectified/",
