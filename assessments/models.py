@@ -369,6 +369,18 @@ class Score(models.Model):
     def __str__(self) -> str:
         return f"{self.branch} · {self.criterion}"
 
+    @property
+    def has_evidence(self) -> bool:
+        """Any supporting material: text, a document or a record pointed at (read from the
+        prefetched records of selectors.scores_for)."""
+        return bool(
+            self.evidence
+            or self.evidence_file
+            or self.evidence_activities.all()
+            or self.evidence_suggestions.all()
+            or self.evidence_rules.all()
+        )
+
 
 class Result(models.Model):
     """A branch's bundled result, frozen when the cycle's results are published."""

@@ -406,20 +406,10 @@ def cycle_evidence(request, pk: int, branch_pk: int):
     rows = [
         (leaf, scores[leaf.pk])
         for leaf in services.leaves_of(cycle.version)
-        if leaf.pk in scores and _has_evidence(scores[leaf.pk])
+        if leaf.pk in scores and scores[leaf.pk].has_evidence
     ]
     return render(
         request, "assessments/cycle_evidence.html", {"cycle": cycle, "branch": branch, "rows": rows}
-    )
-
-
-def _has_evidence(score: Score) -> bool:
-    return bool(
-        score.evidence
-        or score.evidence_file
-        or score.evidence_activities.all()
-        or score.evidence_suggestions.all()
-        or score.evidence_rules.all()
     )
 
 
