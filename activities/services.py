@@ -69,6 +69,8 @@ def _check_held_on(log: ActivityLog) -> str | None:
 
 
 def _check_log(log: ActivityLog) -> None:
+    # The date as the model reads it (a caller may give it as text, as the ORM allows).
+    log.held_on = ActivityLog._meta.get_field("held_on").to_python(log.held_on)
     errors = {}
     if problem := _check_held_on(log):
         errors["held_on"] = problem

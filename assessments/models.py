@@ -338,9 +338,9 @@ class Score(models.Model):
         "activities.Rule", blank=True, related_name="+", verbose_name=_("rules")
     )
     evidence_file = models.FileField(
-        _("document (PDF or DOCX)"), upload_to=evidence_path, blank=True
+        _("document (PDF or DOCX)"), upload_to=evidence_path, blank=True, default=""
     )
-    evidence_file_type = models.CharField(max_length=10, blank=True, editable=False)
+    evidence_file_type = models.CharField(max_length=10, blank=True, default="", editable=False)
     committee_score = models.DecimalField(
         _("committee score"),
         max_digits=6,
