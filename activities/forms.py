@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django import forms
@@ -18,10 +19,15 @@ from activities.models import (
     Suggestion,
 )
 from activities.selectors import pending_photos_of
-from activities.services import SUGGESTION_NEXT, members_active_on
+from activities.services import DRAFT_DAYS_AHEAD, SUGGESTION_NEXT, members_active_on
 from activities.uploads import check_image
 from branches.models import Branch, PartyGroup
-from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
+from core.forms import (
+    DateInput,
+    PreselectSingleChoiceMixin,
+    RevisionFormMixin,
+    SubmissionTokenMixin,
+)
 from members.models import Member, Participation
 from projects.models import WorkingGroup
 
@@ -81,7 +87,9 @@ PEOPLE_FIELDS = ("host", "recorder", "lecturer")
 MEMBERS_LIST_ID = "branch-members"
 
 
-class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
+class ActivityLogForm(
+    PreselectSingleChoiceMixin, RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm
+):
     photos = MultipleFileField(
         label=_("Photos"),
         required=False,
@@ -157,6 +165,11 @@ class ActivityLogForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
             day = day or timezone.localdate()
             if kind:
                 self.initial["title"] = suggested_title(kind, day)
+        # The picker offers only dates the services accept (activities.services._check_held_on).
+        self.fields["held_on"].widget.attrs.update(
+            min=branch.established_on.isoformat(),
+            max=(timezone.localdate() + datetime.timedelta(days=DRAFT_DAYS_AHEAD)).isoformat(),
+        )
         day = self.instance.held_on or timezone.localdate()
         recorded = {}
         if self.instance.pk:
@@ -358,7 +371,7 @@ class BrandForm(RevisionFormMixin, forms.ModelForm):
         self.fields["evidence"].required = False
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(PreselectSingleChoiceMixin, forms.ModelForm):
     upload = forms.FileField(
         label=_("document (PDF or DOCX)"),
         required=False,
@@ -380,7 +393,7 @@ class RuleForm(forms.ModelForm):
         self.fields["branch"].queryset = branches
 
 
-class SuggestionForm(SubmissionTokenMixin, forms.ModelForm):
+class SuggestionForm(PreselectSingleChoiceMixin, SubmissionTokenMixin, forms.ModelForm):
     class Meta:
         model = Suggestion
         fields = [
@@ -403,7 +416,7 @@ class SuggestionForm(SubmissionTokenMixin, forms.ModelForm):
         self.fields["submitted_on"].initial = timezone.localdate
 
 
-class SuggestionMoveForm(forms.Form):
+class SuggestionMoveForm(PreselectSingleChoiceMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("next step"))
     on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import is_street_staff
@@ -44,8 +45,37 @@ def members_active_on(branch: Branch, day: datetime.date):
     ).order_by("name", "pk")
 
 
+# A draft may be written ahead of the activity (its plan: the agenda, the lecturer, the place),
+# at most this far ahead; it is submitted once the activity has taken place.
+DRAFT_DAYS_AHEAD = 90
+
+
+def _check_held_on(log: ActivityLog) -> str | None:
+    """What is wrong with the log's date, if anything: never before its branch existed; a
+    draft at most DRAFT_DAYS_AHEAD days ahead; a submitted log not in the future."""
+    today = timezone.localdate()
+    if log.held_on < log.branch.established_on:
+        return _("This date is before the branch was established (%(date)s): check the year.") % {
+            "date": date_format(log.branch.established_on)
+        }
+    if log.status == ActivityLog.Status.SUBMITTED and log.held_on > today:
+        return _("A submitted activity cannot be in the future.")
+    if log.held_on > today + datetime.timedelta(days=DRAFT_DAYS_AHEAD):
+        return _(
+            "A draft can be prepared at most %(days)s days ahead (until %(date)s): check the year."
+        ) % {
+            "days": DRAFT_DAYS_AHEAD,
+            "date": date_format(today + datetime.timedelta(days=DRAFT_DAYS_AHEAD)),
+        }
+    return None
+
+
 def _check_log(log: ActivityLog) -> None:
+    # The date as the model reads it (a caller may give it as text, as the ORM allows).
+    log.held_on = ActivityLog._meta.get_field("held_on").to_python(log.held_on)
     errors = {}
+    if problem := _check_held_on(log):
+        errors["held_on"] = problem
     if log.branch.status != Branch.Status.ACTIVE:
         errors["branch"] = _("Activities are recorded only for an active branch.")
     if log.party_group_id and log.party_group.branch_id != log.branch_id:
@@ -71,7 +101,7 @@ def _write_attendance(log: ActivityLog, attendance: dict[int, tuple[str, str]]) 
         raise ValidationError(
             {
                 "attendance": _("Not in this branch on %(day)s: %(names)s.")
-                % {"day": log.held_on.isoformat(), "names": names or "?"}
+                % {"day": date_format(log.held_on), "names": names or "?"}
             }
         )
     for member_id, (status, reason) in attendance.items():
@@ -123,11 +153,8 @@ def activity_log_update(
     """Change a log. A draft is changed by its branch; a submitted log only by street staff,
     and the change stays in the audit history."""
     stored = ActivityLog.objects.select_for_update().get(pk=log.pk)
-    if stored.status == ActivityLog.Status.SUBMITTED:
-        if not is_street_staff(actor):
-            raise ValidationError(_("A submitted log is changed only by street staff."))
-        if log.held_on > timezone.localdate():
-            raise ValidationError({"held_on": _("A submitted activity cannot be in the future.")})
+    if stored.status == ActivityLog.Status.SUBMITTED and not is_street_staff(actor):
+        raise ValidationError(_("A submitted log is changed only by street staff."))
     _check_log(log)
     save_revision(log)  # refused if someone saved the log since the form was shown
     _write_attendance(log, attendance)

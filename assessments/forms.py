@@ -1,14 +1,17 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from activities.models import ActivityLog, Rule, Suggestion
 from assessments.models import Criterion, Cycle, DeploymentTask, Inspection, RuleVersion
 from branches.models import Branch
-from core.forms import DateInput, RenderedValuesMixin, RevisionFormMixin
+from core.forms import DateInput, PreselectSingleChoiceMixin, RenderedValuesMixin, RevisionFormMixin
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(PreselectSingleChoiceMixin, forms.ModelForm):
     branches = forms.ModelMultipleChoiceField(
         label=_("branches"),
         queryset=Branch.objects.filter(status=Branch.Status.ACTIVE).order_by("name"),
@@ -39,7 +42,7 @@ class CycleForm(forms.ModelForm):
             self.initial.setdefault("branches", list(self.fields["branches"].queryset))
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(PreselectSingleChoiceMixin, forms.ModelForm):
     class Meta:
         model = DeploymentTask
         fields = ["branch", "side", "title", "description", "due_on"]
@@ -51,7 +54,7 @@ class TaskForm(forms.ModelForm):
         self.fields["branch"].queryset = cycle.branches.order_by("name")
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(PreselectSingleChoiceMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = [
@@ -181,7 +184,7 @@ class VersionForm(RevisionFormMixin, forms.ModelForm):
         ]
 
 
-class CriterionForm(RevisionFormMixin, forms.ModelForm):
+class CriterionForm(PreselectSingleChoiceMixin, RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Criterion
         fields = [
@@ -206,3 +209,62 @@ class CriterionForm(RevisionFormMixin, forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+
+
+class ScoreEvidenceForm(forms.Form):
+    """What a self-scored item points at: the branch's activity logs, suggestions and rules of
+    the cycle's period, and one optional document."""
+
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Activity logs"),
+        queryset=ActivityLog.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    suggestions = forms.ModelMultipleChoiceField(
+        label=_("Suggestions"),
+        queryset=Suggestion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rules = forms.ModelMultipleChoiceField(
+        label=_("Rules"),
+        queryset=Rule.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    document = forms.FileField(
+        label=_("document (PDF or DOCX)"),
+        required=False,
+        help_text=_("Optional, up to 20 MB: only what the portal does not hold already."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": "application/pdf,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            }
+        ),
+    )
+    remove_document = forms.BooleanField(label=_("Remove the document"), required=False)
+
+    def __init__(self, *args, choices, score=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].queryset = choices.activities
+        self.fields["activities"].label_from_instance = lambda log: (
+            f"{date_format(log.held_on)} · {log.kind.name} · {log.title}"
+        )
+        self.fields["suggestions"].queryset = choices.suggestions
+        self.fields["suggestions"].label_from_instance = lambda item: (
+            f"{date_format(item.submitted_on)} · {Truncator(item.content).chars(40)}"
+        )
+        self.fields["rules"].queryset = choices.rules
+        self.fields["rules"].label_from_instance = lambda rule: (
+            f"{rule.title} · {date_format(rule.effective_on)}"
+        )
+        if score is not None and score.pk:
+            self.initial.update(
+                activities=[a.pk for a in score.evidence_activities.all()],
+                suggestions=[x.pk for x in score.evidence_suggestions.all()],
+                rules=[r.pk for r in score.evidence_rules.all()],
+            )
+        if score is None or not score.evidence_file:
+            del self.fields["remove_document"]

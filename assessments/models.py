@@ -2,6 +2,7 @@
 assessment rules (考核细则), cycles deployed, inspected and assessed together, scores and
 results; and the reminders that keep each cycle on time."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -305,6 +306,11 @@ class Inspection(ChoicesDisplay, models.Model):
         return f"{self.branch} · {self.held_on}"
 
 
+def evidence_path(instance, filename: str) -> str:
+    """A random name: the uploader's file name says nothing the portal needs (nor shows)."""
+    return f"score-evidence/{uuid.uuid4().hex}"
+
+
 class Score(models.Model):
     """The scores of one criterion for one branch in one cycle: the secretary's self-score with
     its evidence, the committee's score, and a computed value for computed criteria."""
@@ -327,6 +333,21 @@ class Score(models.Model):
         validators=[MinValueValidator(0)],
     )
     evidence = models.TextField(_("supporting material"), blank=True)
+    # The same facts as the portal already holds them: the branch's records of the cycle's
+    # period, pointed at rather than typed again; and, optionally, one document.
+    evidence_activities = models.ManyToManyField(
+        "activities.ActivityLog", blank=True, related_name="+", verbose_name=_("activity logs")
+    )
+    evidence_suggestions = models.ManyToManyField(
+        "activities.Suggestion", blank=True, related_name="+", verbose_name=_("suggestions")
+    )
+    evidence_rules = models.ManyToManyField(
+        "activities.Rule", blank=True, related_name="+", verbose_name=_("rules")
+    )
+    evidence_file = models.FileField(
+        _("document (PDF or DOCX)"), upload_to=evidence_path, blank=True, default=""
+    )
+    evidence_file_type = models.CharField(max_length=10, blank=True, default="", editable=False)
     committee_score = models.DecimalField(
         _("committee score"),
         max_digits=6,
@@ -364,6 +385,18 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.criterion}"
+
+    @property
+    def has_evidence(self) -> bool:
+        """Any supporting material: text, a document or a record pointed at (read from the
+        prefetched records of selectors.scores_for)."""
+        return bool(
+            self.evidence
+            or self.evidence_file
+            or self.evidence_activities.all()
+            or self.evidence_suggestions.all()
+            or self.evidence_rules.all()
+        )
 
 
 class Result(ChoicesDisplay, models.Model):

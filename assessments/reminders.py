@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -51,8 +52,8 @@ def stage_for(due_on: datetime.date, today: datetime.date) -> str | None:
 
 def _stage_text(stage: str, due_on: datetime.date) -> str:
     if stage == "overdue":
-        return _("overdue since %(date)s") % {"date": due_on.isoformat()}
-    return _("due on %(date)s") % {"date": due_on.isoformat()}
+        return _("overdue since %(date)s") % {"date": date_format(due_on)}
+    return _("due on %(date)s") % {"date": date_format(due_on)}
 
 
 def due_items(today: datetime.date) -> list[Due]:

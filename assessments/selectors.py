@@ -1,6 +1,8 @@
 """Reads for the assessment, scoped through accounts.access. Before results are published a
 secretary sees only their own branch."""
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Count,
     Exists,
@@ -15,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, restrict
+from activities.models import ActivityLog, Rule, Suggestion
 from assessments import deliveries
 from assessments.models import (
     HAND_SCORED_SIDES,
@@ -121,7 +124,74 @@ def published_results(*, cycle: Cycle) -> QuerySet[Result]:
 
 
 def scores_for(*, cycle: Cycle, branch: Branch) -> dict[int, Score]:
-    return {s.criterion_id: s for s in Score.objects.filter(cycle=cycle, branch=branch)}
+    """The branch's scores by criterion, each with the records it points at as evidence (three
+    queries for those, however many scores)."""
+    return {
+        s.criterion_id: s
+        for s in Score.objects.filter(cycle=cycle, branch=branch).prefetch_related(
+            Prefetch(
+                "evidence_activities",
+                queryset=ActivityLog.objects.only("pk", "title", "held_on").order_by("held_on"),
+            ),
+            Prefetch(
+                "evidence_suggestions",
+                queryset=Suggestion.objects.only("pk", "content", "submitted_on").order_by(
+                    "submitted_on"
+                ),
+            ),
+            Prefetch(
+                "evidence_rules",
+                queryset=Rule.objects.only("pk", "title", "document").order_by("pk"),
+            ),
+        )
+    }
+
+
+@dataclass(frozen=True)
+class EvidenceChoices:
+    """The records a branch's score may point at: the branch's own, of the cycle's period."""
+
+    activities: QuerySet[ActivityLog]
+    suggestions: QuerySet[Suggestion]
+    rules: QuerySet[Rule]
+
+
+def evidence_choices(*, cycle: Cycle, branch: Branch) -> EvidenceChoices:
+    period = (cycle.starts_on, cycle.ends_on)
+    return EvidenceChoices(
+        activities=ActivityLog.objects.filter(
+            branch=branch, status=ActivityLog.Status.SUBMITTED, held_on__range=period
+        )
+        .select_related("kind")
+        .order_by("-held_on", "-pk"),
+        suggestions=Suggestion.objects.filter(branch=branch, submitted_on__range=period).order_by(
+            "-submitted_on", "-pk"
+        ),
+        # A rule counts while in force: made before or during the period.
+        rules=Rule.objects.filter(branch=branch, effective_on__lte=cycle.ends_on).order_by(
+            "-effective_on", "-pk"
+        ),
+    )
+
+
+def evidence_counts_for_user(*, cycle: Cycle, user, branch_ids) -> dict[int, int]:
+    """How many records and documents each branch's scores point at, for the branches among
+    `branch_ids` the user may see (five queries)."""
+    visible = restrict(Branch.objects.filter(pk__in=list(branch_ids)), user, branch_path="id")
+    counts: dict[int, int] = dict.fromkeys(visible.values_list("pk", flat=True), 0)
+    scores = Score.objects.filter(cycle=cycle, branch_id__in=list(counts))
+    for field in ("evidence_activities", "evidence_suggestions", "evidence_rules"):
+        through = Score._meta.get_field(field).remote_field.through
+        rows = (
+            through.objects.filter(score__in=scores)
+            .values("score__branch_id")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            counts[row["score__branch_id"]] = counts.get(row["score__branch_id"], 0) + row["n"]
+    for row in scores.exclude(evidence_file="").values("branch_id").annotate(n=Count("pk")):
+        counts[row["branch_id"]] = counts.get(row["branch_id"], 0) + row["n"]
+    return counts
 
 
 def criteria_tree(*, version: RuleVersion) -> list[tuple[Criterion, int]]:

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import deliveries, metrics, scoring, tasks
+from activities.uploads import check_document
+from assessments import deliveries, metrics, scoring, selectors, tasks
 from assessments.models import (
     HAND_SCORED_SIDES,
     Criterion,
@@ -17,6 +18,7 @@ from assessments.models import (
     Delivery,
     DeploymentTask,
     Inspection,
+    Notification,
     Result,
     RuleVersion,
     Score,
@@ -301,6 +303,62 @@ def scores_save(
         _save(score)
 
 
+@transaction.atomic
+def score_evidence_save(
+    *,
+    cycle: Cycle,
+    branch: Branch,
+    criterion: Criterion,
+    activities,
+    suggestions,
+    rules,
+    document=None,
+    remove_document: bool = False,
+    actor,
+) -> Score:
+    """Point a branch's self-scored item at records the portal already holds (the branch's own,
+    of the cycle's period) and, optionally, one PDF or DOCX document. Anything outside the
+    branch or the period is refused, and nothing is saved."""
+    _check_score(cycle, branch, criterion, None)
+    choices = selectors.evidence_choices(cycle=cycle, branch=branch)
+    activities, suggestions, rules = list(activities), list(suggestions), list(rules)
+    errors = {}
+    for field, chosen, allowed in (
+        ("activities", activities, choices.activities),
+        ("suggestions", suggestions, choices.suggestions),
+        ("rules", rules, choices.rules),
+    ):
+        keys = {item.pk for item in chosen}
+        if len(keys) != allowed.filter(pk__in=keys).count():
+            errors[field] = _("Choose records of this branch from the cycle's period.")
+    document_type = ""
+    if document is not None:
+        try:
+            document_type = check_document(document)
+        except ValidationError as error:
+            errors["document"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    score, _created = Score.objects.select_for_update().get_or_create(
+        cycle=cycle, branch=branch, criterion=criterion
+    )
+    old_file = score.evidence_file.name if (document is not None or remove_document) else ""
+    if document is not None:
+        score.evidence_file.save(f"evidence.{document_type}", document, save=False)
+        score.evidence_file_type = document_type
+    elif remove_document:
+        score.evidence_file, score.evidence_file_type = "", ""
+    score.self_scored_by = actor
+    _save(score)
+    score.evidence_activities.set(activities)
+    score.evidence_suggestions.set(suggestions)
+    score.evidence_rules.set(rules)
+    if old_file:
+        storage = score.evidence_file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return score
+
+
 def _weights(version: RuleVersion) -> scoring.Weights:
     return scoring.Weights(
         party=version.party_weight,
@@ -437,6 +495,15 @@ def results_publish(*, cycle: Cycle, on: datetime.date | None = None) -> list[Re
     cycle.published_on = on or timezone.localdate()
     _save(cycle)
     return results
+
+
+def notification_mark_read(*, notification: Notification) -> bool:
+    """Mark a reminder read (once: the first opening's time is kept). True when it was unread."""
+    return bool(
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    )
 
 
 # Reminder deliveries -----------------------------------------------------------------------------

@@ -15,6 +15,17 @@ urlpatterns = [
     path("cycles/<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("cycles/<int:pk>/inspections/new/", views.inspection_create, name="inspection_create"),
     path("cycles/<int:pk>/score/<int:branch_pk>/", views.score, name="score"),
+    path(
+        "cycles/<int:pk>/score/<int:branch_pk>/evidence/<int:criterion_pk>/",
+        views.score_evidence,
+        name="score_evidence",
+    ),
+    path(
+        "cycles/<int:pk>/score/<int:branch_pk>/evidence/<int:criterion_pk>/document/",
+        views.score_evidence_document,
+        name="score_evidence_document",
+    ),
+    path("cycles/<int:pk>/evidence/<int:branch_pk>/", views.cycle_evidence, name="evidence"),
     path("tasks/<int:task_pk>/done/", views.task_done, name="task_done"),
     path(
         "inspections/<int:inspection_pk>/rectified/",
@@ -34,6 +45,7 @@ urlpatterns = [
     path("versions/<int:pk>/publish/", views.version_publish, name="version_publish"),
     path("versions/<int:pk>/copy/", views.version_copy, name="version_copy"),
     path("reminders/", views.reminder_list, name="reminders"),
+    path("reminders/<int:pk>/", views.reminder_open, name="reminder_open"),
     path("reminders/read/", views.reminders_read, name="reminders_read"),
     path("reminders/undelivered/", views.delivery_list, name="deliveries"),
     path("reminders/undelivered/resend/", views.deliveries_resend, name="deliveries_resend"),

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,11 +20,12 @@ from assessments.forms import (
     CriterionForm,
     CycleForm,
     InspectionForm,
+    ScoreEvidenceForm,
     ScoreForm,
     TaskForm,
     VersionForm,
 )
-from assessments.models import Cycle, RuleVersion
+from assessments.models import Criterion, Cycle, RuleVersion, Score
 from assessments.selectors import (
     criteria_tree,
     cycle_branches_for_user,
@@ -30,6 +33,8 @@ from assessments.selectors import (
     cycle_get_for_user,
     cycle_list_for_user,
     delivery_get,
+    evidence_choices,
+    evidence_counts_for_user,
     failing_deliveries,
     failing_reminder_count,
     inspection_get_for_user,
@@ -115,6 +120,17 @@ def cycle_results(request, pk: int):
         chart = []
     else:
         raise PermissionDenied  # before publication the comparison is the committee's
+    rows = page.object_list = list(page.object_list)
+    branch_id = (lambda r: r.branch_id) if published else (lambda r: r["branch"].pk)
+    counts = evidence_counts_for_user(
+        cycle=cycle, user=request.user, branch_ids=[branch_id(r) for r in rows]
+    )
+    for row in rows:
+        # None: a branch the user may not look into (a secretary sees only their own).
+        if published:
+            row.evidence_count = counts.get(row.branch_id)
+        else:
+            row["evidence_count"] = counts.get(row["branch"].pk)
     return render(
         request,
         "assessments/cycle_results.html",
@@ -311,6 +327,99 @@ def score(request, pk: int, branch_pk: int):
     )
 
 
+def _evidence_scope(request, pk: int, branch_pk: int):
+    cycle = cycle_get_for_user(user=request.user, pk=pk)
+    branch = branch_get_for_user(user=request.user, pk=branch_pk)
+    if not cycle.branches.filter(pk=branch.pk).exists():
+        raise Http404
+    return cycle, branch
+
+
+@require_http_methods(["GET", "POST"])
+def score_evidence(request, pk: int, branch_pk: int, criterion_pk: int):
+    """A self-scored item's supporting material: the branch's records of the cycle's period it
+    points at, and one optional document. The branch's secretary changes it until the results
+    are published; street staff read it."""
+    cycle, branch = _evidence_scope(request, pk, branch_pk)
+    criterion = get_object_or_404(
+        Criterion.objects.filter(version_id=cycle.version_id, children__isnull=True),
+        pk=criterion_pk,
+    )
+    can_edit = not is_street_staff(request.user) and cycle.status != Cycle.Status.PUBLISHED
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    score = scores_for(cycle=cycle, branch=branch).get(criterion.pk)
+    form = ScoreEvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        choices=evidence_choices(cycle=cycle, branch=branch),
+        score=score,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.score_evidence_save(
+                cycle=cycle,
+                branch=branch,
+                criterion=criterion,
+                activities=form.cleaned_data["activities"],
+                suggestions=form.cleaned_data["suggestions"],
+                rules=form.cleaned_data["rules"],
+                document=form.cleaned_data.get("document"),
+                remove_document=form.cleaned_data.get("remove_document", False),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The supporting material was saved."))
+            return redirect("assessments:score", cycle.pk, branch.pk)
+    return render(
+        request,
+        "assessments/score_evidence.html",
+        {
+            "cycle": cycle,
+            "branch": branch,
+            "criterion": criterion,
+            "score": score,
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@require_GET
+def score_evidence_document(request, pk: int, branch_pk: int, criterion_pk: int):
+    cycle, branch = _evidence_scope(request, pk, branch_pk)
+    score = get_object_or_404(
+        Score, cycle=cycle, branch=branch, criterion_id=criterion_pk, evidence_file__gt=""
+    )
+    content_type = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }[score.evidence_file_type]
+    return FileResponse(
+        score.evidence_file.open("rb"),
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"{branch.name}-{score.criterion.code}.{score.evidence_file_type}",
+    )
+
+
+@require_GET
+def cycle_evidence(request, pk: int, branch_pk: int):
+    """Every item of a branch's self-assessment with the material it points at (read-only)."""
+    cycle, branch = _evidence_scope(request, pk, branch_pk)
+    scores = scores_for(cycle=cycle, branch=branch)
+    rows = [
+        (leaf, scores[leaf.pk])
+        for leaf in services.leaves_of(cycle.version)
+        if leaf.pk in scores and scores[leaf.pk].has_evidence
+    ]
+    return render(
+        request, "assessments/cycle_evidence.html", {"cycle": cycle, "branch": branch, "rows": rows}
+    )
+
+
 # Rules versions ----------------------------------------------------------------------------------
 
 
@@ -445,6 +554,18 @@ def reminder_list(request):
             "failing": failing_reminder_count() if is_street_staff(request.user) else None,
         },
     )
+
+
+@require_GET
+def reminder_open(request, pk: int):
+    """Opening a reminder marks it read, then leads to what it is about."""
+    notification = get_object_or_404(notifications_for(user=request.user), pk=pk)
+    services.notification_mark_read(notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notification.url)
+    return redirect("assessments:reminders")
 
 
 @require_POST

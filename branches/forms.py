@@ -5,11 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from branches.models import Branch, PartyGroup, Seat, Term, TransformedInto
-from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
+from core.forms import (
+    DateInput,
+    PreselectSingleChoiceMixin,
+    RevisionFormMixin,
+    SubmissionTokenMixin,
+)
 from projects.models import Project, WorkingGroup
 
 
-class BranchEstablishForm(forms.Form):
+class BranchEstablishForm(PreselectSingleChoiceMixin, forms.Form):
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
     name = forms.CharField(label=_("name"), max_length=200)
     established_on = forms.DateField(label=_("established on"), widget=DateInput)
@@ -31,7 +36,7 @@ class BranchEditForm(RevisionFormMixin, forms.ModelForm):
         widgets = {"established_on": DateInput}
 
 
-class SeatForm(forms.Form):
+class SeatForm(PreselectSingleChoiceMixin, forms.Form):
     kind = forms.ChoiceField(label=_("seat"), choices=Seat.Kind.choices)
     holder_name = forms.CharField(label=_("held by"), max_length=50)
     origin = forms.ChoiceField(label=_("origin"), choices=Seat.Origin.choices)
@@ -46,7 +51,7 @@ class SeatForm(forms.Form):
     )
 
 
-class TransformForm(forms.Form):
+class TransformForm(PreselectSingleChoiceMixin, forms.Form):
     on = forms.DateField(label=_("transformed on"), widget=DateInput, initial=timezone.localdate)
     into = forms.ChoiceField(label=_("transformed into"), choices=TransformedInto.choices)
     successor_name = forms.CharField(label=_("successor organisation"), max_length=200)
@@ -60,7 +65,9 @@ class DissolveForm(forms.Form):
     note = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PartyGroupForm(RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm):
+class PartyGroupForm(
+    PreselectSingleChoiceMixin, RevisionFormMixin, SubmissionTokenMixin, forms.ModelForm
+):
     class Meta:
         model = PartyGroup
         fields = ["name", "working_group", "leader_name", "established_on"]

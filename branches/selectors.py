@@ -1,7 +1,8 @@
 """Reads for the Party organisation. Every read goes through accounts.access."""
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.apps import apps
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
@@ -136,9 +137,22 @@ def branch_get_for_user(*, user, pk: int) -> Branch:
 
 
 def seat_history_for_branch(*, branch: Branch) -> QuerySet[Seat]:
-    """Every seat the branch ever had: those held now first, then the ended ones, latest first."""
-    return branch.seats.select_related("user").order_by(
-        F("ended_on").desc(nulls_first=True), "kind", "-started_on"
+    """Every seat the branch ever had: those held now first, then the ended ones, latest first.
+    Each with `holder_member_pk`: the member of this branch the holder is, when they are one
+    (a member who took part in the branch under the holder's name)."""
+    # By the app registry, not an import: members sits above branches in the layers.
+    participation = apps.get_model("members", "Participation")
+    holder = (
+        participation.objects.filter(
+            branch_id=OuterRef("branch_id"), member__name=OuterRef("holder_name")
+        )
+        .order_by("-joined_on", "-pk")
+        .values("member_id")[:1]
+    )
+    return (
+        branch.seats.select_related("user")
+        .annotate(holder_member_pk=Subquery(holder))
+        .order_by(F("ended_on").desc(nulls_first=True), "kind", "-started_on")
     )
 
 

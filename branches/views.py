@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -321,7 +322,7 @@ def archive_download(request, archive_pk: int):
     record_access(
         request=request, action=AccessRecord.Action.EXPORT, obj=item, object_label=str(item.branch)
     )
-    stamp = item.finished_at.date().isoformat()
+    stamp = timezone.localdate(item.finished_at).isoformat()
     return FileResponse(
         open_stored(item.file),
         as_attachment=True,

@@ -27,6 +27,48 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class AnyYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter whose blank reads "All" (not "Unknown": nothing is unknown, the list is
+    simply not narrowed)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def single_choice(field: forms.Field):
+    """The one value a required select offers, or None when it offers none or several."""
+    if isinstance(field, forms.ModelChoiceField):
+        values = list(field.queryset.values_list("pk", flat=True)[:2])
+    else:
+        values = []
+        for key, label in field.choices:
+            group = label if isinstance(label, list | tuple) else [(key, label)]
+            values += [value for value, _label in group if value not in ("", None)]
+    return values[0] if len(values) == 1 else None
+
+
+class PreselectSingleChoiceMixin:
+    """A required select with a single option shows it chosen (a branch secretary's one branch,
+    one project): nothing to pick when there is no choice to make."""
+
+    def get_initial_for_field(self, field, field_name):
+        value = super().get_initial_for_field(field, field_name)
+        if (
+            value in (None, "")
+            and not self.is_bound
+            and field.required
+            and isinstance(field, forms.ChoiceField)
+            and not isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField)
+            and isinstance(field.widget, forms.Select)
+            and not isinstance(field.widget, forms.SelectMultiple)
+        ):
+            only = single_choice(field)
+            if only is not None:
+                return only
+        return value
+
+
 class SubmissionTokenMixin(forms.Form):
     """A hidden token, fixed when the form is first shown: sending the same form twice (a double
     tap, a resend on a weak signal) creates one record, not two."""

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from accounts.models import AccessRecord
 from accounts.services import record_access
 from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
+from members.forms import MEMBER_FIELDS, MEMBER_HELP, MEMBER_LABELS, IdentityFromIdNumberMixin
 from members.models import (
     Election,
     ElectionCandidate,
@@ -45,8 +47,19 @@ class PioneerPostInline(admin.StackedInline):
     fields = (("project", "kind"), "title", ("started_on", "ended_on"))
 
 
+class MemberAdminForm(IdentityFromIdNumberMixin, forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS  # no date of birth or gender: read from the ID number
+        labels = MEMBER_LABELS
+        help_texts = MEMBER_HELP
+
+
 @admin.register(Member)
 class MemberAdmin(RevisionAdminMixin, HistoryAdmin):
+    form = MemberAdminForm
+    # Read from the ID number, not typed.
+    readonly_fields = ("gender", "birth_date")
     list_display = ("name", "standing", "masked_phone", "masked_id_number", "relation_state")
     list_filter = ("standing", "is_floating", "relation_state", "employer_kind")
     search_fields = ("name", "phone", "id_number")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
 from branches.models import Branch, PartyGroup
-from core.forms import OptionsOnDemandMixin
+from core.forms import AnyYesNoSelect, OptionsOnDemandMixin
 from members.models import Member, Participation, PioneerPost, Transfer
 from projects.filters import ScopeFilterMixin
 from projects.models import Enterprise
@@ -39,7 +39,7 @@ class MemberFilter(OptionsOnDemandMixin, ScopeFilterMixin):
         label=_("Party group"), queryset=visible_groups, method="filter_group"
     )
     standing = django_filters.ChoiceFilter(label=_("membership"), choices=Member.Standing.choices)
-    is_floating = django_filters.BooleanFilter(label=_("floating member"))
+    is_floating = django_filters.BooleanFilter(label=_("floating member"), widget=AnyYesNoSelect)
     relation_state = django_filters.ChoiceFilter(
         label=_("organisational relation"), choices=Member.RelationState.choices
     )
@@ -47,7 +47,9 @@ class MemberFilter(OptionsOnDemandMixin, ScopeFilterMixin):
         label=_("employing enterprise"), queryset=Enterprise.objects.order_by("name")
     )
     state = django_filters.ChoiceFilter(label=_("state"), choices=STATES, method="filter_state")
-    pioneer = django_filters.BooleanFilter(label=_("holds a pioneer post"), method="filter_pioneer")
+    pioneer = django_filters.BooleanFilter(
+        label=_("holds a pioneer post"), method="filter_pioneer", widget=AnyYesNoSelect
+    )
 
     class Meta:
         model = Member

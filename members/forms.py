@@ -5,15 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import restrict
 from accounts.models import User
 from branches.models import Branch, PartyGroup
-from core.forms import DateInput, RevisionFormMixin, SubmissionTokenMixin
+from core.forms import (
+    DateInput,
+    PreselectSingleChoiceMixin,
+    RevisionFormMixin,
+    SubmissionTokenMixin,
+)
 from members.models import Member, MemberDecision, PioneerPost, Transfer
 from members.services import NEXT_STEP
 from projects.models import Project
 
+# No date of birth or gender: both are read from the ID number (which every member has).
 MEMBER_FIELDS = [
     "name",
-    "gender",
-    "birth_date",
     "phone",
     "id_number",
     "standing",
@@ -28,7 +32,9 @@ MEMBER_FIELDS = [
     "home_organisation",
     "relation_state",
 ]
-DATE_WIDGETS = {"birth_date": DateInput, "joined_party_on": DateInput, "full_member_on": DateInput}
+MEMBER_LABELS = {"name": _("full name")}  # a person's name: 姓名, not 名称
+MEMBER_HELP = {"id_number": _("The date of birth and gender are read from it.")}
+DATE_WIDGETS = {"joined_party_on": DateInput, "full_member_on": DateInput}
 
 
 def branches_for(user):
@@ -37,7 +43,7 @@ def branches_for(user):
     )
 
 
-class BranchAndGroupMixin(forms.Form):
+class BranchAndGroupMixin(PreselectSingleChoiceMixin, forms.Form):
     """A branch the user may work in, and optionally one of its active Party groups."""
 
     branch = forms.ModelChoiceField(label=_("branch"), queryset=Branch.objects.none())
@@ -52,8 +58,6 @@ class BranchAndGroupMixin(forms.Form):
             branch__in=branches, dissolved_on__isnull=True
         ).select_related("branch")
         self.fields["party_group"].label_from_instance = lambda g: f"{g.branch} · {g.name}"
-        if branches.count() == 1 and not self.is_bound:
-            self.initial.setdefault("branch", branches.first().pk)
 
     def clean(self):
         data = super().clean()
@@ -63,11 +67,25 @@ class BranchAndGroupMixin(forms.Form):
         return data
 
 
-class MemberForm(RevisionFormMixin, forms.ModelForm):
+class IdentityFromIdNumberMixin:
+    """For a model form on Member without the date of birth and gender: both are taken from the
+    ID number before the member is checked (an edited number brings its own)."""
+
+    def _post_clean(self):
+        number = self.cleaned_data.get("id_number")
+        if number:
+            self.instance.id_number = number
+            self.instance.take_identity_from_id_number()
+        super()._post_clean()
+
+
+class MemberForm(IdentityFromIdNumberMixin, RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = MEMBER_FIELDS
         widgets = DATE_WIDGETS
+        labels = MEMBER_LABELS
+        help_texts = MEMBER_HELP
 
 
 class MemberEditForm(MemberForm):
@@ -86,6 +104,10 @@ class MemberEditForm(MemberForm):
             self.fields[name].help_text = _(
                 "Masked: leave it to keep the number, or type the whole new number."
             )
+        self.fields["id_number"].help_text = _(
+            "Masked: leave it to keep the number, or type the whole new number. The date of "
+            "birth and gender are read from it."
+        )
 
     def _kept(self, name: str) -> str:
         value = self.cleaned_data[name]
@@ -98,7 +120,9 @@ class MemberEditForm(MemberForm):
         return self._kept("phone")
 
 
-class MemberRegisterForm(SubmissionTokenMixin, BranchAndGroupMixin, forms.ModelForm):
+class MemberRegisterForm(
+    IdentityFromIdNumberMixin, SubmissionTokenMixin, BranchAndGroupMixin, forms.ModelForm
+):
     joined_on = forms.DateField(
         label=_("joined the branch on"), widget=DateInput, initial=timezone.localdate
     )
@@ -107,6 +131,8 @@ class MemberRegisterForm(SubmissionTokenMixin, BranchAndGroupMixin, forms.ModelF
         model = Member
         fields = MEMBER_FIELDS
         widgets = DATE_WIDGETS
+        labels = MEMBER_LABELS
+        help_texts = MEMBER_HELP
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,7 +173,7 @@ class TransferRequestForm(forms.Form):
     )
 
 
-class TransferStepForm(forms.Form):
+class TransferStepForm(PreselectSingleChoiceMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("next step"))
     on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(
@@ -166,7 +192,7 @@ class TransferStepForm(forms.Form):
         ]
 
 
-class PioneerPostForm(forms.ModelForm):
+class PioneerPostForm(PreselectSingleChoiceMixin, forms.ModelForm):
     class Meta:
         model = PioneerPost
         fields = ["project", "kind", "title", "started_on"]

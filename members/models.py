@@ -158,9 +158,23 @@ class Member(Revisioned):
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
 
+    def take_identity_from_id_number(self, *, overwrite: bool = True) -> None:
+        """The date of birth and gender as a valid ID number states them: they are read from
+        it, never typed. Without `overwrite`, only what is missing is filled in."""
+        if not self.id_number:
+            return
+        number = normalise_id_number(self.id_number)
+        if id_number_problem(number):
+            return
+        if overwrite or self.birth_date is None:
+            self.birth_date = birth_date_from_id(number)
+        if overwrite or not self.gender:
+            self.gender = gender_from_id(number)
+
     def clean(self):
         if self.id_number:
             self.id_number = normalise_id_number(self.id_number)
+        self.take_identity_from_id_number(overwrite=False)
         errors = {}
         if self.employer_kind == self.EmployerKind.ENTERPRISE and not self.employer_enterprise_id:
             errors["employer_enterprise"] = _("Choose the investor or contractor.")
@@ -188,6 +202,10 @@ class Member(Revisioned):
             day = getattr(self, field)
             if day and day > today:
                 errors[field] = _("This date is in the future.")
+        if self.birth_date and self.birth_date > today and self._birth_date_is_the_ids():
+            # Read from the ID number: the number is what is wrong.
+            del errors["birth_date"]
+            errors["id_number"] = _("The date of birth in this ID number is in the future.")
         if self.joined_party_on and self.birth_date and self.joined_party_on <= self.birth_date:
             errors["joined_party_on"] = _("The Party joining date must be after the birth date.")
         if self.id_number and not id_number_problem(self.id_number):
@@ -197,6 +215,13 @@ class Member(Revisioned):
                 errors["gender"] = _("The gender differs from the one in the ID number.")
         if errors:
             raise ValidationError(errors)
+
+    def _birth_date_is_the_ids(self) -> bool:
+        return bool(
+            self.id_number
+            and not id_number_problem(self.id_number)
+            and birth_date_from_id(self.id_number) == self.birth_date
+        )
 
     @property
     def is_pocket(self) -> bool:

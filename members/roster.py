@@ -34,8 +34,6 @@ from projects.models import Community, Enterprise, Street
 # (field, header, example, required)
 COLUMNS = [
     ("name", "姓名", "张建国", True),
-    ("gender", "性别", "男", True),
-    ("birth_date", "出生日期", "1985-06-15", True),
     ("phone", "手机号码", "13812345678", True),
     ("id_number", "身份证号码", "", True),
     ("standing", "党员类别", "正式党员", True),
@@ -51,8 +49,13 @@ COLUMNS = [
     ("party_group", "所在党小组", "", False),
     ("joined_on", "加入支部日期", "2025-04-01", True),
 ]
-HEADERS = {header: name for name, header, _example, _required in COLUMNS}
-HEADER_OF = {name: header for name, header, _example, _required in COLUMNS}
+# Read from the ID number, so the template does not ask for them; a file that has them (an
+# older template) is still read, and they are checked against the ID number.
+FROM_ID_NUMBER = [("gender", "性别"), ("birth_date", "出生日期")]
+HEADERS = {header: name for name, header, _example, _required in COLUMNS} | {
+    header: name for name, header in FROM_ID_NUMBER
+}
+HEADER_OF = {name: header for header, name in HEADERS.items()}
 
 GENDERS = {"男": Member.Gender.MALE, "女": Member.Gender.FEMALE}
 STANDINGS = {
@@ -113,7 +116,6 @@ def build_template(*, branch_names: Iterable[str]) -> Workbook:
     sheet.freeze_panes = "A2"
     # Drop-down lists for the columns with fixed answers.
     for name, choices in (
-        ("gender", ["男", "女"]),
         ("standing", ["正式党员", "预备党员"]),
         ("is_floating", ["是", "否"]),
         ("relation_state", ["在原党组织", "口袋党员", "已转入项目支部"]),
@@ -129,8 +131,7 @@ def build_template(*, branch_names: Iterable[str]) -> Workbook:
     notes = workbook.create_sheet("填写说明")
     notes.append(openpyxl_row(notes, ["列", "是否必填", "填写要求", "示例"]))
     rules = {
-        "birth_date": "日期，如 1985-06-15；须与身份证号码一致",
-        "id_number": "18位，末位可为 X；按国家标准校验",
+        "id_number": "18位，末位可为 X；按国家标准校验；性别和出生日期由身份证号码读取，无需填写",
         "standing": "正式党员 或 预备党员",
         "full_member_on": "正式党员必填，不早于入党日期；预备党员不填",
         "employer": "投资主体或承建单位的全称，或街道、社区、其他单位名称",
@@ -290,7 +291,7 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
                 fail(name, MASKED_MESSAGES[name])
         member.floating_from = _text(cells.get("floating_from"))
         for name, mapping in (
-            ("gender", GENDERS),
+            ("gender", GENDERS | {"": ""}),  # empty: read from the ID number
             ("standing", STANDINGS),
             ("relation_state", RELATION_STATES),
             ("is_floating", YES_NO),
@@ -311,7 +312,7 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
             except ValueError as exc:
                 fail(name, str(exc))
                 dates[name] = None
-        member.birth_date = dates["birth_date"]
+        member.birth_date = dates["birth_date"]  # None: read from the ID number (Member.clean)
         member.joined_party_on = dates["joined_party_on"]
         member.full_member_on = dates["full_member_on"]
 
@@ -363,8 +364,12 @@ def read_roster(file, *, user) -> list[tuple[Member, Participation, str]]:
             # The employer and the home organisation are objects of the look-ups loaded once
             # for the whole file (or a new home organisation): a foreign-key check here would
             # be a query per row. Uniqueness is checked for all rows at once below.
+            # Not in the file: read from the ID number (a wrong number is reported as such,
+            # not as a missing date of birth).
+            member.take_identity_from_id_number(overwrite=False)
+            unknown = [name for name in ("birth_date", "gender") if not getattr(member, name)]
             member.full_clean(
-                exclude=["employer_enterprise", "home_organisation"],
+                exclude=["employer_enterprise", "home_organisation", *unknown],
                 validate_unique=False,
                 validate_constraints=False,
             )

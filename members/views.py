@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import is_street_staff, street_staff_required
 from accounts.models import AccessRecord
@@ -113,10 +113,19 @@ def member_detail(request, pk: int):
     return render(request, "members/member_detail.html", _detail_context(request, member))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_personal_data(request, pk: int):
     """Show the member's full ID number and phone (recorded in the access log): the two values
-    for the page's htmx request, else the whole page with them."""
+    for the page's htmx request, else the whole page with them. Opened as a link (a bookmark, a
+    reload), it leads to the member's page, where "show" is pressed: a view of personal data is
+    always a deliberate act."""
+    if request.method == "GET":
+        member = member_get_for_user(user=request.user, pk=pk)
+        messages.info(
+            request,
+            _('The full numbers are shown after pressing "Show full numbers" on this page.'),
+        )
+        return redirect(member)
     member = _managed_member(request, pk)
     record_access(request=request, action=AccessRecord.Action.VIEW_PERSONAL_DATA, obj=member)
     if request.htmx:

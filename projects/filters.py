@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict
 from branches.models import Branch
-from core.forms import OptionsOnDemandMixin
+from core.forms import AnyYesNoSelect, OptionsOnDemandMixin
 from projects.models import (
     Community,
     CoordinationItem,
@@ -66,7 +66,9 @@ class ProjectFilter(ScopeFilterMixin):
     )
     category = django_filters.ChoiceFilter(label=_("category"), choices=Project.Category.choices)
     current_stage = django_filters.ChoiceFilter(label=_("current stage"), choices=Stage.choices)
-    is_key_project = django_filters.BooleanFilter(label=_('"Double Hundred" key project'))
+    is_key_project = django_filters.BooleanFilter(
+        label=_('"Double Hundred" key project'), widget=AnyYesNoSelect
+    )
     has_branch = django_filters.ChoiceFilter(
         label=_("active branch"), choices=YES_NO, method="filter_has_branch"
     )

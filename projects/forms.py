@@ -3,7 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import PartyGroup
-from core.forms import DateInput, RenderedValuesMixin, RevisionFormMixin, SubmissionTokenMixin
+from core.forms import (
+    DateInput,
+    PreselectSingleChoiceMixin,
+    RenderedValuesMixin,
+    RevisionFormMixin,
+    SubmissionTokenMixin,
+)
 from projects.models import (
     CoordinationItem,
     Enterprise,
@@ -16,7 +22,7 @@ from projects.models import (
 from projects.services import TRANSITIONS
 
 
-class ProjectForm(RevisionFormMixin, forms.ModelForm):
+class ProjectForm(PreselectSingleChoiceMixin, RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -85,8 +91,8 @@ class TimelineForm(RenderedValuesMixin, forms.Form):
         }
 
 
-class ProjectManagerForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=50)
+class ProjectManagerForm(PreselectSingleChoiceMixin, forms.Form):
+    name = forms.CharField(label=_("full name"), max_length=50)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     enterprise = forms.ModelChoiceField(
         label=_("enterprise"), queryset=Enterprise.objects.none(), required=False
@@ -102,7 +108,7 @@ class ProjectManagerForm(forms.Form):
         ).distinct()
 
 
-class ParticipationForm(forms.Form):
+class ParticipationForm(PreselectSingleChoiceMixin, forms.Form):
     enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.all())
     role = forms.ChoiceField(label=_("role"), choices=ProjectEnterprise.Role.choices)
     started_on = forms.DateField(label=_("since"), widget=DateInput, required=False)
@@ -114,7 +120,7 @@ class EnterpriseForm(RevisionFormMixin, forms.ModelForm):
         fields = ["name", "party_org_status", "party_contact_name", "party_contact_phone"]
 
 
-class WorkingGroupForm(RevisionFormMixin, forms.ModelForm):
+class WorkingGroupForm(PreselectSingleChoiceMixin, RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = WorkingGroup
         fields = ["kind", "name", "leader_name", "established_on"]
@@ -126,9 +132,10 @@ class WorkingGroupMemberForm(forms.ModelForm):
         model = WorkingGroupMember
         fields = ["name", "organisation", "is_party_member", "joined_on"]
         widgets = {"joined_on": DateInput}
+        labels = {"name": _("full name")}  # a person's
 
 
-class CoordinationItemForm(SubmissionTokenMixin, forms.Form):
+class CoordinationItemForm(PreselectSingleChoiceMixin, SubmissionTokenMixin, forms.Form):
     title = forms.CharField(label=_("matter"), max_length=200)
     description = forms.CharField(
         label=_("details"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -163,7 +170,7 @@ class CoordinationItemForm(SubmissionTokenMixin, forms.Form):
         return data
 
 
-class CoordinationMoveForm(forms.Form):
+class CoordinationMoveForm(PreselectSingleChoiceMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("new status"))
     happened_on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(

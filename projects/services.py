@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.services import EditConflict, create_once, refuse_future, save_revision
@@ -89,7 +90,7 @@ def project_timeline_update(
             if previous and day < previous[1]:
                 errors.setdefault(f"{stage}_{label}", []).append(
                     _("This date is before the date of %(stage)s (%(date)s).")
-                    % {"stage": Stage(previous[0]).label, "date": previous[1].isoformat()}
+                    % {"stage": Stage(previous[0]).label, "date": date_format(previous[1])}
                 )
             previous = (stage, day)
     for stage in Stage.values:

@@ -132,6 +132,46 @@ def test_submitting_a_future_activity_is_refused(branch):
     assert log.is_draft
 
 
+def test_a_draft_may_be_prepared_ahead_within_the_planning_horizon(branch):
+    today = timezone.localdate()
+    ahead = today + datetime.timedelta(days=services.DRAFT_DAYS_AHEAD)
+    services.activity_log_create(log=draft(branch, held_on=ahead), attendance={}, actor=None)
+    with pytest.raises(ValidationError) as error:
+        services.activity_log_create(
+            log=draft(branch, held_on=ahead + datetime.timedelta(days=1)), attendance={}, actor=None
+        )
+    assert "最多可提前" in error.value.message_dict["held_on"][0]
+    assert ActivityLog.objects.count() == 1
+
+
+def test_an_absurd_date_is_explained(branch):
+    with pytest.raises(ValidationError) as error:
+        services.activity_log_create(
+            log=draft(branch, held_on=D(1900, 3, 10)), attendance={}, actor=None
+        )
+    [message] = error.value.message_dict["held_on"]
+    assert "早于支部成立日期（2025年3月1日）" in message
+    assert not ActivityLog.objects.exists()
+
+
+def test_a_submitted_log_cannot_be_moved_into_the_future(branch, street_staff):
+    log = services.activity_log_create(log=draft(branch), attendance={}, actor=None)
+    log = services.activity_log_submit(log=log, actor=None)
+    log.held_on = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.activity_log_update(log=log, attendance={}, actor=street_staff)
+    assert "held_on" in error.value.message_dict
+    log.refresh_from_db()
+    assert log.held_on == D(2026, 3, 10)
+
+
+def test_the_date_picker_offers_only_accepted_dates(secretary_client, branch):
+    page = secretary_client.get("/activities/new/").content.decode()
+    latest = timezone.localdate() + datetime.timedelta(days=services.DRAFT_DAYS_AHEAD)
+    assert f'min="{branch.established_on.isoformat()}"' in page
+    assert f'max="{latest.isoformat()}"' in page
+
+
 def test_a_lesson_needs_its_lecturer(branch):
     log = services.activity_log_create(
         log=draft(branch, kind=kind("work-shed-lesson")), attendance={}, actor=None

@@ -111,3 +111,58 @@ def test_unread_count_in_the_navigation(secretary_client, secretary, cycle):
     assert f'class="badge text-bg-warning">{unread}<' in page
     secretary_client.post("/assessments/reminders/read/")
     assert 'class="badge text-bg-warning">' not in secretary_client.get("/").content.decode()
+
+
+def _reminder(user, **extra) -> Notification:
+    return Notification.objects.create(
+        recipient=user,
+        key=f"k-{user.pk}-{Notification.objects.count()}",
+        event="phase_deadline",
+        stage="7d",
+        title="部署阶段",
+        url=extra.pop("url", "/assessments/"),
+        **extra,
+    )
+
+
+def test_opening_a_reminder_marks_it_read_and_leads_to_its_page(secretary_client, secretary):
+    reminder = _reminder(secretary)
+    listing = secretary_client.get("/assessments/reminders/").content.decode()
+    assert f'href="/assessments/reminders/{reminder.pk}/"' in listing
+    response = secretary_client.get(f"/assessments/reminders/{reminder.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == "/assessments/"
+    reminder.refresh_from_db()
+    first_read = reminder.read_at
+    assert first_read is not None
+    # Opened again: still read, the first time kept.
+    secretary_client.get(f"/assessments/reminders/{reminder.pk}/")
+    reminder.refresh_from_db()
+    assert reminder.read_at == first_read
+
+
+def test_a_reminder_to_someone_else_cannot_be_opened(secretary_client, other_secretary):
+    reminder = _reminder(other_secretary)
+    assert secretary_client.get(f"/assessments/reminders/{reminder.pk}/").status_code == 404
+    reminder.refresh_from_db()
+    assert reminder.read_at is None
+
+
+def test_a_reminder_never_leads_off_the_portal(secretary_client, secretary):
+    reminder = _reminder(secretary, url="https://evil.example/")
+    response = secretary_client.get(f"/assessments/reminders/{reminder.pk}/")
+    assert response["Location"] == "/assessments/reminders/"
+
+
+def test_reminder_times_and_dates_read_as_every_other_date(secretary_client, secretary):
+    import zoneinfo
+
+    reminder = _reminder(secretary)
+    # 19:43 UTC on 30 November is 03:43 on 1 December in Nantong.
+    Notification.objects.filter(pk=reminder.pk).update(
+        created_at=datetime.datetime(2026, 11, 30, 19, 43, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    )
+    page = secretary_client.get("/assessments/reminders/").content.decode()
+    assert "2026年12月1日 03:43" in page
+    assert "2026-12-01" not in page and "2026-11-30" not in page
+    assert "2026年12月1日" in reminders._stage_text("7d", D(2026, 12, 1))

@@ -216,3 +216,43 @@ def test_branch_pages_cost_the_same_queries_at_ten_times_the_rows(staff_client, 
     with CaptureQueriesContext(connection) as large:
         assert staff_client.get(reverse(url_name)).status_code == 200
     assert len(large) == len(small)
+
+
+def test_branch_page_leads_to_its_members_activities_and_seat_holders(
+    secretary_client, staff_client, branch, django_assert_max_num_queries
+):
+    from members.tests.factories import ParticipationFactory
+
+    member = ParticipationFactory(branch=branch, member__name="李书记").member
+    SeatFactory(branch=branch, holder_name="李书记", kind=Seat.Kind.DEPUTY_SECRETARY)
+    SeatFactory(branch=branch, holder_name="外单位委员", kind=Seat.Kind.COMMITTEE_MEMBER)
+    url = reverse("branches:detail", args=[branch.pk])
+    for client in (secretary_client, staff_client):
+        page = client.get(url).content.decode()
+        assert f'href="/members/?branch={branch.pk}"' in page
+        assert f'href="/activities/?branch={branch.pk}"' in page
+        assert f'<a href="/members/{member.pk}/">李书记</a>' in page
+        assert "<td>外单位委员</td>" in page  # not a member: no link
+    # The holders' members are looked up in the seats' own query.
+    for n in range(10):
+        SeatFactory(
+            branch=branch,
+            holder_name=f"前任{n}",
+            kind=Seat.Kind.COMMITTEE_MEMBER,
+            started_on=datetime.date(2024, 1, 1),
+            ended_on=datetime.date(2024, 6, 1),
+        )
+        ParticipationFactory(branch=branch, member__name=f"前任{n}")
+    with django_assert_max_num_queries(30) as counted:
+        staff_client.get(url)
+    few = len(counted.captured_queries)
+    for n in range(10, 30):
+        SeatFactory(
+            branch=branch,
+            holder_name=f"前任{n}",
+            kind=Seat.Kind.COMMITTEE_MEMBER,
+            started_on=datetime.date(2024, 1, 1),
+            ended_on=datetime.date(2024, 6, 1),
+        )
+    with django_assert_max_num_queries(few):
+        staff_client.get(url)

@@ -168,3 +168,22 @@ def test_the_archive_costs_the_same_queries_for_5_members_as_for_50(branch):
     small = queries()
     grow(45)
     assert queries() == small
+
+
+def test_the_archive_file_is_named_with_the_local_date(
+    staff_client, branch, django_capture_on_commit_callbacks
+):
+    """Finished at 04:00 on 1 December in Nantong (20:00 UTC on 30 November): named 1 December,
+    and its time on the page reads as every other date does."""
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("branches:archive_request", args=[branch.pk]))
+    item = Archive.objects.get()
+    utc = datetime.UTC
+    Archive.objects.filter(pk=item.pk).update(
+        requested_at=datetime.datetime(2026, 11, 30, 19, 58, tzinfo=utc),
+        finished_at=datetime.datetime(2026, 11, 30, 20, 0, tzinfo=utc),
+    )
+    response = staff_client.get(reverse("branches:archive_download", args=[item.pk]))
+    assert f"handover-{branch.pk}-2026-12-01.zip" in response["Content-Disposition"]
+    status = staff_client.get(reverse("branches:archive_status", args=[item.pk])).content.decode()
+    assert "2026年12月1日 03:58" in status

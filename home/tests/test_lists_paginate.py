@@ -19,7 +19,7 @@ from django_filters import FilterSet
 from activities.models import Brand, Campaign, CampaignItem, Rule, Suggestion
 from activities.tests.factories import ActivityLogFactory
 from assessments.models import Notification, RuleVersion
-from assessments.tests.factories import make_cycle, make_delivery, make_version
+from assessments.tests.factories import leaf, make_cycle, make_delivery, make_version
 from branches.models import Archive
 from branches.tests.factories import BranchFactory, PartyGroupFactory, SeatFactory
 from core.pagination import PER_PAGE, KeysetPage, ListPage
@@ -361,6 +361,10 @@ NOT_LISTS = {
     "assessments:version_publish": {"why": "action"},
     "assessments:version_copy": {"why": "action"},
     "assessments:reminders_read": {"why": "action"},
+    "assessments:reminder_open": {"why": "action (marks one reminder read, leads to its page)"},
+    "assessments:score_evidence": {"why": "form (one item's supporting material)"},
+    "assessments:score_evidence_document": {"why": "a file"},
+    "assessments:evidence": {"why": "one branch's supporting material, item by item"},
     "assessments:deliveries_resend": {"why": "action"},
     "assessments:delivery_resend": {"why": "action"},
     "healthz": {"why": "health check"},
@@ -502,6 +506,15 @@ SHOWN_OBJECTS = {
     "members:election_appoint": lambda world: [_election(world).pk],
     "assessments:version_detail": lambda world: [world.version.pk],
     "assessments:score": lambda world: [
+        make_cycle(world.version, [world.branch], name="考核").pk,
+        world.branch.pk,
+    ],
+    "assessments:score_evidence": lambda world: [
+        make_cycle(world.version, [world.branch], name="考核").pk,
+        world.branch.pk,
+        leaf(world.version, "1-1").pk,
+    ],
+    "assessments:evidence": lambda world: [
         make_cycle(world.version, [world.branch], name="考核").pk,
         world.branch.pk,
     ],

@@ -66,7 +66,19 @@ def test_show_reveals_the_full_numbers_to_staff_and_own_secretary(
 def test_show_is_refused_outside_the_scope(secretary_client, other_member):
     url = reverse("members:personal_data", args=[other_member.pk])
     assert secretary_client.post(url).status_code == 404
-    assert secretary_client.get(url).status_code == 405
+    assert secretary_client.get(url).status_code == 404
+
+
+def test_opening_the_show_address_leads_to_the_members_page(secretary_client, own_member):
+    from accounts.models import AccessRecord
+
+    url = reverse("members:personal_data", args=[own_member.pk])
+    response = secretary_client.get(url, follow=True)
+    assert response.redirect_chain == [(own_member.get_absolute_url(), 302)]
+    page = response.content.decode()
+    assert own_member.id_number not in page and own_member.masked_id_number in page
+    assert "按“显示完整号码”后显示" in page
+    assert not AccessRecord.objects.filter(action=AccessRecord.Action.VIEW_PERSONAL_DATA).exists()
 
 
 def test_the_edit_form_keeps_masked_numbers_and_takes_a_whole_new_one(staff_client, own_member):
@@ -256,7 +268,7 @@ def good_row(n: int, in_branch, **overrides) -> dict:
 def test_template_has_the_chinese_headers(secretary_client, branch):
     response = secretary_client.get(reverse("members:template"))
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]][:5] == ["姓名", "性别", "出生日期", "手机号码", "身份证号码"]
+    assert [c.value for c in sheet[1]][:3] == ["姓名", "手机号码", "身份证号码"]
 
 
 def test_import_reports_errors_by_row_and_column_and_saves_nothing(secretary_client, branch):
@@ -453,3 +465,132 @@ def test_a_member_with_no_history_row_shows_the_page_without_a_trail(staff_clien
     assert response.context["history"] == []
     assert own_member.name in response.content.decode()
     assert "没有变更记录。" in response.content.decode()
+
+
+def test_yes_no_filters_read_all_not_unknown(staff_client):
+    """A yes/no filter left blank does not narrow the list: it reads 全部, never 未知."""
+    for url in (reverse("members:list"), reverse("projects:list")):
+        page = staff_client.get(url).content.decode()
+        assert '<option value="unknown" selected>全部</option>' in page
+        assert "未知" not in page
+    narrowed = staff_client.get(reverse("members:list"), {"is_floating": "true"})
+    assert '<option value="true" selected>是</option>' in narrowed.content.decode()
+
+
+def test_a_person_is_named_by_full_name(secretary_client, branch):
+    form = secretary_client.get(reverse("members:create")).content.decode()
+    assert "姓名" in form and ">名称" not in form
+    page = secretary_client.get(reverse("members:list")).content.decode()
+    assert '<th scope="col">姓名</th>' in page
+
+
+# Date of birth and gender from the ID number -----------------------------------------------------
+
+
+def _register_data(branch, **overrides) -> dict:
+    return {
+        "name": "王秀英",
+        "phone": "13912345670",
+        "id_number": make_id_number(7, D(1984, 5, 6), male=False),
+        "standing": "full",
+        "joined_party_on": "2005-07-01",
+        "full_member_on": "2006-07-01",
+        "employer_kind": "other",
+        "employer_name": "某劳务公司",
+        "relation_state": "in_pocket",
+        "branch": branch.pk,
+        "joined_on": "2025-04-01",
+    } | overrides
+
+
+def test_the_member_form_does_not_ask_what_the_id_number_says(secretary_client, branch):
+    form = secretary_client.get(reverse("members:create")).content.decode()
+    assert 'name="birth_date"' not in form and 'name="gender"' not in form
+    assert "出生日期和性别由身份证号码读取" in form
+    response = secretary_client.post(reverse("members:create"), _register_data(branch))
+    assert response.status_code == 302
+    member = Member.objects.get(name="王秀英")
+    assert (member.birth_date, member.gender) == (D(1984, 5, 6), Member.Gender.FEMALE)
+
+
+def test_a_new_id_number_brings_its_own_birth_date_and_gender(staff_client, own_member):
+    new_number = make_id_number(3, D(1979, 12, 31), male=False)
+    form = staff_client.get(reverse("members:edit", args=[own_member.pk])).content.decode()
+    assert 'name="birth_date"' not in form
+    data = {
+        f: getattr(own_member, f)
+        for f in ("name", "standing", "employer_kind", "employer_name", "relation_state")
+    } | {
+        "phone": own_member.masked_phone,
+        "id_number": new_number,
+        "joined_party_on": "2010-07-01",
+        "full_member_on": "2011-07-01",
+        "home_organisation": own_member.home_organisation_id or "",
+        "revision": own_member.revision,
+    }
+    assert staff_client.post(reverse("members:edit", args=[own_member.pk]), data).status_code == 302
+    own_member.refresh_from_db()
+    assert (own_member.id_number, own_member.birth_date, own_member.gender) == (
+        new_number,
+        D(1979, 12, 31),
+        Member.Gender.FEMALE,
+    )
+
+
+def test_an_id_number_born_in_the_future_or_joining_before_birth_is_explained(
+    secretary_client, branch
+):
+    future = make_id_number(1, D(2099, 1, 1))
+    response = secretary_client.post(
+        reverse("members:create"), _register_data(branch, id_number=future)
+    )
+    assert "身份证号码中的出生日期晚于今天" in str(response.context["form"].errors["id_number"])
+    late = make_id_number(2, D(2006, 1, 1))
+    response = secretary_client.post(
+        reverse("members:create"), _register_data(branch, id_number=late)
+    )
+    assert "joined_party_on" in response.context["form"].errors
+    assert not Member.objects.exists()
+
+
+def test_the_roster_template_does_not_ask_for_birth_date_or_gender(secretary_client, branch):
+    response = secretary_client.get(reverse("members:template"))
+    headers = [c.value for c in load_workbook(io.BytesIO(response.content)).active[1]]
+    assert "性别" not in headers and "出生日期" not in headers
+    row = good_row(1, branch, id_number=make_id_number(4, D(1990, 2, 3), male=False))
+    del row["gender"], row["birth_date"]
+    response = secretary_client.post(reverse("members:import"), {"file": roster_file([row])})
+    assert response.context["imported"] == 1
+    member = Member.objects.get()
+    assert (member.birth_date, member.gender) == (D(1990, 2, 3), Member.Gender.FEMALE)
+
+
+def test_an_older_roster_with_birth_date_and_gender_is_checked_against_the_id(
+    secretary_client, branch
+):
+    workbook = Workbook()
+    sheet = workbook.active
+    names = [name for name, _h, _e, _r in COLUMNS] + ["gender", "birth_date"]
+    sheet.append([header for _n, header, _e, _r in COLUMNS] + ["性别", "出生日期"])
+    for row in (
+        good_row(1, branch, birth_date="1970-01-01"),  # not the ID's date
+        good_row(2, branch, gender="女"),  # not the ID's gender
+        good_row(3, branch),
+    ):
+        sheet.append([row.get(name, "") for name in names])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "roster.xlsx"
+    response = secretary_client.post(reverse("members:import"), {"file": buffer})
+    errors = {(e.row, e.column) for e in response.context["errors"]}
+    assert errors == {(2, "出生日期"), (3, "性别")}
+    assert not Member.objects.exists()
+
+
+def test_the_admin_shows_birth_date_and_gender_as_read_from_the_id(client, committee_admin):
+    member = MemberFactory()
+    client.force_login(committee_admin)
+    page = client.get(reverse("admin:members_member_change", args=[member.pk])).content.decode()
+    assert 'name="birth_date"' not in page and 'name="gender"' not in page
+    assert 'name="id_number"' in page

@@ -28,6 +28,19 @@
       }
     });
   }
+
+  // The category axis of a chart of branches. When each name has room (a desktop, a few
+  // branches) it is written level, wrapped over two lines at most; on a phone (a chart narrower
+  // than 576px) or with many branches, slanted and cut short with "…", and only as many shown
+  // as fit without overlapping. Every bar keeps its tooltip with the full name.
+  window.portalCategoryAxis = function (names, width) {
+    var room = (width - 112) / Math.max(names.length, 1);  // 112: the two value axes
+    var label = width >= 576 && room >= 72
+      ? { interval: 0, rotate: 0, width: room - 12, overflow: "break", lineHeight: 14 }
+      : { interval: "auto", rotate: 45, margin: 12, width: 72, overflow: "truncate", ellipsis: "…", hideOverlap: true, fontSize: 11 };
+    return { type: "category", data: names, axisLabel: label };
+  };
+
   document.addEventListener("DOMContentLoaded", function () {
     // A select marked data-autosubmit submits its form as soon as it changes (the language switch).
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
