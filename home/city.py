@@ -991,8 +991,8 @@ class City:
             Delivery,
             ["id", "notification_id", "channel", "status", "created_at", "next_attempt_at",
              "queued_at", "claimed_until", "attempts", "last_attempt_at", "failing_since",
-             "last_error", "sent_at"],
-            ((next(delivery_ids), *row) for row in deliveries),
+             "last_error", "sent_at", "topic"],
+            ((next(delivery_ids), *row, "") for row in deliveries),
         )  # fmt: skip
 
     def _assessment(self) -> None:

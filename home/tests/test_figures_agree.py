@@ -25,13 +25,15 @@ IN_ALL = re.compile(r"共 (\d+) 条")
 
 class FigureLinks(HTMLParser):
     """(figure, href) of each link whose text is a figure, or that holds one in a card's big
-    number (`display-6`)."""
+    number (`display-6`). Text only screen readers hear (`visually-hidden`, e.g. the bell's
+    "提醒" before its count) is not part of the figure a person sees."""
 
     def __init__(self):
         super().__init__()
         self.links: list[tuple[int, str]] = []
         self._open: list[dict] = []  # the links being read, innermost last
         self._in_big: list[bool] = []  # per open element: inside the big number
+        self._hidden: list[bool] = []  # per open element: inside text for screen readers only
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -39,10 +41,14 @@ class FigureLinks(HTMLParser):
         if tag == "a":
             self._open.append({"href": attrs.get("href", ""), "text": "", "big": ""})
         self._in_big.append(big or (bool(self._in_big) and self._in_big[-1]))
+        hidden = "visually-hidden" in (attrs.get("class") or "").split()
+        self._hidden.append(hidden or (bool(self._hidden) and self._hidden[-1]))
 
     def handle_endtag(self, tag):
         if self._in_big:
             self._in_big.pop()
+        if self._hidden:
+            self._hidden.pop()
         if tag == "a" and self._open:
             link = self._open.pop()
             text = (link["big"] or link["text"]).strip()
@@ -51,6 +57,8 @@ class FigureLinks(HTMLParser):
                 self.links.append((int(match.group(1)), link["href"]))
 
     def handle_data(self, data):
+        if self._hidden and self._hidden[-1]:
+            return
         for link in self._open:
             link["text"] += data
             if self._in_big and self._in_big[-1]:
