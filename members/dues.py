@@ -495,6 +495,25 @@ def bases_of_member(*, member: Member) -> QuerySet[DuesBase]:
     return member.dues_bases.select_related("recorded_by").order_by("-effective_from", "-pk")
 
 
+def member_dues_context(*, member: Member, today: datetime.date) -> dict:
+    """The dues part of a member's page."""
+    if not pays_here(member):
+        return {"pays_here": False}
+    book = RateBook()
+    bases = list(bases_of_member(member=member))
+    month = month_of(today)
+    base = base_in_force(bases, month)
+    return {
+        "pays_here": True,
+        "bases": bases,
+        "base": base,
+        "expected": base_amount(base, book.on(month)) if base else None,
+        "standing": member_dues_standing(member=member, today=today),
+        "payments": list(payments_of_member(member=member)[:12]),
+        "reasons": list(member.dues_arrears_reasons.select_related("recorded_by")[:3]),
+    }
+
+
 # Services ----------------------------------------------------------------------------------------
 
 

@@ -631,6 +631,10 @@ class DuesPayment(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.month:%Y-%m} · {self.amount}"
 
+    @property
+    def paid_ahead(self) -> bool:
+        return self.month > self.paid_on.replace(day=1)
+
 
 class DuesArrearsReason(models.Model):
     """Why a member has not paid (sick, away without pay …), recorded by the branch: six months
