@@ -53,6 +53,7 @@ from members.models import (
 )
 
 FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 TWELVE = Decimal(12)
 SHOWN_AFTER = 3  # months unpaid: shown to the secretary
@@ -424,7 +425,8 @@ def ledger_totals(*, branch: Branch, year: int) -> tuple[list[Decimal], Decimal]
         .annotate(total=Sum("amount"))
         .values_list("month", "total")
     )
-    months = [by_month.get(datetime.date(year, n, 1), Decimal("0.00")) for n in range(1, 13)]
+    # SQLite sums decimals as floats-in-text with trailing digits: each sum is brought to the fen.
+    months = [to_fen(by_month.get(datetime.date(year, n, 1), ZERO)) for n in range(1, 13)]
     return months, sum(months, Decimal("0.00"))
 
 
@@ -468,7 +470,7 @@ def summary_figures_for_page(branches: Iterable[Branch], *, year: int, today: da
         row["flagged"] += standing.flagged
         row["no_base"] += standing.owes_from is None
     for branch in branches:
-        branch.dues_total = totals.get(branch.pk, Decimal("0.00"))
+        branch.dues_total = to_fen(totals.get(branch.pk, ZERO))
         branch.dues_paying = figures[branch.pk]["paying"]
         branch.dues_shown = figures[branch.pk]["shown"]
         branch.dues_flagged = figures[branch.pk]["flagged"]

@@ -45,8 +45,10 @@ class ArrearsReasonForm(forms.Form):
 
 
 class CollectionForm(SubmissionTokenMixin, forms.Form):
-    """The month's payments of the whole branch. A row already paid for the month shows its
-    payment and has no fields; the others are prefilled with the expected amount and one month."""
+    """The month's payments of the whole branch, prefilled with the expected amount and one
+    month. A row already paid for the month is shown paid, without inputs; a stale page that
+    still ticks it is refused by the service (the month is paid already), unless it is the same
+    page sent again, which records nothing more."""
 
     paid_on = forms.DateField(label=_("paid on"), widget=DateInput, initial=timezone.localdate)
 
@@ -54,8 +56,6 @@ class CollectionForm(SubmissionTokenMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = rows
         for row in rows:
-            if row.payment is not None:
-                continue
             pk = row.member.pk
             self.fields[f"paid_{pk}"] = forms.BooleanField(label=row.member.name, required=False)
             self.fields[f"amount_{pk}"] = forms.DecimalField(
@@ -71,6 +71,8 @@ class CollectionForm(SubmissionTokenMixin, forms.Form):
                 label=_("months"),
                 choices=[(n, n) for n in range(1, MAX_MONTHS_AHEAD + 1)],
                 coerce=int,
+                empty_value=1,
+                required=False,
                 initial=1,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
@@ -91,15 +93,17 @@ class CollectionForm(SubmissionTokenMixin, forms.Form):
             )
         return rows
 
+    @property
+    def has_unpaid(self) -> bool:
+        return any(row.payment is None for row in self.rows)
+
     def clean(self):
         cleaned = super().clean()
         for row in self.rows:
             pk = row.member.pk
-            ticked = row.payment is None and cleaned.get(f"paid_{pk}")
-            if ticked and cleaned.get(f"amount_{pk}") is None and f"amount_{pk}" not in self.errors:
+            missing = cleaned.get(f"amount_{pk}") is None and f"amount_{pk}" not in self.errors
+            if cleaned.get(f"paid_{pk}") and missing:
                 self.add_error(f"amount_{pk}", _("Give the amount paid."))
-        if not self.errors and not self.lines():
-            raise forms.ValidationError(_("Tick at least one member who paid."))
         return cleaned
 
     def lines(self) -> list[PaymentLine]:
@@ -107,6 +111,6 @@ class CollectionForm(SubmissionTokenMixin, forms.Form):
         lines = []
         for row in self.rows:
             pk = row.member.pk
-            if row.payment is None and data.get(f"paid_{pk}"):
+            if data.get(f"paid_{pk}"):
                 lines.append(PaymentLine(row.member, data[f"amount_{pk}"], data[f"months_{pk}"]))
         return lines
