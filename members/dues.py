@@ -227,6 +227,11 @@ def _with_dues_dates(queryset: QuerySet[Member]) -> QuerySet[Member]:
     last_paid = (
         DuesPayment.objects.filter(member=OuterRef("pk")).order_by("-month").values("month")[:1]
     )
+    last_base_recorded = (
+        DuesBase.objects.filter(member=OuterRef("pk"))
+        .order_by("-recorded_at")
+        .values("recorded_at")[:1]
+    )
     last_reason = (
         DuesArrearsReason.objects.filter(member=OuterRef("pk"))
         .order_by("-recorded_on")
@@ -237,6 +242,7 @@ def _with_dues_dates(queryset: QuerySet[Member]) -> QuerySet[Member]:
         first_base_on=Subquery(first_base),
         last_paid_month=Subquery(last_paid),
         last_reason_on=Subquery(last_reason),
+        last_base_recorded_at=Subquery(last_base_recorded),
     )
 
 
@@ -368,19 +374,16 @@ def arrears_of_branch(*, branch: Branch, today: datetime.date) -> list[tuple[Mem
 
 
 def bases_to_review(*, branch: Branch, today: datetime.date) -> list[Member]:
-    """In January, the paying members whose base was last recorded before this year."""
+    """In January, the paying members whose base was last recorded before this year (or never):
+    the yearly review."""
     if today.month != 1:
         return []
-    latest = (
-        DuesBase.objects.filter(member=OuterRef("pk"))
-        .order_by("-effective_from", "-recorded_at")
-        .values("recorded_at")[:1]
-    )
     start = datetime.date(today.year, 1, 1)
     return [
         member
-        for member in paying_members(branch=branch).annotate(base_recorded_at=Subquery(latest))
-        if member.base_recorded_at is None or timezone.localdate(member.base_recorded_at) < start
+        for member in paying_members(branch=branch)
+        if member.last_base_recorded_at is None
+        or timezone.localdate(member.last_base_recorded_at) < start
     ]
 
 
@@ -485,6 +488,20 @@ def flagged_by_branch(*, today: datetime.date) -> dict[int, int]:
     members = _paying_with_branch(Q(member__dues_bases__isnull=False))
     for member in members:
         if standing_for(member, today).flagged:
+            counts[member.branch_id] = counts.get(member.branch_id, 0) + 1
+    return counts
+
+
+def reviews_by_branch(*, today: datetime.date) -> dict[int, int]:
+    """In January, the paying members whose base was last recorded before this year, counted by
+    branch: the yearly review's reminder (empty in the other months)."""
+    if today.month != 1:
+        return {}
+    counts: dict[int, int] = {}
+    start = datetime.date(today.year, 1, 1)
+    for member in _paying_with_branch(Q()):
+        recorded = member.last_base_recorded_at
+        if recorded is None or timezone.localdate(recorded) < start:
             counts[member.branch_id] = counts.get(member.branch_id, 0) + 1
     return counts
 
