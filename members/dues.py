@@ -393,6 +393,10 @@ class LedgerRow:
     cells: list[Decimal | None]  # twelve months
     total: Decimal
 
+    @property
+    def pk(self) -> int:
+        return self.member.pk
+
 
 def ledger_members(*, branch: Branch, year: int) -> QuerySet[Member]:
     """Members with a payment in the branch that year, or paying there now, by name."""
