@@ -254,6 +254,7 @@ class Standing:
     paid_through: datetime.date | None  # the last month paid
     months_unpaid: int  # months since the last paid (or since dues began), to the month just ended
     has_reason: bool
+    current_month: datetime.date | None = None
 
     @property
     def shown(self) -> bool:
@@ -265,9 +266,8 @@ class Standing:
 
     @property
     def paid_ahead(self) -> bool:
-        return self.paid_through is not None and self.paid_through >= self.current_month
-
-    current_month: datetime.date | None = None
+        """Months after the current one are paid already."""
+        return self.paid_through is not None and self.paid_through > self.current_month
 
 
 def standing_of(
