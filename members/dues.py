@@ -575,7 +575,7 @@ def dues_base_record(
                 errors["flat_amount"] = _("Give the farmer's monthly amount.")
         else:
             flat_amount = None
-    if effective_from > add_months(month_of(timezone.localdate()), 1):
+    if effective_from >= add_months(month_of(timezone.localdate()), 2):
         errors["effective_from"] = _("A base applies from this month or the next at the latest.")
     if errors:
         raise ValidationError(errors)

@@ -166,6 +166,21 @@ def test_a_base_missing_its_figure_is_refused_and_nothing_saved(
     assert not DuesBase.objects.exists()
 
 
+def test_a_base_applies_from_next_month_at_the_latest(branch, secretary):
+    member = paying(branch)
+    with pytest.raises(ValidationError) as error:
+        dues.dues_base_record(
+            member=member, category="student", effective_from=dues.add_months(THIS_MONTH, 2),
+            actor=secretary,
+        )  # fmt: skip
+    assert "effective_from" in error.value.error_dict
+    next_month = dues.add_months(THIS_MONTH, 1) + datetime.timedelta(days=14)
+    dues.dues_base_record(
+        member=member, category="student", effective_from=next_month, actor=secretary
+    )
+    assert member.dues_bases.get().effective_from == next_month
+
+
 def test_flat_categories_keep_no_pay(branch, secretary):
     member = paying(branch)
     student = dues.dues_base_record(
