@@ -730,6 +730,7 @@ class City:
         stopped paying some months ago (the arrears pages have rows). A generator of its own, so
         the rows drawn after it stay those of a city without dues."""
         rng = random.Random(f"{SEED}-city-dues-{self.scale}")  # noqa: S311 - demo data
+        dues.rates_2008_ensure()
         this_month = dues.month_of(self.today)
         first_month = dues.add_months(this_month, -12)
         rates = dues.RateBook().on(first_month)

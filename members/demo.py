@@ -201,6 +201,7 @@ AHEAD = 2  # the member at this place paid this month and two more ahead
 def _dues(ctx: DemoContext) -> None:
     if DuesBase.objects.exists():
         return
+    dues.rates_2008_ensure()
     today = getattr(ctx, "today", None) or timezone.localdate()
     this_month = dues.month_of(today)
     first_month = dues.add_months(this_month, -12)

@@ -134,6 +134,37 @@ class Rates:
         )
 
 
+# The rates of the rules on collecting, using and managing Party dues (2008): the first version,
+# written by migration 0005 (which keeps its own copy, as migrations do).
+RATES_2008 = {
+    "name": "党费收缴标准",
+    "effective_from": datetime.date(2008, 1, 1),
+    "low_income_amount": Decimal("0.20"),
+    "farmer_minimum": Decimal("0.20"),
+    "farmer_maximum": Decimal("1.00"),
+}
+BRACKETS_2008 = [
+    ("salaried", Decimal("3000.00"), Decimal("0.5")),
+    ("salaried", Decimal("5000.00"), Decimal("1")),
+    ("salaried", Decimal("10000.00"), Decimal("1.5")),
+    ("salaried", None, Decimal("2")),
+    ("retired", Decimal("5000.00"), Decimal("0.5")),
+    ("retired", None, Decimal("1")),
+]
+
+
+def rates_2008_ensure() -> None:
+    """Write the 2008 rates when no rate table is recorded at all: a database whose migrated rows
+    were emptied (a test database flushed between tests) before the demo or a test uses it."""
+    if DuesRateTable.objects.exists():
+        return
+    table = DuesRateTable.objects.create(**RATES_2008)
+    DuesRateBracket.objects.bulk_create(
+        DuesRateBracket(table=table, kind=kind, up_to=up_to, percent=percent)
+        for kind, up_to, percent in BRACKETS_2008
+    )
+
+
 class RateBook:
     """Every rate table, read once (two queries), answering "which rates on this day"."""
 

@@ -20,6 +20,14 @@ from members.models import DuesBase, DuesCollection, DuesPayment, Member, Transf
 from members.tests.factories import ParticipationFactory
 
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def rates_of_2008(db):
+    """The migrated rates (a transactional test run before may have emptied the table)."""
+    dues.rates_2008_ensure()
+
+
 TODAY = timezone.localdate()
 THIS_MONTH = dues.month_of(TODAY)
 
