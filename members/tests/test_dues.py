@@ -400,6 +400,10 @@ def test_the_summary_shows_a_secretary_their_own_branch_only(
     assert [b.pk for b in mine] == [branch.pk]
     everyone = staff_client.get(reverse("members:dues")).context["page"].object_list
     assert {b.pk for b in everyone} == {branch.pk, other_branch.pk}
+    sheet = sheet_rows(
+        secretary_client.get(reverse("members:dues_summary_xlsx", args=[TODAY.year]))
+    )
+    assert [row[0] for row in sheet[1:]] == [branch.name, "合计"]
 
 
 # Ledgers: totals agree with the pages and the payments, to the fen -------------------------------
