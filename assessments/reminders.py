@@ -22,6 +22,7 @@ from assessments import deliveries
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification
 from branches.models import Branch, Seat, Term
 from core import party_rules as rules
+from members import dues
 from projects.models import CoordinationItem
 
 AHEAD = 7  # the first reminder comes a week ahead
@@ -186,6 +187,43 @@ def due_items(today: datetime.date) -> list[Due]:
                 "、".join(r.label for r in cell.missing),
                 reverse("activities:compliance"),
                 row.branch.pk,
+            )
+        )
+    items += _dues_items(today)
+    return items
+
+
+def _dues_items(today: datetime.date) -> list[Due]:
+    """Party dues: in January, the yearly review of the members' dues bases (their branch's
+    secretaries); every month, members six months unpaid without a recorded reason (the branch
+    and the street)."""
+    items = []
+    for branch_id, count in sorted(dues.reviews_by_branch(today=today).items()):
+        items.append(
+            Due(
+                f"dues_review:{branch_id}:{today.year}",
+                "dues_review",
+                "review",
+                _("Review the dues bases of %(count)s members for %(year)s")
+                % {"count": count, "year": today.year},
+                "",
+                reverse("members:dues_branch", args=[branch_id]),
+                branch_id,
+            )
+        )
+    month = f"{today:%Y-%m}"
+    for branch_id, count in sorted(dues.flagged_by_branch(today=today).items()):
+        items.append(
+            Due(
+                f"dues_arrears:{branch_id}:{month}",
+                "dues_arrears",
+                "flagged",
+                _("%(count)s members six months behind with dues, no reason recorded")
+                % {"count": count},
+                "",
+                reverse("members:dues_branch", args=[branch_id]) + "#arrears",
+                branch_id,
+                tell_staff=True,
             )
         )
     return items

@@ -56,8 +56,18 @@ from assessments.models import (
 )
 from branches.models import Branch, PartyCommittee, PartyGroup, Seat
 from core.demo import DEMO_PASSWORD, SEED
+from members import dues
 from members.identity import check_character
-from members.models import HomeOrganisation, Member, Participation, Transfer, TransferStep
+from members.models import (
+    DuesBase,
+    DuesCollection,
+    DuesPayment,
+    HomeOrganisation,
+    Member,
+    Participation,
+    Transfer,
+    TransferStep,
+)
 from projects.models import (
     STAGE_SEQUENCE,
     Community,
@@ -367,6 +377,7 @@ class City:
             self._branches()
             self._members()
             self._transfers()
+            self._dues()
             self._activities()
             self._coordination()
             self._suggestions()
@@ -630,6 +641,7 @@ class City:
         member_ids = iter(self.ids(Member, count))
         members, participations = [], []
         self.pocket: list[tuple[int, int]] = []  # (member, current branch)
+        self.paying: list[tuple[int, int, datetime.date]] = []  # (member, branch, joined Party)
         previous_share = 0.1
         latest_full = self.today - datetime.timedelta(days=30)
         for branch, size in zip(self.branches, sizes, strict=True):
@@ -685,6 +697,8 @@ class City:
                 branch.members.append((pk, name))
                 if state == "in_pocket":
                     self.pocket.append((pk, branch.id))
+                elif state == "in_branch":
+                    self.paying.append((pk, branch.id, joined_party))
                 branch.members_by_group.setdefault(group_id, []).append((pk, name))
         self.writer.write_with_history(
             Member,
@@ -748,6 +762,56 @@ class City:
             ["id", "transfer_id", "status", "happened_on", "note", "actor_id", "recorded_at"],
             ((next(ids), t, s, on, note, self.staff_id, self.aware(on))
              for t, s, on, note in steps),
+        )  # fmt: skip
+
+    def _dues(self) -> None:
+        """Party dues of the members whose relation is in their branch: a base recorded twelve
+        months ago and the months paid since, up to the month just ended; one member in ten
+        stopped paying some months ago (the arrears pages have rows). A generator of its own, so
+        the rows drawn after it stay those of a city without dues."""
+        rng = random.Random(f"{SEED}-city-dues-{self.scale}")  # noqa: S311 - demo data
+        dues.rates_2008_ensure()
+        this_month = dues.month_of(self.today)
+        first_month = dues.add_months(this_month, -12)
+        rates = dues.RateBook().on(first_month)
+        pays = ["2800.00", "3000.00", "3000.01", "4500.00", "5000.00", "6200.00", "9800.00",
+                "10000.01", "15000.00"]  # fmt: skip
+        recorded = self.aware(first_month)
+        bases, payments, collections = [], [], {}
+        base_ids = iter(self.ids(DuesBase, len(self.paying)))
+        for member_id, branch_id, joined_party in self.paying:
+            pay = Decimal(rng.choice(pays))
+            bases.append((next(base_ids), member_id, "salaried", pay, None, first_month, "",
+                          self.staff_id, recorded))  # fmt: skip
+            amount = dues.monthly_amount(category="salaried", pay=pay, rates=rates)
+            stopped = rng.randint(2, 9) if rng.random() < 0.1 else 1
+            month = max(first_month, dues.month_of(joined_party))
+            while month <= dues.add_months(this_month, -stopped):
+                collections.setdefault((branch_id, month), None)
+                payments.append((member_id, branch_id, month, amount, month.replace(day=10)))
+                month = dues.add_months(month, 1)
+        self.writer.write(
+            DuesBase,
+            ["id", "member_id", "category", "pay", "flat_amount", "effective_from", "note",
+             "recorded_by_id", "recorded_at"],
+            bases,
+        )  # fmt: skip
+        for key, pk in zip(collections, self.ids(DuesCollection, len(collections)), strict=True):
+            collections[key] = pk
+        self.writer.write(
+            DuesCollection,
+            ["id", "branch_id", "month", "recorded_by_id", "recorded_at", "submission_token"],
+            ((pk, branch_id, month, self.staff_id, self.aware(month.replace(day=10)), None)
+             for (branch_id, month), pk in collections.items()),
+        )  # fmt: skip
+        ids = iter(self.ids(DuesPayment, len(payments)))
+        self.writer.write(
+            DuesPayment,
+            ["id", "member_id", "branch_id", "month", "amount", "paid_on", "collection_id",
+             "recorded_by_id", "recorded_at"],
+            ((next(ids), member_id, branch_id, month, amount, paid_on,
+              collections[(branch_id, month)], self.staff_id, self.aware(paid_on))
+             for member_id, branch_id, month, amount, paid_on in payments),
         )  # fmt: skip
 
     def _activities(self) -> None:

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessRecord
@@ -9,6 +10,11 @@ from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
 from members.forms import MEMBER_FIELDS, MEMBER_HELP, MEMBER_LABELS, IdentityFromIdNumberMixin
 from members.models import (
+    DuesArrearsReason,
+    DuesBase,
+    DuesPayment,
+    DuesRateBracket,
+    DuesRateTable,
     Election,
     ElectionCandidate,
     HomeOrganisation,
@@ -189,3 +195,63 @@ class MemberDecisionAdmin(ReadOnlyRecordAdmin):
     list_filter = ("kind", "is_valid")
     search_fields = ("branch__name", "subject_name")
     exclude = ("entitled", "present")
+
+
+# Party dues ------------------------------------------------------------------------------------
+
+
+class DuesRateBracketInline(admin.TabularInline):
+    model = DuesRateBracket
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.effective_from > timezone.localdate()
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+@admin.register(DuesRateTable)
+class DuesRateTableAdmin(admin.ModelAdmin):
+    """Rates in force are frozen, as published assessment rules are: a change of rates is a new
+    table with its effective date (amounts of the months before it keep the old rates)."""
+
+    list_display = ("name", "effective_from", "low_income_amount", "farmer_minimum")
+    inlines = [DuesRateBracketInline]
+
+    def has_change_permission(self, request, obj=None):
+        in_force = obj is not None and obj.effective_from <= timezone.localdate()
+        return not in_force and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        in_force = obj is not None and obj.effective_from <= timezone.localdate()
+        return not in_force and super().has_delete_permission(request, obj)
+
+
+@admin.register(DuesBase)
+class DuesBaseAdmin(admin.ModelAdmin):
+    list_display = ("member", "category", "pay", "flat_amount", "effective_from", "recorded_by")
+    list_filter = ("category",)
+    search_fields = ("member__name",)
+    list_select_related = ("member", "recorded_by")
+    autocomplete_fields = ("member",)
+    readonly_fields = ("recorded_by",)
+
+
+@admin.register(DuesPayment)
+class DuesPaymentAdmin(admin.ModelAdmin):
+    list_display = ("member", "branch", "month", "amount", "paid_on", "recorded_by")
+    list_filter = ("month",)
+    search_fields = ("member__name", "branch__name")
+    list_select_related = ("member", "branch", "recorded_by")
+    autocomplete_fields = ("member", "branch")
+    readonly_fields = ("collection", "recorded_by")
+    date_hierarchy = "month"
+
+
+@admin.register(DuesArrearsReason)
+class DuesArrearsReasonAdmin(admin.ModelAdmin):
+    list_display = ("member", "reason", "recorded_on", "recorded_by")
+    search_fields = ("member__name",)
+    list_select_related = ("member", "recorded_by")
+    autocomplete_fields = ("member",)
+    readonly_fields = ("recorded_by",)

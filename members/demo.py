@@ -7,14 +7,26 @@ joined the Party within the last year, transfers in progress were requested week
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.utils import timezone
 
-from branches.models import Branch
+from branches.models import Branch, Seat
 from core.demo import SEED, DemoContext
-from members import elections, services
+from core.services import save_revision
+from members import dues, elections, services
 from members.identity import check_character
-from members.models import HomeOrganisation, Member, Participation, PioneerPost, Transfer
+from members.models import (
+    DuesArrearsReason,
+    DuesBase,
+    DuesCollection,
+    DuesPayment,
+    HomeOrganisation,
+    Member,
+    Participation,
+    PioneerPost,
+    Transfer,
+)
 
 D = datetime.date
 MEMBERS_PER_GROUP = 5  # 21 groups x 5 = the report's 105 members
@@ -125,6 +137,7 @@ def load(ctx: DemoContext) -> None:
                 )
                 members_by_branch.setdefault(branch.pk, []).append(member)
     _transfers_and_posts(ctx, members_by_branch, actor)
+    _dues(ctx)
 
 
 def _transfers_and_posts(ctx: DemoContext, members_by_branch, actor) -> None:
@@ -200,3 +213,109 @@ def load_elections(ctx: DemoContext) -> None:
         note="支部委员会换届选举",
         recorded_by=ctx.objects["staff_user"],
     )
+
+
+# Party dues: the investor's representatives (or else community staff) whose relation was
+# transferred into the branch before the portal (three a branch at most) and the members whose transfer completed pay here; a year of
+# dues up to the month before the demo's day, some behind, one paid ahead.
+RELATIONS_IN_BRANCH = 3
+BASES = [
+    (DuesBase.Category.SALARIED, "6800.00", None),
+    (DuesBase.Category.SALARIED, "4200.00", None),
+    (DuesBase.Category.SALARIED, "12000.00", None),
+    (DuesBase.Category.SALARIED, "3000.00", None),
+    (DuesBase.Category.ANNUAL_SALARY, "150000.00", None),
+    (DuesBase.Category.RETIRED, "5200.00", None),
+    (DuesBase.Category.SALARIED, "5000.01", None),
+    (DuesBase.Category.FARMER, None, "0.50"),
+    (DuesBase.Category.SALARIED, "9500.00", None),
+    (DuesBase.Category.UNEMPLOYED, None, None),
+]
+# By the member's place in the list of members paying here: months since the last paid month
+# (counted back from the demo's month), and a reason recorded for the stretch.
+BEHIND = {1: 4, 4: 7, 9: 7}  # 3 months shown; 6 months flagged; 6 months with a reason
+REASONS = {9: "因病住院，家属已说明情况"}
+AHEAD = 2  # the member at this place paid this month and two more ahead
+
+
+def _dues(ctx: DemoContext) -> None:
+    if DuesBase.objects.exists():
+        return
+    dues.rates_2008_ensure()
+    today = getattr(ctx, "today", None) or timezone.localdate()
+    this_month = dues.month_of(today)
+    first_month = dues.add_months(this_month, -12)
+    for branch in ctx.objects["branches"]:
+        at_home = Member.objects.filter(
+            relation_state=Member.RelationState.AT_HOME,
+            participations__branch=branch,
+            participations__left_on__isnull=True,
+        ).order_by("pk")
+        # The investor's representatives first, then members employed by the community.
+        investor_members = [
+            *at_home.filter(job="投资方代表"),
+            *at_home.filter(employer_kind=Member.EmployerKind.COMMUNITY),
+        ][:RELATIONS_IN_BRANCH]
+        for member in investor_members:
+            member.relation_state = Member.RelationState.IN_BRANCH
+            save_revision(member)
+    paying = list(
+        Member.objects.filter(
+            relation_state=Member.RelationState.IN_BRANCH,
+            participations__branch__in=[b.pk for b in ctx.objects["branches"]],
+            participations__left_on__isnull=True,
+        ).order_by("pk")
+    )
+    secretaries = {
+        seat.branch_id: seat.user
+        for seat in Seat.objects.filter(user__isnull=False, kind=Seat.Kind.SECRETARY).order_by(
+            "started_on"
+        )
+    }
+    book = dues.RateBook()
+    collections: dict[tuple[int, datetime.date], DuesCollection] = {}
+    rows = []
+    for place, member in enumerate(paying):
+        participation = Participation.objects.get(member=member, left_on__isnull=True)
+        branch_id = participation.branch_id
+        actor = secretaries.get(branch_id, ctx.objects["staff_user"])
+        category, pay, flat = BASES[place % len(BASES)]
+        base = DuesBase.objects.create(
+            member=member,
+            category=category,
+            pay=pay and Decimal(pay),
+            flat_amount=flat and Decimal(flat),
+            effective_from=first_month,
+            recorded_by=actor,
+        )
+        standing = dues.member_dues_standing(member=member, today=today)
+        last = dues.add_months(this_month, -BEHIND.get(place, 1))
+        if place == AHEAD:
+            last = dues.add_months(this_month, AHEAD)
+        month = standing.owes_from
+        while month <= last:
+            paid_on = min(month.replace(day=10), today)
+            if month > this_month:
+                paid_on = this_month if this_month <= today else today
+            key = (branch_id, min(month, this_month))
+            if key not in collections:
+                collections[key] = DuesCollection.objects.create(
+                    branch_id=branch_id, month=key[1], recorded_by=actor
+                )
+            rows.append(
+                DuesPayment(
+                    member=member,
+                    branch_id=branch_id,
+                    month=month,
+                    amount=dues.base_amount(base, book.on(month)),
+                    paid_on=paid_on,
+                    collection=collections[key],
+                    recorded_by=actor,
+                )
+            )
+            month = dues.add_months(month, 1)
+        if place in REASONS:
+            DuesArrearsReason.objects.create(
+                member=member, reason=REASONS[place], recorded_on=today, recorded_by=actor
+            )
+    DuesPayment.objects.bulk_create(rows)

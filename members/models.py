@@ -579,3 +579,284 @@ class MemberDecision(ChoicesDisplay, models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.subject_name} · {self.held_on}"
+
+
+# Party dues (党费) ------------------------------------------------------------------------------
+
+
+class DuesRateTable(models.Model):
+    """One version of the dues rates (党费收缴标准), in force from its effective date until the
+    next version's. A version in force is frozen: a change of the rates makes a new version."""
+
+    name = models.CharField(_("name"), max_length=200)
+    effective_from = models.DateField(_("effective from"), unique=True)
+    low_income_amount = models.DecimalField(
+        _("monthly amount of students, the unemployed and members on subsistence allowance"),
+        max_digits=8,
+        decimal_places=2,
+    )
+    farmer_minimum = models.DecimalField(
+        _("farmers' monthly amount, at least"), max_digits=8, decimal_places=2
+    )
+    farmer_maximum = models.DecimalField(
+        _("farmers' monthly amount, at most"), max_digits=8, decimal_places=2
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dues rate table")
+        verbose_name_plural = _("dues rate tables")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(farmer_minimum__lte=F("farmer_maximum"))
+                & Q(farmer_minimum__gt=0)
+                & Q(low_income_amount__gt=0),
+                name="dues_rate_table_flat_amounts",
+                violation_error_message=_(
+                    "Flat amounts are above zero and the farmers' least amount is not above "
+                    "their most."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.effective_from}）"
+
+
+class DuesRateBracket(models.Model):
+    """A bracket of monthly pay with its rate: the whole pay is charged at the rate of the
+    bracket it falls in (pay up to and including `up_to`; the top bracket has no limit)."""
+
+    class Kind(models.TextChoices):
+        SALARIED = "salaried", _("Salaried members")
+        RETIRED = "retired", _("Retired members")
+
+    table = models.ForeignKey(
+        DuesRateTable, on_delete=models.CASCADE, related_name="brackets", verbose_name=_("rates")
+    )
+    kind = models.CharField(_("applies to"), max_length=10, choices=Kind.choices)
+    up_to = models.DecimalField(
+        _("monthly after-tax pay up to (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty for the top bracket."),
+    )
+    percent = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("dues rate bracket")
+        verbose_name_plural = _("dues rate brackets")
+        ordering = ["table", "kind", F("up_to").asc(nulls_last=True)]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "kind", "up_to"],
+                name="dues_bracket_unique",
+                violation_error_message=_("This bracket is there already."),
+            ),
+            models.UniqueConstraint(
+                fields=["table", "kind"],
+                condition=Q(up_to__isnull=True),
+                name="dues_one_top_bracket",
+                violation_error_message=_("A kind of member has one top bracket."),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gt=0) & Q(percent__lte=100),
+                name="dues_bracket_percent_range",
+                violation_error_message=_("A rate lies above 0% and at most 100%."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        limit = self.up_to if self.up_to is not None else "∞"
+        return f"{self.get_kind_display()} ≤ {limit}: {self.percent}%"
+
+
+class DuesBase(ChoicesDisplay, models.Model):
+    """What a member's dues are computed from, from a month on (党费基数): the category and the
+    after-tax pay, or a flat amount. A change is a new row; the rows before it stay."""
+
+    class Category(models.TextChoices):
+        SALARIED = "salaried", _("Salaried (monthly after-tax pay)")
+        ANNUAL_SALARY = "annual", _("Annual salary (after tax, a year)")
+        RETIRED = "retired", _("Retired (monthly pension)")
+        FARMER = "farmer", _("Farmer")
+        STUDENT = "student", _("Student")
+        UNEMPLOYED = "unemployed", _("Unemployed")
+        SUBSISTENCE = "subsistence", _("On subsistence allowance")
+
+    PAY_CATEGORIES = (Category.SALARIED, Category.ANNUAL_SALARY, Category.RETIRED)
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="dues_bases", verbose_name=_("member")
+    )
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    pay = models.DecimalField(
+        _("after-tax pay (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    flat_amount = models.DecimalField(
+        _("monthly amount (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    effective_from = models.DateField(_("applies from"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dues base")
+        verbose_name_plural = _("dues bases")
+        ordering = ["member", "-effective_from", "-pk"]
+        indexes = [
+            models.Index(fields=["member", "effective_from"], name="dues_base_member_from_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pay__isnull=True) | Q(pay__gt=0),
+                name="dues_base_pay_positive",
+                violation_error_message=_("The pay is above zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(flat_amount__isnull=True) | Q(flat_amount__gt=0),
+                name="dues_base_flat_positive",
+                violation_error_message=_("The amount is above zero."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_category_display()} · {self.effective_from}"
+
+
+class DuesCollection(models.Model):
+    """One sending of the branch's collection screen: the payments it recorded, who and when.
+    Its submission token makes a second sending of the same screen record nothing more."""
+
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="dues_collections",
+        verbose_name=_("branch"),
+    )
+    month = models.DateField(_("month"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("dues collection")
+        verbose_name_plural = _("dues collections")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.month:%Y-%m}"
+
+
+class DuesPayment(models.Model):
+    """A member's dues for one month, paid in the branch where the relation sits. A month is
+    paid once; months paid in advance are rows of their own, paid on the same day."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="dues_payments", verbose_name=_("member")
+    )
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="dues_payments",
+        verbose_name=_("branch"),
+    )
+    month = models.DateField(_("for the month"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    collection = models.ForeignKey(
+        DuesCollection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("recorded with"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dues payment")
+        verbose_name_plural = _("dues payments")
+        ordering = ["member", "month"]
+        indexes = [
+            models.Index(fields=["branch", "month"], name="dues_payment_branch_month_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "month"],
+                name="dues_one_payment_per_month",
+                violation_error_message=_("This month's dues are paid already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="dues_payment_positive",
+                violation_error_message=_("The amount is above zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="dues_payment_month_first_day",
+                violation_error_message=_("A month is stored as its first day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.month:%Y-%m} · {self.amount}"
+
+    @property
+    def paid_ahead(self) -> bool:
+        return self.month > self.paid_on.replace(day=1)
+
+
+class DuesArrearsReason(models.Model):
+    """Why a member has not paid (sick, away without pay …), recorded by the branch: six months
+    unpaid with a reason recorded during the stretch are not flagged."""
+
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="dues_arrears_reasons",
+        verbose_name=_("member"),
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("reason for unpaid dues")
+        verbose_name_plural = _("reasons for unpaid dues")
+        ordering = ["member", "-recorded_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.reason}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import dues_views, views
 
 app_name = "members"
 
@@ -13,6 +13,14 @@ urlpatterns = [
     path("transfers/", views.transfers, name="transfers"),
     path("transfers/<int:transfer_pk>/step/", views.transfer_step, name="transfer_step"),
     path("posts/<int:post_pk>/end/", views.post_end, name="post_end"),
+    path("dues/", dues_views.overview, name="dues"),
+    path("dues/<int:year>.xlsx", dues_views.summary_xlsx, name="dues_summary_xlsx"),
+    path("dues/branch/<int:pk>/", dues_views.branch_ledger, name="dues_branch"),
+    path("dues/branch/<int:pk>/<int:year>.xlsx", dues_views.year_xlsx, name="dues_year_xlsx"),
+    path("dues/branch/<int:pk>/<str:month>/", dues_views.collect, name="dues_collect"),
+    path("dues/branch/<int:pk>/<str:month>.xlsx", dues_views.month_xlsx, name="dues_month_xlsx"),
+    path("<int:pk>/dues/base/", dues_views.base_record, name="dues_base"),
+    path("<int:pk>/dues/reason/", dues_views.reason_record, name="dues_reason"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/personal-data/", views.member_personal_data, name="personal_data"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),

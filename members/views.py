@@ -18,7 +18,7 @@ from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
 from core.xlsx import xlsx_response
-from members import elections, roster, services
+from members import dues, elections, roster, services
 from members.filters import MemberFilter, TransferScopeFilter
 from members.forms import (
     CandidateFormSet,
@@ -104,6 +104,7 @@ def _detail_context(request, member, *, revealed: bool = False) -> dict:
         "can_reveal": manages,
         "revealed": revealed,
         "history": member_history(member=member) if staff else None,
+        "dues": dues.member_dues_context(member=member, today=timezone.localdate()),
     }
 
 

@@ -166,3 +166,57 @@ def test_reminder_times_and_dates_read_as_every_other_date(secretary_client, sec
     assert "2026年12月1日 03:43" in page
     assert "2026-12-01" not in page and "2026-11-30" not in page
     assert "2026年12月1日" in reminders._stage_text("7d", D(2026, 12, 1))
+
+
+def _paying_member(branch, *, base_on, last_paid=None):
+    from decimal import Decimal
+
+    from members.models import DuesBase, DuesPayment
+    from members.tests.factories import ParticipationFactory
+
+    member = ParticipationFactory(branch=branch, member__relation_state="in_branch").member
+    base = DuesBase.objects.create(
+        member=member, category="salaried", pay=Decimal("4000"), effective_from=base_on
+    )
+    if last_paid:
+        DuesPayment.objects.create(
+            member=member, branch=branch, month=last_paid, amount=Decimal("40"), paid_on=last_paid
+        )
+    return member, base
+
+
+def test_the_dues_review_reaches_the_branch_in_january_only(branch, secretary, other_secretary):
+    from django.utils import timezone
+
+    from members.models import DuesBase
+
+    _member, base = _paying_member(branch, base_on=D(2026, 1, 1))
+    DuesBase.objects.filter(pk=base.pk).update(
+        recorded_at=timezone.make_aware(datetime.datetime(2026, 1, 5, 9, 0))
+    )
+    review = Notification.objects.filter(event="dues_review")
+    reminders.sweep(today=D(2026, 12, 20))
+    assert not review.exists()
+    reminders.sweep(today=D(2027, 1, 4))
+    assert list(review.values_list("recipient__username", flat=True)) == ["secretary"]
+    assert "1" in review.get().title and review.get().url.endswith(f"/dues/branch/{branch.pk}/")
+    reminders.sweep(today=D(2027, 1, 20))  # once a year
+    assert review.count() == 1
+
+
+def test_six_months_unpaid_reach_the_branch_and_the_street_each_month(
+    branch, secretary, street_staff
+):
+    from members.models import DuesArrearsReason
+
+    member, _base = _paying_member(branch, base_on=D(2026, 1, 1), last_paid=D(2026, 8, 1))
+    flagged = Notification.objects.filter(event="dues_arrears")
+    reminders.sweep(today=D(2027, 2, 27))  # September … January: five months
+    assert not flagged.exists()
+    reminders.sweep(today=D(2027, 3, 1))  # … February: six, across the new year
+    assert sorted(flagged.values_list("recipient__username", flat=True)) == ["secretary", "staff"]
+    reminders.sweep(today=D(2027, 3, 20))
+    assert flagged.count() == 2
+    DuesArrearsReason.objects.create(member=member, reason="病休", recorded_on=D(2027, 3, 21))
+    reminders.sweep(today=D(2027, 4, 2))  # a reason recorded: no more
+    assert flagged.count() == 2

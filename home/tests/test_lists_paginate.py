@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.db.models.base import Model
 from django.test.utils import CaptureQueriesContext, ContextList
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_filters import FilterSet
 
 from activities.models import Brand, Campaign, CampaignItem, Rule, Suggestion
@@ -24,7 +25,7 @@ from branches.models import Archive
 from branches.tests.factories import BranchFactory, PartyGroupFactory, SeatFactory
 from core.pagination import PER_PAGE, KeysetPage, ListPage
 from members import elections
-from members.models import Member, Transfer
+from members.models import DuesBase, DuesPayment, Member, Transfer
 from members.tests.factories import ParticipationFactory
 from projects.models import ProjectStage, Stage
 from projects.tests.factories import (
@@ -56,6 +57,32 @@ def grow_transfers(world, n):
         ).member
         Transfer.objects.create(member=member, to_branch=branch, requested_on=D(2026, 1, 5))
     return reverse("members:transfers")
+
+
+def _paying_member(branch):
+    member = ParticipationFactory(
+        branch=branch, member__relation_state=Member.RelationState.IN_BRANCH
+    ).member
+    DuesBase.objects.create(
+        member=member, category="salaried", pay=Decimal("4000"), effective_from=D(2026, 1, 1)
+    )
+    DuesPayment.objects.create(
+        member=member, branch=branch, month=timezone.localdate().replace(day=1),
+        amount=Decimal("40"), paid_on=timezone.localdate(),
+    )  # fmt: skip
+    return member
+
+
+def grow_dues_summary(world, n):
+    for _ in range(n):
+        _paying_member(BranchFactory())
+    return reverse("members:dues")
+
+
+def grow_dues_ledger(world, n):
+    for _ in range(n):
+        _paying_member(world.branch)
+    return reverse("members:dues_branch", args=[world.branch.pk])
 
 
 def grow_activities(world, n):
@@ -228,6 +255,8 @@ def grow_elections(world, n):
 LISTS = {
     "members:list": (grow_members, ["page"]),
     "members:transfers": (grow_transfers, ["page", "in_progress"]),
+    "members:dues": (grow_dues_summary, ["page"]),
+    "members:dues_branch": (grow_dues_ledger, ["page"]),
     "activities:list": (grow_activities, ["page"]),
     "activities:campaigns": (grow_campaigns, ["page"]),
     "activities:campaign_detail": (grow_campaign_branches, ["page"]),
@@ -315,7 +344,19 @@ NOT_LISTS = {
     "members:export": {"why": "a file (the roster export)"},
     "members:transfer_step": {"why": "form"},
     "members:post_end": {"why": "form"},
-    "members:detail": {"why": "one member", "keeps": {"participations", "transfers", "posts"}},
+    "members:detail": {
+        "why": "one member",
+        "keeps": {"participations", "transfers", "posts", "dues.bases", "dues.payments"},
+    },
+    "members:dues_collect": {
+        "why": "form (the month's dues of one branch: its paying members on one screen)",
+        "keeps": {"others"},
+    },
+    "members:dues_base": {"why": "form"},
+    "members:dues_reason": {"why": "form"},
+    "members:dues_summary_xlsx": {"why": "a file (the street's dues summary)"},
+    "members:dues_year_xlsx": {"why": "a file (a branch's dues ledger of a year)"},
+    "members:dues_month_xlsx": {"why": "a file (a branch's dues ledger of a month)"},
     "members:edit": {"why": "form"},
     "members:personal_data": {"why": "action (shows one member's full numbers, recorded)"},
     "members:move": {"why": "form"},
@@ -486,6 +527,7 @@ SHOWN_OBJECTS = {
     ],
     "members:detail": lambda world: [world.member.pk],
     "members:edit": lambda world: [world.member.pk],
+    "members:dues_collect": lambda world: [world.branch.pk, "2026-03"],
     "activities:detail": lambda world: [ActivityLogFactory(branch=world.branch).pk],
     "activities:edit": lambda world: [ActivityLogFactory(branch=world.branch).pk],
     "activities:suggestion_detail": lambda world: [

@@ -150,6 +150,27 @@ def test_it_is_refused_outside_debug_and_on_a_loaded_city(city):
         call_command("load_city", scale=0.01, force=True, stdout=io.StringIO())
 
 
+def test_members_whose_relation_is_in_their_branch_have_a_year_of_dues(city):
+    from django.utils import timezone
+
+    from members import dues
+    from members.models import DuesPayment
+
+    today = timezone.localdate()
+    city_branches = Branch.objects.filter(name__in=city_branch_names())
+    paying = Member.objects.filter(
+        relation_state="in_branch",
+        participations__branch__in=city_branches,
+        participations__left_on__isnull=True,
+    )
+    assert 100 <= paying.count() <= 250  # about one in six of the city's 1,000
+    assert DuesPayment.objects.filter(branch__in=city_branches).count() > 8 * paying.count()
+    branches = dues.summary_figures_for_page(list(city_branches), year=today.year, today=today)
+    assert sum(b.dues_paying for b in branches) == paying.count()
+    assert sum(b.dues_shown for b in branches) > 0  # some stopped paying
+    assert sum(b.dues_no_base for b in branches) == 0
+
+
 def main_pages():
     published = Cycle.objects.get(status=Cycle.Status.PUBLISHED)
     ongoing = Cycle.objects.exclude(status=Cycle.Status.PUBLISHED).get()
@@ -158,6 +179,7 @@ def main_pages():
         reverse("projects:list"),
         reverse("branches:list"),
         reverse("members:list"),
+        reverse("members:dues"),
         reverse("activities:list"),
         reverse("activities:compliance"),
         reverse("assessments:cycle_detail", args=[published.pk]),

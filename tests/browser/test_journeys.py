@@ -423,3 +423,45 @@ def test_secretary_subscribes_their_phones_calendar(demo_server, watched_page, a
     page.get_by_role("button", name="撤销地址").click()
     with pytest.raises(HTTPError):
         urlopen(address, timeout=10)
+
+
+def test_secretary_records_a_months_dues_for_the_branch_on_a_phone(
+    demo_server, watched_page, artifacts
+):
+    """The issue's journey: the month's dues of the whole branch on one screen, on a phone, in
+    well under a minute once logged in."""
+    import time
+    from decimal import Decimal
+
+    from members.models import DuesPayment
+
+    page, watch = watched_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, demo_server, "huijin")
+    started = time.monotonic()
+    page.goto(demo_server + "/members/")
+    page.get_by_role("link", name="党费").click()
+    page.get_by_role("link", name="汇金国际广场项目党支部").click()
+    page.locator("a.btn-danger", has_text="党费").click()
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("#dues-rows li")
+    assert rows.count() == 3
+    unpaid = page.locator("#dues-rows input[type=checkbox]")
+    assert unpaid.count() == 2  # the third paid this month ahead
+    # Tick both; the second paid a different amount (an exception).
+    unpaid.nth(0).check()
+    unpaid.nth(1).check()
+    second_amount = page.locator("#dues-rows input[inputmode=decimal]").nth(1)
+    second_amount.fill("12.50")
+    page.screenshot(path=artifacts / "secretary-records-dues-phone.png", full_page=True)
+    before = DuesPayment.objects.count()
+    page.locator("button[type=submit]", has_text="登记").click()
+    page.wait_for_load_state("networkidle")
+    elapsed = time.monotonic() - started
+    assert page.locator(".alert-success").is_visible()
+    assert page.locator("#dues-rows input[type=checkbox]").count() == 0
+    assert DuesPayment.objects.count() == before + 2
+    assert DuesPayment.objects.filter(amount=Decimal("12.50")).count() == 1
+    assert elapsed < 60, elapsed
+    page.screenshot(path=artifacts / "secretary-recorded-dues-phone.png", full_page=True)
+    watch.assert_clean()
