@@ -73,7 +73,7 @@ class Member(Revisioned):
         IN_POCKET = "in_pocket", _("In the pocket")
         IN_BRANCH = "in_branch", _("Transferred into the project branch")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
     phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])

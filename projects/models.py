@@ -196,7 +196,7 @@ class ProjectManager(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="managers", verbose_name=_("project")
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     enterprise = models.ForeignKey(
         Enterprise,
@@ -329,7 +329,7 @@ class WorkingGroupMember(models.Model):
         related_name="memberships",
         verbose_name=_("working group"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     is_party_member = models.BooleanField(_("Party member"), default=False)
     joined_on = models.DateField(_("joined on"))

@@ -257,3 +257,12 @@ def test_the_detector_finds_english():
     assert english_words("导出为 xlsx", set()) == []
     assert english_words("每天 03:30（Asia/Shanghai）", set()) == []
     assert english_words("xingguang", {"xingguang"}) == []
+
+
+def test_a_persons_name_reads_xingming_not_mingcheng(admin_client):
+    """名称 names a thing (a project, an enterprise); a person has a 姓名."""
+    for url in ("admin:members_member_add",):
+        page = admin_client.get(reverse(url)).content.decode()
+        labels = [label.text_content().strip() for label in html.fromstring(page).xpath("//label")]
+        assert "姓名:" in labels, url
+        assert "名称:" not in labels, url
