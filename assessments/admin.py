@@ -152,6 +152,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "coordination_overdue": _("Coordination item overdue"),
         "activities_missing": _("Activities missing in a month"),
         "term_ending": _("Committee term ending"),
+        "dues_review": _("Yearly review of the dues bases"),
+        "dues_arrears": _("Dues six months behind"),
     }
     STAGES = {
         "7d": _("7 days before"),
@@ -161,6 +163,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "6m": _("6 months before"),
         "1m": _("1 month before"),
         "expired": _("Expired"),
+        "review": _("Due for review"),
+        "flagged": _("Flagged"),
     }
 
     @admin.display(description=_("event"), ordering="event")

@@ -139,8 +139,8 @@ def test_the_reports_105_members_are_spread_over_the_21_groups(demo):
         "requested",
     ]
     assert PioneerPost.objects.values("project").distinct().count() == 5
-    # The two completed transfers, and 14 relations put into the branches by the dues demo.
-    assert Member.objects.filter(relation_state=Member.RelationState.IN_BRANCH).count() == 16
+    # The two completed transfers, and 15 relations put into the branches by the dues demo.
+    assert Member.objects.filter(relation_state=Member.RelationState.IN_BRANCH).count() == 17
 
 
 def test_a_year_of_dues_with_a_few_behind_and_one_paid_ahead(demo):
@@ -155,13 +155,13 @@ def test_a_year_of_dues_with_a_few_behind_and_one_paid_ahead(demo):
     branches = list(Branch.objects.order_by("name"))
     paying = {b.name: list(dues.paying_members(branch=b)) for b in branches}
     assert {name: len(rows) for name, rows in paying.items()} == {
-        "南通大学城综合配套服务区项目党支部": 4,
-        "星光耀广场项目党支部": 2,
+        "南通大学城综合配套服务区项目党支部": 3,
+        "星光耀广场项目党支部": 3,
         "汇金国际广场项目党支部": 3,
-        "江海美食文化街区项目党支部": 4,
+        "江海美食文化街区项目党支部": 5,
         "陆洪闸历史文化街区项目党支部": 3,
     }
-    assert DuesBase.objects.count() == 16
+    assert DuesBase.objects.count() == 17
     standings = [dues.standing_for(m, today) for rows in paying.values() for m in rows]
     assert sorted(s.months_unpaid for s in standings if s.shown) == [3, 6, 6]
     assert sum(s.flagged for s in standings) == 1
