@@ -93,7 +93,9 @@ class PortalCollector:
             yield up
             if depth is not None:
                 family = GaugeMetricFamily(
-                    "portal_celery_queue_depth", "Messages waiting in a Celery queue.", ["queue"]
+                    "portal_celery_queue_depth",
+                    "Messages waiting in a Celery queue.",
+                    labels=["queue"],
                 )
                 family.add_metric([queue], depth)
                 yield family

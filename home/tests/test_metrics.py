@@ -92,8 +92,13 @@ def test_a_broker_that_is_down_reads_as_down(client, token, broker_down, setting
     assert "portal_celery_queue_depth" not in text
 
 
-@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
-def test_the_queue_depth_counts_every_priority_of_the_queue(tmp_path):
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of the test's own on a free port (never the machine's shared one)."""
+    import time
+
+    import redis
+
     from core.tests.net import free_port
 
     port = free_port()
@@ -102,27 +107,46 @@ def test_the_queue_depth_counts_every_priority_of_the_queue(tmp_path):
          "--dir", str(tmp_path)],
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
+    client = redis.Redis(port=port)
     try:
-        import redis
-
-        client = redis.Redis(port=port)
         for _ in range(50):
             try:
                 client.ping()
                 break
             except redis.ConnectionError:
-                import time
-
                 time.sleep(0.1)
-        client.rpush("celery", "a", "b")
-        client.rpush("celery\x06\x163", "c")
-        client.rpush("other", "d")
-        assert celery_queue_depth(f"redis://127.0.0.1:{port}/0", "celery") == 3
-        assert celery_queue_depth(f"redis://127.0.0.1:{port}/0", "empty") == 0
+        yield port, client
     finally:
         server.terminate()
         server.wait(10)
-    assert celery_queue_depth(f"redis://127.0.0.1:{port}/0", "celery") is None
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+def test_the_queue_depth_counts_every_priority_of_the_queue(own_redis):
+    port, client = own_redis
+    client.rpush("celery", "a", "b")
+    client.rpush("celery\x06\x163", "c")
+    client.rpush("other", "d")
+    assert celery_queue_depth(f"redis://127.0.0.1:{port}/0", "celery") == 3
+    assert celery_queue_depth(f"redis://127.0.0.1:{port}/0", "empty") == 0
+
+
+def test_a_redis_that_is_gone_has_no_depth():
+    from core.tests.net import free_port
+
+    assert celery_queue_depth(f"redis://127.0.0.1:{free_port()}/0", "celery") is None
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+def test_the_endpoint_shows_the_queue_depth_when_redis_answers(client, token, own_redis, settings):
+    port, redis_client = own_redis
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+    settings.CELERY_TASK_DEFAULT_QUEUE = "celery"
+    redis_client.rpush("celery", "a", "b")
+    text = client.get("/metrics", headers=token).content.decode()
+    assert value(text, "portal_broker_up") == 1
+    assert value(text, "portal_celery_queue_depth", '{queue="celery"}') == 2
 
 
 def test_gunicorn_gathers_every_workers_metrics(monkeypatch, tmp_path):
