@@ -251,6 +251,9 @@ def street_workbench(*, user, today: datetime.date, scope: Scope = WHOLE_STREET)
     figures = cache.get(key) if seconds else None
     if figures is None:
         figures = _street_figures(user=user, today=today, scope=scope)
+        # The Party's rules on organisation (terms, set-up rules) are read over every branch and
+        # project: kept with the figures.
+        figures["organisation"] = organisation_rules(user=user, today=today, scope=scope)
         figures["computed_at"] = timezone.now()
         if seconds:
             cache.set(key, figures, seconds)
@@ -261,8 +264,6 @@ def street_workbench(*, user, today: datetime.date, scope: Scope = WHOLE_STREET)
         # for the queue (both heal by themselves; staff should know).
         "failing_reminders": failing_reminder_count(),
         "waiting_jobs": outbox.waiting_count(),
-        # The Party's rules on organisation, read live: a new term or branch shows at once.
-        "organisation": organisation_rules(user=user, today=today, scope=scope),
     }
 
 

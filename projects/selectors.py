@@ -418,7 +418,10 @@ def projects_needing_branch(*, projects: QuerySet[Project] | None = None) -> lis
         .annotate(n=Count("members", distinct=True))
         .values("n")
     )
-    candidates = (
+    # First the few projects without an active branch that are still under way (two anti-joins
+    # on indexes), then the members on site of those only: over 2,000 projects the count of
+    # members per project for all of them took half a second on every list page.
+    without_branch = (
         (Project.objects.all() if projects is None else projects)
         .exclude(Exists(Branch.objects.filter(project=OuterRef("pk"), status=Branch.Status.ACTIVE)))
         .exclude(
@@ -428,6 +431,11 @@ def projects_needing_branch(*, projects: QuerySet[Project] | None = None) -> lis
                 )
             )
         )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    candidates = (
+        Project.objects.filter(pk__in=list(without_branch))
         .annotate(
             starts_on=_stage_day(Stage.CONSTRUCTION_START),
             completes_on=_stage_day(Stage.COMPLETION),

@@ -30,3 +30,25 @@ def test_the_secretary_home_shows_the_term_deadline(secretary_client, branch):
     response = secretary_client.get(reverse("home:home"))
     assert response.context["homes"][0]["term"].stage == "expired"
     assert reverse("members:elections", args=[branch.pk]) in response.content.decode()
+
+
+def test_the_workbench_lists_ten_of_each_and_says_how_many_more():
+    """At city scale hundreds of branches may break a set-up rule: the workbench shows ten."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    branches = [
+        SimpleNamespace(
+            name=f"支部{n:02d}", get_absolute_url=f"/b/{n}/", setup_problems=["少于三名正式党员"]
+        )
+        for n in range(12)
+    ]
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "home/_organisation_rules.html",
+            {"o": {"terms_due": [], "flagged_branches": branches, "projects_needing_branch": []}},
+        )
+    assert html.count('href="/b/') == 10
+    assert "另有 2 个" in html
