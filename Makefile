@@ -1,8 +1,8 @@
 # The two commands of the README:
 #   make run   - set up .venv, migrate, load the demo data, serve http://127.0.0.1:8000/
 #   make test  - install what the tests need, then ruff, makemigrations --check and pytest
-# Only python3 (3.11) is needed beforehand; `make test` installs Chromium, a CJK font and
-# GNU gettext with apt-get when they are missing.
+# Only python3 (3.11) is needed beforehand; `make test` installs Chromium, a CJK font, GNU
+# gettext and redis-server with apt-get when they are missing.
 
 PYTHON ?= python3
 VENV := .venv

@@ -6,6 +6,7 @@ portal's own state: jobs waiting in the outbox and the age of the oldest, remind
 failed and pending, and the depth of the Celery queue on Redis.
 """
 
+import datetime
 import hmac
 import os
 
@@ -47,7 +48,7 @@ class PortalCollector:
 
     def collect(self):
         now = timezone.now()
-        waiting = waiting_jobs(older_than=timezone.timedelta(0))
+        waiting = waiting_jobs(older_than=datetime.timedelta(0))
         outbox = GaugeMetricFamily(
             "portal_outbox_waiting_jobs", "Jobs written but not yet handed to the broker."
         )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs from the system: Debian's Chromium (driven by Playwright, never a
 # downloaded browser), a CJK font (or every Chinese character is a box in screenshots) and GNU
-# gettext (the catalog checks). Installed with apt-get only when missing.
+# gettext (the catalog checks) and redis-server (tests that start a Redis of their own on a
+# port of their own). Installed with apt-get only when missing.
 set -euo pipefail
 
 missing=()
@@ -15,6 +16,7 @@ case "${fonts,,}" in
 esac
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -3,8 +3,6 @@ says the archive will be built when the queue is back, and it is built after the
 
 import datetime
 import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -16,35 +14,10 @@ from branches.models import Archive
 from config.celery_app import app
 from core import outbox
 from core.models import Job
+from core.tests.net import OwnRedis
 from core.tests.worker import celery_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class OwnRedis:
-    """A Redis server of the test's own, on its own port (never the machine's shared one)."""
-
-    def __init__(self, port: int):
-        self.port, self.process = port, None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(100):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        if self.process:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
 
 
 def request_archive(staff_client, branch):

@@ -3,8 +3,6 @@
 import datetime
 import os
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -93,35 +91,20 @@ def test_a_broker_that_is_down_reads_as_down(client, token, broker_down, setting
 
 
 @pytest.fixture
-def own_redis(tmp_path):
+def own_redis():
     """A Redis of the test's own on a free port (never the machine's shared one)."""
-    import time
-
     import redis
 
-    from core.tests.net import free_port
+    from core.tests.net import OwnRedis, free_port
 
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(port=port)
+    server = OwnRedis(free_port())
+    server.start()
     try:
-        for _ in range(50):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        yield port, client
+        yield server.port, redis.Redis(port=server.port)
     finally:
-        server.terminate()
-        server.wait(10)
+        server.stop()
 
 
-@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_the_queue_depth_counts_every_priority_of_the_queue(own_redis):
     port, client = own_redis
     client.rpush("celery", "a", "b")
@@ -138,7 +121,6 @@ def test_a_redis_that_is_gone_has_no_depth():
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_the_endpoint_shows_the_queue_depth_when_redis_answers(client, token, own_redis, settings):
     port, redis_client = own_redis
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
