@@ -71,6 +71,9 @@ class Campaign(models.Model):
         "branches.Branch", related_name="campaigns", verbose_name=_("participating branches")
     )
 
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
@@ -191,6 +194,9 @@ class ActivityLog(Revisioned):
     submission_token = models.UUIDField(
         _("submission token"), null=True, blank=True, unique=True, editable=False
     )
+
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["submission_token"])
 
@@ -442,6 +448,9 @@ class Suggestion(ChoicesDisplay, models.Model):
     submission_token = models.UUIDField(
         _("submission token"), null=True, blank=True, unique=True, editable=False
     )
+
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["submission_token"])
 

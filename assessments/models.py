@@ -208,6 +208,9 @@ class Cycle(ChoicesDisplay, models.Model):
         "branches.Branch", related_name="assessment_cycles", verbose_name=_("branches")
     )
 
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
     history = HistoricalRecords(m2m_fields=[])
 
     class Meta:
@@ -427,6 +430,9 @@ class Result(ChoicesDisplay, models.Model):
     total = models.DecimalField(_("total"), max_digits=7, decimal_places=2)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
     rank = models.PositiveSmallIntegerField(_("rank"))
+
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("result")

@@ -75,6 +75,9 @@ class Branch(Revisioned):
     successor_name = models.CharField(_("successor organisation"), max_length=200, blank=True)
     closure_note = models.TextField(_("note"), blank=True)
 
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
     history = HistoricalRecords()
 
     class Meta:
@@ -163,6 +166,9 @@ class Seat(ChoicesDisplay, models.Model):
     origin = models.CharField(_("origin"), max_length=24, choices=Origin.choices)
     started_on = models.DateField(_("since"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = SeatQuerySet.as_manager()
 
@@ -269,6 +275,9 @@ class PartyGroup(Revisioned):
     submission_token = models.UUIDField(
         _("submission token"), null=True, blank=True, unique=True, editable=False
     )
+
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
 

@@ -120,6 +120,9 @@ class Project(Revisioned):
         verbose_name=_("investors and contractors"),
     )
 
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
     history = HistoricalRecords()
 
     class Meta:
