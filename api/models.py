@@ -85,4 +85,4 @@ class Call(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.consumer} · {self.endpoint}"
+        return f"{self.consumer} · {timezone.localtime(self.called_at):%Y-%m-%d %H:%M:%S}"
