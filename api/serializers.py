@@ -119,7 +119,10 @@ class TransferSerializer(serializers.ModelSerializer):
         ]
 
 
+# The small whole numbers are declared plainly: from the model they would carry the database's
+# integer range, and the committed document would differ between SQLite and PostgreSQL.
 class ActivityLogSerializer(serializers.ModelSerializer):
+    non_member_count = serializers.IntegerField(read_only=True, min_value=0)
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     present = serializers.IntegerField(read_only=True, help_text=_("Members present."))
     absent = serializers.IntegerField(read_only=True, help_text=_("Members absent."))
@@ -178,6 +181,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class SuggestionSerializer(serializers.ModelSerializer):
+    days_saved = serializers.IntegerField(read_only=True, allow_null=True, min_value=0)
     class Meta:
         model = Suggestion
         fields = [
@@ -221,6 +225,7 @@ class CycleSerializer(serializers.ModelSerializer):
 
 
 class ResultSerializer(serializers.ModelSerializer):
+    rank = serializers.IntegerField(read_only=True, min_value=1)
     class Meta:
         model = Result
         fields = [

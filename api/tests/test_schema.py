@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.conf import settings
+from django.core import signals
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -46,7 +48,18 @@ schema.app = application
 
 
 @pytest.fixture
-def consumer_headers(db):
+def connection_kept_open():
+    """Called through the WSGI application, a request closes the database connection when it
+    ends, and with it the test's transaction: the test client keeps it open the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def consumer_headers(db, connection_kept_open):
     version = make_version()
     ours, theirs = BranchFactory(), BranchFactory()
     fill_branch(ours, version=version, tag="甲", logs=2)
