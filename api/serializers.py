@@ -182,6 +182,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 class SuggestionSerializer(serializers.ModelSerializer):
     days_saved = serializers.IntegerField(read_only=True, allow_null=True, min_value=0)
+
     class Meta:
         model = Suggestion
         fields = [
@@ -226,6 +227,7 @@ class CycleSerializer(serializers.ModelSerializer):
 
 class ResultSerializer(serializers.ModelSerializer):
     rank = serializers.IntegerField(read_only=True, min_value=1)
+
     class Meta:
         model = Result
         fields = [
