@@ -3,10 +3,12 @@
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import access_log_days
 from api.models import Call, Consumer
 
 
@@ -55,3 +57,12 @@ def consumer_revoke(*, consumer: Consumer) -> Consumer:
 def call_record(*, consumer_id: int, endpoint: str, status: int, rows: int) -> None:
     """One insert per call, nothing read."""
     Call.objects.create(consumer_id=consumer_id, endpoint=endpoint[:300], status=status, rows=rows)
+
+
+def prune_calls(*, now=None) -> int:
+    """Delete the calls recorded before the access log's retention (PORTAL_ACCESS_LOG_DAYS,
+    never under six months); returns how many went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=access_log_days())
+    deleted, _ = Call.objects.filter(called_at__lt=cutoff).delete()
+    return deleted

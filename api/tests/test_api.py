@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -263,3 +265,15 @@ def test_the_schema_is_for_consumers_and_staff(
 def test_the_docs_are_refused_to_a_secretary(client, world, secretary):
     client.force_login(secretary)
     assert client.get(reverse("api:docs")).status_code == 403
+
+
+def test_calls_are_pruned_after_the_access_logs_retention(world):
+    from api.services import prune_calls
+
+    consumer, _token = register(whole_street=True)
+    now = timezone.now()
+    old = Call.objects.create(consumer=consumer, endpoint="/api/v1/branches/", status=200, rows=1)
+    Call.objects.filter(pk=old.pk).update(called_at=now - datetime.timedelta(days=200))
+    recent = Call.objects.create(consumer=consumer, endpoint="/api/v1/seats/", status=200, rows=1)
+    assert prune_calls(now=now) == 1
+    assert list(Call.objects.all()) == [recent]
