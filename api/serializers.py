@@ -281,6 +281,7 @@ class ActivityFiguresSerializer(serializers.Serializer):
 
 class WorkbenchSerializer(serializers.Serializer):
     on = serializers.DateField(help_text=_("The day the figures are for."))
+    computed_at = serializers.DateTimeField()
     projects = CoverageSerializer()
     enterprises = EnterprisesSerializer()
     members = CountsSerializer()

@@ -20,11 +20,10 @@ from api import serializers as s
 from api.filters import MemberFilter, ParticipationFilter, filterset_for
 from api.models import Consumer
 from api.pagination import IdCursorPagination
+from api.selectors import street_figures
 from api.services import call_record
 from assessments.models import Cycle, Result
 from branches.models import Branch, PartyGroup, Seat
-from branches.selectors import coverage_for_street
-from home.dashboard import activity_figures, member_figures
 from members.models import Member, Participation, Transfer
 from projects.models import Project
 
@@ -306,7 +305,7 @@ class WorkbenchView(RecordedMixin, APIView):
         description=_(
             "The workbench's figures for today: projects covered by a branch, enterprises' Party "
             "organisations, members, activities. Only for a consumer of the whole street (403 "
-            "otherwise)."
+            "otherwise). Kept for a minute: `computed_at` says when they were computed."
         ),
         responses=s.WorkbenchSerializer,
     )
@@ -315,14 +314,5 @@ class WorkbenchView(RecordedMixin, APIView):
             raise exceptions.PermissionDenied(
                 _("The street's figures are for a consumer of the whole street.")
             )
-        today = timezone.localdate()
-        coverage = coverage_for_street()
-        activity = activity_figures(user=request.user, today=today)
-        data = {
-            "on": today,
-            "projects": coverage["projects"],
-            "enterprises": coverage["enterprises"],
-            "members": member_figures(),
-            "activities": activity,
-        }
+        data = street_figures(principal=request.user, today=timezone.localdate())
         return Response(s.WorkbenchSerializer(data).data)

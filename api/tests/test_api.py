@@ -277,3 +277,15 @@ def test_calls_are_pruned_after_the_access_logs_retention(world):
     recent = Call.objects.create(consumer=consumer, endpoint="/api/v1/seats/", status=200, rows=1)
     assert prune_calls(now=now) == 1
     assert list(Call.objects.all()) == [recent]
+
+
+def test_the_workbench_figures_are_kept_as_the_workbenchs(client, world, street_token, settings):
+    settings.PORTAL_WORKBENCH_CACHE_SECONDS = 60
+    url = reverse("api:workbench")
+    first = client.get(url, **bearer(street_token)).json()
+    BranchFactory()
+    again = client.get(url, **bearer(street_token)).json()
+    assert again == first
+    settings.PORTAL_WORKBENCH_CACHE_SECONDS = 0
+    fresh = client.get(url, **bearer(street_token)).json()
+    assert fresh["computed_at"] != first["computed_at"]
