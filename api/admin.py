@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.models import Call, Consumer
 from api.services import consumer_register, consumer_rekey, consumer_revoke
+from core.pagination import ListPaginator
 
 
 class ConsumerForm(forms.ModelForm):
@@ -86,7 +87,9 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_select_related = ("consumer",)
     date_hierarchy = "called_at"
+    # One row per call: no full count under a filter, the total counted once a minute.
     show_full_result_count = False
+    paginator = ListPaginator
 
     def has_add_permission(self, request):
         return False
