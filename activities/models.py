@@ -195,10 +195,11 @@ class ActivityLog(Revisioned):
         _("submission token"), null=True, blank=True, unique=True, editable=False
     )
 
-    # When the row last changed: an API consumer syncs the changes since its last call.
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["submission_token"])
+    history = HistoricalRecords(excluded_fields=["submission_token", "updated_at"])
 
     class Meta:
         verbose_name = _("activity log")
@@ -449,10 +450,11 @@ class Suggestion(ChoicesDisplay, models.Model):
         _("submission token"), null=True, blank=True, unique=True, editable=False
     )
 
-    # When the row last changed: an API consumer syncs the changes since its last call.
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["submission_token"])
+    history = HistoricalRecords(excluded_fields=["submission_token", "updated_at"])
 
     class Meta:
         verbose_name = _("suggestion")

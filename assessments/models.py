@@ -208,10 +208,11 @@ class Cycle(ChoicesDisplay, models.Model):
         "branches.Branch", related_name="assessment_cycles", verbose_name=_("branches")
     )
 
-    # When the row last changed: an API consumer syncs the changes since its last call.
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords(m2m_fields=[])
+    history = HistoricalRecords(m2m_fields=[], excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("assessment cycle")

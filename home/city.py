@@ -195,8 +195,8 @@ class Writer:
         for column, model_field in fields.items():
             if column in columns:
                 continue
-            # When a row last changed (updated_at, and its copy in the history rows): now.
-            if column == "updated_at" or getattr(model_field, "auto_now", False):
+            # When a row last changed (updated_at, auto_now): now, as a save would write it.
+            if getattr(model_field, "auto_now", False):
                 extra.append((column, now))
                 continue
             if not (model_field.has_default() or model_field.null):
