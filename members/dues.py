@@ -267,6 +267,11 @@ def _with_dues_dates(queryset: QuerySet[Member]) -> QuerySet[Member]:
         .order_by("-transfer__closed_on")
         .values("dues_paid_to")[:1]
     )
+    leaving_paid_to = TransferLetter.objects.filter(
+        member=OuterRef("pk"),
+        direction=TransferLetter.Direction.OUTGOING,
+        receipt_on__isnull=True,
+    ).values("dues_paid_to")[:1]
     last_paid = (
         DuesPayment.objects.filter(member=OuterRef("pk")).order_by("-month").values("month")[:1]
     )
@@ -283,6 +288,7 @@ def _with_dues_dates(queryset: QuerySet[Member]) -> QuerySet[Member]:
     return queryset.annotate(
         transfer_completed_on=Subquery(transfer_done),
         letter_dues_paid_to=Subquery(letter_paid_to),
+        leaving_dues_paid_to=Subquery(leaving_paid_to),
         first_base_on=Subquery(first_base),
         last_paid_month=Subquery(last_paid),
         last_reason_on=Subquery(last_reason),
@@ -299,6 +305,7 @@ class Standing:
     months_unpaid: int  # months since the last paid (or since dues began), to the month just ended
     has_reason: bool
     current_month: datetime.date | None = None
+    owes_until: datetime.date | None = None  # the last month owed here (a letter out states it)
 
     @property
     def shown(self) -> bool:
@@ -323,6 +330,7 @@ def standing_of(
     last_reason_on: datetime.date | None,
     today: datetime.date,
     letter_dues_paid_to: datetime.date | None = None,
+    leaving_dues_paid_to: datetime.date | None = None,
 ) -> Standing:
     current = month_of(today)
     if first_base_on is None:
@@ -337,9 +345,15 @@ def standing_of(
     first_unpaid = owes_from
     if last_paid_month is not None and last_paid_month >= owes_from:
         first_unpaid = add_months(last_paid_month, 1)
-    unpaid = months_from_to(first_unpaid, add_months(current, -1))
+    last_owed = add_months(current, -1)
+    if leaving_dues_paid_to is not None:
+        # A letter out of the branch states the dues paid up to: later months are paid at the
+        # destination, though the member stays listed here until the receipt comes back.
+        last_owed = min(last_owed, month_of(leaving_dues_paid_to))
+    unpaid = months_from_to(first_unpaid, last_owed)
     has_reason = unpaid > 0 and last_reason_on is not None and last_reason_on >= first_unpaid
-    return Standing(owes_from, last_paid_month, unpaid, has_reason, current)
+    owes_until = month_of(leaving_dues_paid_to) if leaving_dues_paid_to else None
+    return Standing(owes_from, last_paid_month, unpaid, has_reason, current, owes_until)
 
 
 def standing_for(member: Member, today: datetime.date) -> Standing:
@@ -352,6 +366,7 @@ def standing_for(member: Member, today: datetime.date) -> Standing:
         last_reason_on=member.last_reason_on,
         today=today,
         letter_dues_paid_to=member.letter_dues_paid_to,
+        leaving_dues_paid_to=member.leaving_dues_paid_to,
     )
 
 
@@ -410,7 +425,8 @@ def collection_rows(
         standing = standing_for(member, today)
         # Nothing is expected here before the month dues begin (after a transfer letter's month).
         before = standing.owes_from is not None and month < standing.owes_from
-        expected = None if before else expected_for(member, month, book)
+        after = standing.owes_until is not None and month > standing.owes_until
+        expected = None if before or after else expected_for(member, month, book)
         rows.append(CollectionRow(member, expected, payments.get(member.pk), standing))
     return rows
 

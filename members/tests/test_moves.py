@@ -380,3 +380,25 @@ def test_a_rejected_transfers_letter_is_not_flagged(branch, secretary):
         actor=secretary, note="信息不全",
     )  # fmt: skip
     assert not TransferLetter.objects.filter(moves.flagged_q(D(2026, 6, 1))).exists()
+
+
+def test_a_member_transferring_out_owes_no_dues_here_after_the_letters_month(branch):
+    member = in_branch(branch)
+    DuesBase.objects.create(
+        member=member, category="salaried", pay=Decimal("4000.00"), effective_from=D(2025, 1, 1)
+    )
+    DuesPayment.objects.create(
+        member=member, branch=branch, month=D(2025, 12, 1), amount=Decimal("40.00"),
+        paid_on=D(2025, 12, 10),
+    )  # fmt: skip
+    moves.outgoing_letter_issue(
+        member=member, branch=branch, number="转字第002号", issued_on=D(2026, 1, 31),
+        to_organisation="上海市某建筑公司党委", dues_paid_to=D(2026, 1, 1),
+        valid_until=D(2026, 4, 30), actor=None,
+    )  # fmt: skip
+    standing = dues.member_dues_standing(member=member, today=D(2026, 7, 15))
+    # January is owed here (paid up to January on the letter), February on at the destination.
+    assert standing.months_unpaid == 1 and standing.owes_until == D(2026, 1, 1)
+    rows = {r.member.pk: r for r in dues.collection_rows(branch=branch, month=D(2026, 2, 1),
+                                                          today=D(2026, 7, 15))}  # fmt: skip
+    assert rows[member.pk].expected is None
