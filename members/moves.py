@@ -282,7 +282,10 @@ def incoming_letter_record(
 
 def note_arrival_of_transfer(*, transfer: Transfer, on: datetime.date) -> None:
     """Called by the transfer's step "received": the member reported with the letter."""
-    TransferLetter.objects.filter(transfer=transfer, arrived_on__isnull=True).update(arrived_on=on)
+    letter = TransferLetter.objects.filter(transfer=transfer, arrived_on__isnull=True).first()
+    if letter is not None:  # saved, not updated: the letter's history records the arrival
+        letter.arrived_on = on
+        _save(letter)
 
 
 @transaction.atomic

@@ -174,6 +174,7 @@ def test_an_incoming_letter_arrives_with_the_step_received(branch, secretary):
         services.transfer_advance(transfer=transfer, to_status=status, on=on, actor=secretary)
     letter.refresh_from_db()
     assert letter.arrived_on == D(2026, 1, 20)
+    assert [h.arrived_on for h in letter.history.order_by("history_id")] == [None, D(2026, 1, 20)]
     moves.letter_receipt_record(letter=letter, on=D(2026, 1, 25), actor=secretary)
     letter.refresh_from_db()
     assert letter.receipt_on == D(2026, 1, 25)
@@ -402,3 +403,30 @@ def test_a_member_transferring_out_owes_no_dues_here_after_the_letters_month(bra
     rows = {r.member.pk: r for r in dues.collection_rows(branch=branch, month=D(2026, 2, 1),
                                                           today=D(2026, 7, 15))}  # fmt: skip
     assert rows[member.pk].expected is None
+
+
+def test_a_letter_form_with_a_validity_too_long_keeps_the_values_and_saves_nothing(
+    secretary_client, branch
+):
+    member = in_branch(branch)
+    url = reverse("members:letter_issue", args=[member.pk])
+    data = {"number": "星支转字02号", "issued_on": "2026-01-31", "to_organisation": "某党委",
+            "dues_paid_to": "2026-01", "valid_until": "2026-05-01"}  # fmt: skip
+    response = secretary_client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "valid_until" in form.errors and "2026-04-30" in str(form.errors["valid_until"])
+    assert form["number"].value() == "星支转字02号"
+    assert not TransferLetter.objects.exists()
+
+
+def test_the_member_page_and_the_branch_page_show_the_letters_deadlines(secretary_client, branch):
+    member = in_branch(branch)
+    letter = issue_out(member, branch, issued=D(2026, 1, 31))
+    page = secretary_client.get(member.get_absolute_url()).content.decode()
+    assert letter.number in page and "2026年4月30日" in page and "2026年2月28日" in page
+    assert reverse("members:letter_receipt", args=[letter.pk]) in page
+    branch_page = secretary_client.get(reverse("members:branch_moves", args=[branch.pk]))
+    shown = branch_page.context["letters"].object_list
+    assert shown == [letter] and shown[0].overdue and shown[0].lapsed == (D(2026, 4, 30) < TODAY)
+    assert "table-danger" in branch_page.content.decode()
