@@ -197,8 +197,9 @@ def due_items(today: datetime.date) -> list[Due]:
 
 def _moves_items(today: datetime.date) -> list[Due]:
     """Members on the move: a transfer letter's validity while the member has not reported, its
-    receipt (a week ahead, a day ahead, overdue; the street told once overdue), and each floating
-    member away from home six months or more (once)."""
+    receipt (a week ahead, a day ahead, overdue; the street told once overdue); each month, the
+    branch's floating members away from home six months or more (each listed on the branch's
+    page with the transfer form prefilled)."""
     items = []
     horizon = today + datetime.timedelta(days=AHEAD)
     letters = TransferLetter.objects.filter(moves.PENDING).filter(
@@ -239,18 +240,19 @@ def _moves_items(today: datetime.date) -> list[Due]:
                     tell_staff=stage == "overdue",
                 )
             )
-    for participation in moves.away_from_home(today=today).select_related("member"):
+    month = f"{today:%Y-%m}"
+    for branch_id, count in sorted(moves.away_by_branch(today=today).items()):
         items.append(
             Due(
-                f"away:{participation.pk}",
+                f"away:{branch_id}:{month}",
                 "floating_away",
                 "flagged",
-                _("%(name)s has been away from the home organisation six months or more: "
-                  "transfer the relation")
-                % {"name": participation.member.name},
+                _("%(count)s floating members away from home six months or more: the rules ask "
+                  "that their relation be transferred")
+                % {"count": count},
                 "",
-                reverse("members:transfer_request", args=[participation.member_id]),
-                participation.branch_id,
+                reverse("members:branch_moves", args=[branch_id]) + "#away",
+                branch_id,
             )
         )  # fmt: skip
     return items

@@ -181,6 +181,12 @@ def flags_by_branch(branch_ids: list[int], *, today: datetime.date) -> dict[int,
     return figures
 
 
+def away_by_branch(*, today: datetime.date) -> dict[int, int]:
+    """How many floating members of each branch are away six months or more (one query)."""
+    rows = away_from_home(today=today).order_by().values("branch").annotate(count=Count("id"))
+    return {row["branch"]: row["count"] for row in rows}
+
+
 def certificates_of_member(*, member: Member) -> QuerySet[FloatingCertificate]:
     return member.floating_certificates.select_related("recorded_by")
 

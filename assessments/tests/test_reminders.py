@@ -280,17 +280,24 @@ def test_a_letter_past_its_validity_without_arrival_is_reminded(branch, secretar
     ]
 
 
-def test_a_floating_member_away_six_months_is_reminded_once(branch, secretary):
+def test_floating_members_away_six_months_are_reminded_to_their_branch_each_month(
+    branch, secretary
+):
     from members.tests.factories import ParticipationFactory
 
-    participation = ParticipationFactory(
-        branch=branch, joined_on=D(2026, 1, 31), member__is_floating=True,
-        member__floating_from="河南省周口市",
-    )  # fmt: skip
+    for joined in (D(2026, 1, 31), D(2026, 2, 1)):
+        ParticipationFactory(
+            branch=branch, joined_on=joined, member__is_floating=True,
+            member__floating_from="河南省周口市",
+        )  # fmt: skip
     away = Notification.objects.filter(event="floating_away")
     reminders.sweep(today=D(2026, 7, 30))
     assert not away.exists()
-    reminders.sweep(today=D(2026, 7, 31))
-    reminders.sweep(today=D(2026, 8, 15))
+    reminders.sweep(today=D(2026, 7, 31))  # the first reached six months: 31 January + 6 months
     assert list(away.values_list("recipient__username", flat=True)) == ["secretary"]
-    assert away.get().url.endswith(f"/members/{participation.member_id}/transfer/")
+    assert "1" in away.get().title
+    assert away.get().url.endswith(f"/members/branches/{branch.pk}/moves/#away")
+    reminders.sweep(today=D(2026, 8, 15))  # once a month
+    assert away.count() == 2 and "2" in away.order_by("-pk").first().title
+    reminders.sweep(today=D(2026, 8, 20))
+    assert away.count() == 2
