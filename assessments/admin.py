@@ -154,6 +154,9 @@ class NotificationAdmin(admin.ModelAdmin):
         "term_ending": _("Committee term ending"),
         "dues_review": _("Yearly review of the dues bases"),
         "dues_arrears": _("Dues six months behind"),
+        "letter_validity": _("Transfer letter's validity"),
+        "receipt_due": _("Transfer letter's receipt due"),
+        "floating_away": _("Floating member away six months or more"),
     }
     STAGES = {
         "7d": _("7 days before"),

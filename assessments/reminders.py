@@ -22,7 +22,8 @@ from assessments import deliveries
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification
 from branches.models import Branch, Seat, Term
 from core import party_rules as rules
-from members import dues
+from members import dues, moves
+from members.models import TransferLetter
 from projects.models import CoordinationItem
 
 AHEAD = 7  # the first reminder comes a week ahead
@@ -190,6 +191,70 @@ def due_items(today: datetime.date) -> list[Due]:
             )
         )
     items += _dues_items(today)
+    items += _moves_items(today)
+    return items
+
+
+def _moves_items(today: datetime.date) -> list[Due]:
+    """Members on the move: a transfer letter's validity while the member has not reported, its
+    receipt (a week ahead, a day ahead, overdue; the street told once overdue); each month, the
+    branch's floating members away from home six months or more (each listed on the branch's
+    page with the transfer form prefilled)."""
+    items = []
+    horizon = today + datetime.timedelta(days=AHEAD)
+    letters = TransferLetter.objects.filter(moves.PENDING).filter(
+        Q(arrived_on__isnull=True, valid_until__lte=horizon) | Q(receipt_due_on__lte=horizon)
+    )
+    for letter in letters.select_related("member").order_by("pk"):
+        url = reverse("members:branch_moves", args=[letter.branch_id]) + "#letters"
+        if letter.arrived_on is None and letter.valid_until <= horizon:
+            stage = stage_for(letter.valid_until, today)
+            items.append(
+                Due(
+                    f"letter:{letter.pk}",
+                    "letter_validity",
+                    stage,
+                    _("Transfer letter of %(name)s: valid until %(date)s, not arrived yet")
+                    % {"name": letter.member.name, "date": date_format(letter.valid_until)},
+                    f"{letter.from_organisation} → {letter.to_organisation}",
+                    url,
+                    letter.branch_id,
+                    tell_staff=stage == "overdue",
+                )
+            )
+        if letter.receipt_due_on <= horizon:
+            stage = stage_for(letter.receipt_due_on, today)
+            items.append(
+                Due(
+                    f"letter:{letter.pk}",
+                    "receipt_due",
+                    stage,
+                    _("Receipt of %(name)s's transfer letter %(when)s")
+                    % {
+                        "name": letter.member.name,
+                        "when": _stage_text(stage, letter.receipt_due_on),
+                    },
+                    f"{letter.from_organisation} → {letter.to_organisation}",
+                    url,
+                    letter.branch_id,
+                    tell_staff=stage == "overdue",
+                )
+            )
+    month = f"{today:%Y-%m}"
+    for branch_id, count in sorted(moves.away_by_branch(today=today).items()):
+        items.append(
+            Due(
+                f"away:{branch_id}:{month}",
+                "floating_away",
+                "flagged",
+                _("%(count)s floating members away from home six months or more: the rules ask "
+                  "that their relation be transferred")
+                % {"count": count},
+                "",
+                reverse("members:branch_moves", args=[branch_id]) + "#away",
+                branch_id,
+            )
+        )  # fmt: skip
     return items
 
 

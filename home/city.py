@@ -56,16 +56,18 @@ from assessments.models import (
 )
 from branches.models import Branch, PartyCommittee, PartyGroup, Seat
 from core.demo import DEMO_PASSWORD, SEED
-from members import dues
+from members import dues, moves
 from members.identity import check_character
 from members.models import (
     DuesBase,
     DuesCollection,
     DuesPayment,
+    FloatingCertificate,
     HomeOrganisation,
     Member,
     Participation,
     Transfer,
+    TransferLetter,
     TransferStep,
 )
 from projects.models import (
@@ -378,6 +380,7 @@ class City:
             self._members()
             self._transfers()
             self._dues()
+            self._letters_and_certificates()
             self._activities()
             self._coordination()
             self._suggestions()
@@ -642,6 +645,7 @@ class City:
         members, participations = [], []
         self.pocket: list[tuple[int, int]] = []  # (member, current branch)
         self.paying: list[tuple[int, int, datetime.date]] = []  # (member, branch, joined Party)
+        self.floating_at_home: list[tuple[int, int, int]] = []  # (member, branch, home)
         previous_share = 0.1
         latest_full = self.today - datetime.timedelta(days=30)
         for branch, size in zip(self.branches, sizes, strict=True):
@@ -695,6 +699,8 @@ class City:
                         participations.append((pk, other.id, None, came, left, "调往其他项目"))
                 participations.append((pk, branch.id, group_id, joined, None, ""))
                 branch.members.append((pk, name))
+                if floating and state == "at_home":
+                    self.floating_at_home.append((pk, branch.id, home))
                 if state == "in_pocket":
                     self.pocket.append((pk, branch.id))
                 elif state == "in_branch":
@@ -736,6 +742,8 @@ class City:
             ["rejected"],
         ]
         transfers, steps = [], []
+        # (transfer, member, branch, letter issued, member received): their letters.
+        self.letter_transfers: list[tuple] = []
         for pk, (member_id, branch_id) in zip(self.ids(Transfer, len(chosen)), chosen, strict=True):
             path = self.rng.choice(paths)
             requested = self.days_ago(10 * len(path) + 5, 360)
@@ -745,6 +753,13 @@ class City:
                 on = on + datetime.timedelta(days=self.rng.randint(1, 9))
                 steps.append((pk, step, on, "组织关系介绍信信息不全" if step == "rejected" else ""))
             status = path[-1] if path else "requested"
+            if "letter_issued" in path:
+                received = next(
+                    (d for t, st, d, _n in steps[-len(path) :] if st == "received"), None
+                )
+                self.letter_transfers.append(
+                    (pk, member_id, branch_id, steps[-len(path)][2], received)
+                )
             transfers.append(
                 (pk, member_id, branch_id, "原务工地党组织", status, requested,
                  on if status in ("completed", "rejected") else None,
@@ -812,6 +827,59 @@ class City:
             ((next(ids), member_id, branch_id, month, amount, paid_on,
               collections[(branch_id, month)], self.staff_id, self.aware(paid_on))
              for member_id, branch_id, month, amount, paid_on in payments),
+        )  # fmt: skip
+
+    def _letters_and_certificates(self) -> None:
+        """The letters of the transfers that reached "letter issued" (dated that day, valid three
+        months, the receipt returned for one in two of those received); a letter out of their
+        branch for one member in forty whose relation is there, dated up to 200 days ago, its
+        receipt still awaited (some overdue, some past their validity); an activity certificate
+        for one floating member in three whose relation stays at home. A generator of its own, so
+        the rows drawn after it stay those of a city without them."""
+        rng = random.Random(f"{SEED}-city-letters-{self.scale}")  # noqa: S311 - demo data
+        branch_names = {branch.id: branch.name for branch in self.branches}
+        homes = dict(HomeOrganisation.objects.values_list("pk", "name"))
+        letters = []
+        for transfer_id, member_id, branch_id, issued, received in self.letter_transfers:
+            receipt = None
+            if received is not None and rng.random() < 0.5:
+                receipt = received + datetime.timedelta(days=rng.randint(1, 20))
+                receipt = min(receipt, self.today)
+            letters.append((member_id, branch_id, "in", transfer_id, f"组字第{transfer_id:05d}号",
+                            issued, "原务工地党组织", branch_names[branch_id],
+                            dues.month_of(issued), moves.longest_validity(issued),
+                            moves.receipt_due(issued), received, receipt))  # fmt: skip
+        for member_id, branch_id, _joined in self.paying:
+            if rng.random() >= 0.025:
+                continue
+            issued = self.today - datetime.timedelta(days=rng.randint(5, 200))
+            valid = issued + datetime.timedelta(days=rng.choice([30, 60, 90]))
+            letters.append((member_id, branch_id, "out", None, f"转字第{member_id:06d}号", issued,
+                            branch_names[branch_id], homes[rng.choice(self.home_ids)],
+                            dues.add_months(dues.month_of(issued), -1), valid,
+                            moves.receipt_due(issued), None, None))  # fmt: skip
+        ids = self.ids(TransferLetter, len(letters))
+        self.writer.write_with_history(
+            TransferLetter,
+            ["id", "member_id", "branch_id", "direction", "transfer_id", "number", "issued_on",
+             "from_organisation", "to_organisation", "dues_paid_to", "valid_until",
+             "receipt_due_on", "arrived_on", "receipt_on", "recorded_by_id", "created_at"],
+            [(pk, *row, self.staff_id, self.now) for pk, row in zip(ids, letters, strict=True)],
+            self.now, self.staff_id,
+        )  # fmt: skip
+        chosen = [row for row in self.floating_at_home if rng.random() < 1 / 3]
+        ids = self.ids(FloatingCertificate, len(chosen))
+        rows = []
+        for pk, (member_id, _branch_id, home) in zip(ids, chosen, strict=True):
+            issued = self.today - datetime.timedelta(days=rng.randint(30, 700))
+            rows.append((pk, member_id, f"流动证{pk:06d}", issued,
+                         issued + datetime.timedelta(days=730), homes[home], self.staff_id,
+                         self.now))  # fmt: skip
+        self.writer.write_with_history(
+            FloatingCertificate,
+            ["id", "member_id", "number", "issued_on", "valid_until", "issuing_organisation",
+             "recorded_by_id", "created_at"],
+            rows, self.now, self.staff_id,
         )  # fmt: skip
 
     def _activities(self) -> None:

@@ -17,12 +17,14 @@ from members.models import (
     DuesRateTable,
     Election,
     ElectionCandidate,
+    FloatingCertificate,
     HomeOrganisation,
     Member,
     MemberDecision,
     Participation,
     PioneerPost,
     Transfer,
+    TransferLetter,
     TransferStep,
 )
 
@@ -253,5 +255,36 @@ class DuesArrearsReasonAdmin(admin.ModelAdmin):
     list_display = ("member", "reason", "recorded_on", "recorded_by")
     search_fields = ("member__name",)
     list_select_related = ("member", "recorded_by")
+    autocomplete_fields = ("member",)
+    readonly_fields = ("recorded_by",)
+
+
+@admin.register(TransferLetter)
+class TransferLetterAdmin(HistoryAdmin):
+    list_display = (
+        "number",
+        "member",
+        "branch",
+        "direction",
+        "issued_on",
+        "dues_paid_to",
+        "valid_until",
+        "receipt_due_on",
+        "arrived_on",
+        "receipt_on",
+    )
+    list_filter = ("direction",)
+    search_fields = ("number", "member__name", "from_organisation", "to_organisation")
+    list_select_related = ("member", "branch")
+    autocomplete_fields = ("member", "branch", "transfer")
+    readonly_fields = ("recorded_by",)
+    date_hierarchy = "issued_on"
+
+
+@admin.register(FloatingCertificate)
+class FloatingCertificateAdmin(HistoryAdmin):
+    list_display = ("number", "member", "issuing_organisation", "issued_on", "valid_until")
+    search_fields = ("number", "member__name", "issuing_organisation")
+    list_select_related = ("member",)
     autocomplete_fields = ("member",)
     readonly_fields = ("recorded_by",)

@@ -9,23 +9,26 @@ import datetime
 import random
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from branches.models import Branch, Seat
 from core.demo import SEED, DemoContext
 from core.services import save_revision
-from members import dues, elections, services
+from members import dues, elections, moves, services
 from members.identity import check_character
 from members.models import (
     DuesArrearsReason,
     DuesBase,
     DuesCollection,
     DuesPayment,
+    FloatingCertificate,
     HomeOrganisation,
     Member,
     Participation,
     PioneerPost,
     Transfer,
+    TransferLetter,
 )
 
 D = datetime.date
@@ -138,6 +141,7 @@ def load(ctx: DemoContext) -> None:
                 members_by_branch.setdefault(branch.pk, []).append(member)
     _transfers_and_posts(ctx, members_by_branch, actor)
     _dues(ctx)
+    _letters_and_certificates(ctx)
 
 
 def _transfers_and_posts(ctx: DemoContext, members_by_branch, actor) -> None:
@@ -319,3 +323,67 @@ def _dues(ctx: DemoContext) -> None:
                 member=member, reason=REASONS[place], recorded_on=today, recorded_by=actor
             )
     DuesPayment.objects.bulk_create(rows)
+
+
+# Members on the move: two letters in transit — the letter of the transfer at the step "letter
+# issued" (dated that day, 21 days before the load: valid three months, its receipt due a month
+# after), and a letter out of the last pilot branch for a member whose relation is there, dated 75
+# days before the load and valid two months (so past its validity, not arrived; its receipt six
+# weeks overdue). The floating members of the pilot branches have taken part for more than six
+# months (their groups were set up over a year before): they are flagged by the six-month rule;
+# the first three of them hold an activity certificate.
+OUT_LETTER_DAYS_AGO = 75
+CERTIFICATES = 3
+
+
+def _letters_and_certificates(ctx: DemoContext) -> None:
+    if TransferLetter.objects.exists():
+        return
+    today = getattr(ctx, "today", None) or timezone.localdate()
+    actor = ctx.objects["staff_user"]
+    transfer = (
+        Transfer.objects.filter(status=Transfer.Status.LETTER_ISSUED)
+        .order_by("requested_on", "pk")
+        .first()
+    )
+    if transfer is not None:
+        issued = transfer.steps.get(status=Transfer.Status.LETTER_ISSUED).happened_on
+        moves.incoming_letter_record(
+            transfer=transfer, number=f"组字第{transfer.pk:03d}号", issued_on=issued,
+            from_organisation=transfer.from_organisation,
+            dues_paid_to=dues.month_of(issued), valid_until=moves.longest_validity(issued),
+            actor=actor,
+        )  # fmt: skip
+    branch = ctx.objects["branches"][-1]
+    leaving = (
+        Member.objects.filter(
+            relation_state=Member.RelationState.IN_BRANCH,
+            participations__branch=branch,
+            participations__left_on__isnull=True,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if leaving is not None:
+        issued = today - datetime.timedelta(days=OUT_LETTER_DAYS_AGO)
+        paid = dues.member_dues_standing(member=leaving, today=issued).paid_through
+        moves.outgoing_letter_issue(
+            member=leaving, branch=branch, number="项支转字第001号", issued_on=issued,
+            to_organisation="上海市某建设集团党委", dues_paid_to=paid or dues.month_of(issued),
+            valid_until=issued + relativedelta(months=2), actor=actor,
+        )  # fmt: skip
+    floating = Member.objects.filter(
+        is_floating=True, relation_state=Member.RelationState.AT_HOME
+    ).order_by("pk")[:CERTIFICATES]
+    for number, member in enumerate(floating, start=1):
+        issued = ctx.shift(D(2025, 3, 1))
+        FloatingCertificate.objects.create(
+            member=member,
+            number=f"流动证{issued.year}{number:04d}",
+            issued_on=issued,
+            valid_until=issued + relativedelta(years=2),
+            issuing_organisation=member.home_organisation.name
+            if member.home_organisation
+            else member.floating_from,
+            recorded_by=actor,
+        )

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -860,3 +862,172 @@ class DuesArrearsReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.reason}"
+
+
+# Members on the move: transfer letters and their receipts, floating members' certificates ------
+
+
+class TransferLetter(ChoicesDisplay, models.Model):
+    """A transfer letter (组织关系介绍信) concerning a branch of the portal, with its timers: valid
+    until a date (at most three months after it was issued), its receipt (回执) due back a month
+    after its date. Incoming, it belongs to the transfer into the branch; outgoing, it is the
+    record of the member's relation leaving the branch, which stays responsible for them until
+    the receipt arrives. Each change of state has its own date; edits are kept in its history."""
+
+    class Direction(models.TextChoices):
+        INCOMING = "in", _("Into the branch")
+        OUTGOING = "out", _("Out of the branch")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfer_letters", verbose_name=_("member")
+    )
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="transfer_letters",
+        verbose_name=_("branch"),
+        help_text=_("Receiving the member (incoming) or sending them (outgoing)."),
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    transfer = models.OneToOneField(
+        Transfer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter",
+        verbose_name=_("transfer"),
+    )
+    number = models.CharField(_("letter number"), max_length=50)
+    issued_on = models.DateField(_("letter date"))
+    from_organisation = models.CharField(_("from"), max_length=200)
+    to_organisation = models.CharField(_("to"), max_length=200)
+    dues_paid_to = models.DateField(
+        _("dues paid up to"), help_text=_("The month the member's dues are paid up to.")
+    )
+    valid_until = models.DateField(_("valid until"))
+    receipt_due_on = models.DateField(_("receipt due on"))
+    arrived_on = models.DateField(_("reported at the destination on"), null=True, blank=True)
+    receipt_on = models.DateField(_("receipt returned on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("transfer letter")
+        verbose_name_plural = _("transfer letters")
+        ordering = ["-issued_on", "-pk"]
+        indexes = [
+            models.Index(fields=["branch", "receipt_on"], name="letter_branch_receipt_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction="in", transfer__isnull=False)
+                | Q(direction="out", transfer__isnull=True),
+                name="letter_incoming_has_transfer",
+                violation_error_message=_(
+                    "An incoming letter belongs to a transfer; an outgoing one stands alone."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(direction="out", receipt_on__isnull=True),
+                name="one_outgoing_letter_awaiting_receipt",
+                violation_error_message=_(
+                    "This member already has a transfer out awaiting its receipt."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("issued_on"))
+                & Q(receipt_due_on__gte=F("issued_on")),
+                name="letter_deadlines_after_its_date",
+                violation_error_message=_("A letter's deadlines fall after its date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dues_paid_to__day=1),
+                name="letter_dues_month_first_day",
+                violation_error_message=_("A month is stored as its first day."),
+            ),
+            dates_in_order(
+                "issued_on",
+                "arrived_on",
+                name="letter_arrival_after_issue",
+                message=_("The member cannot report before the letter was issued."),
+            ),
+            dates_in_order(
+                "issued_on",
+                "receipt_on",
+                name="letter_receipt_after_issue",
+                message=_("The receipt cannot come back before the letter was issued."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.member}"
+
+    @property
+    def is_outgoing(self) -> bool:
+        return self.direction == self.Direction.OUTGOING
+
+    def validity_lapsed(self, today: datetime.date) -> bool:
+        """Past its validity and the member has not reported at the destination."""
+        return self.arrived_on is None and self.receipt_on is None and self.valid_until < today
+
+    def receipt_overdue(self, today: datetime.date) -> bool:
+        return self.receipt_on is None and self.receipt_due_on < today
+
+
+class FloatingCertificate(models.Model):
+    """A floating member's activity certificate (流动党员活动证). A new certificate is a new row;
+    the earlier ones stay."""
+
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="floating_certificates",
+        verbose_name=_("member"),
+    )
+    number = models.CharField(_("certificate number"), max_length=50)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    issuing_organisation = models.CharField(_("issued by"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("floating member's activity certificate")
+        verbose_name_plural = _("floating members' activity certificates")
+        ordering = ["member", "-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "number"],
+                name="certificate_number_once_per_member",
+                violation_error_message=_("This certificate is recorded already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("issued_on")),
+                name="certificate_valid_after_issue",
+                violation_error_message=_(
+                    "A certificate is valid until a day after it was issued."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.member}"

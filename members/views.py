@@ -18,7 +18,7 @@ from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
 from core.xlsx import xlsx_response
-from members import dues, elections, roster, services
+from members import dues, elections, moves, roster, services
 from members.filters import MemberFilter, TransferScopeFilter
 from members.forms import (
     CandidateFormSet,
@@ -105,6 +105,9 @@ def _detail_context(request, member, *, revealed: bool = False) -> dict:
         "revealed": revealed,
         "history": member_history(member=member) if staff else None,
         "dues": dues.member_dues_context(member=member, today=timezone.localdate()),
+        "letters_out": moves.letters_of_member(member=member).filter(direction="out"),
+        "certificates": moves.certificates_of_member(member=member),
+        "today": timezone.localdate(),
     }
 
 
@@ -249,7 +252,13 @@ def member_join(request, pk: int):
 def transfer_request(request, pk: int):
     member = _managed_member(request, pk)
     participation = _current_or_403(member)
-    form = TransferRequestForm(request.POST or None)
+    # Reached from the six-month flag too: prefilled with the member's home organisation.
+    form = TransferRequestForm(
+        request.POST or None,
+        initial={
+            "from_organisation": member.home_organisation.name if member.home_organisation else ""
+        },
+    )
 
     def save(f):
         services.transfer_request(
@@ -302,11 +311,22 @@ def transfers(request):
         ).qs,
         param="transfers_page",
     )
-    days_so_far_for_page(in_progress, today=timezone.localdate())
+    today = timezone.localdate()
+    days_so_far_for_page(in_progress, today=today)
+    flags = moves.flags_by_branch([branch.pk for branch in branches.object_list], today=today)
+    for branch in branches.object_list:
+        branch.move_flags = flags[branch.pk]
+    letters = paginate(
+        request,
+        moves.flagged_letters_for_user(user=request.user, today=today),
+        param="letters_page",
+    )
+    letters.object_list = list(letters.object_list)
+    moves.mark_flags(letters.object_list, today=today)
     return render(
         request,
         "members/transfer_overview.html",
-        {"page": branches, "in_progress": in_progress},
+        {"page": branches, "in_progress": in_progress, "letters": letters},
     )
 
 

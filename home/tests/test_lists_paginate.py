@@ -25,7 +25,7 @@ from branches.models import Archive
 from branches.tests.factories import BranchFactory, PartyGroupFactory, SeatFactory
 from core.pagination import PER_PAGE, KeysetPage, ListPage
 from members import elections
-from members.models import DuesBase, DuesPayment, Member, Transfer
+from members.models import DuesBase, DuesPayment, Member, Transfer, TransferLetter
 from members.tests.factories import ParticipationFactory
 from projects.models import ProjectStage, Stage
 from projects.tests.factories import (
@@ -56,7 +56,30 @@ def grow_transfers(world, n):
             branch=branch, member__relation_state=Member.RelationState.IN_POCKET
         ).member
         Transfer.objects.create(member=member, to_branch=branch, requested_on=D(2026, 1, 5))
+        _letter_out(branch)
     return reverse("members:transfers")
+
+
+def _letter_out(branch):
+    """A letter out of the branch, past its validity and its receipt overdue."""
+    member = ParticipationFactory(
+        branch=branch, member__relation_state=Member.RelationState.IN_BRANCH
+    ).member
+    TransferLetter.objects.create(
+        member=member, branch=branch, direction="out", number=f"转字{next(serial)}",
+        issued_on=D(2026, 1, 5), from_organisation=branch.name, to_organisation="某党委",
+        dues_paid_to=D(2026, 1, 1), valid_until=D(2026, 3, 5), receipt_due_on=D(2026, 2, 5),
+    )  # fmt: skip
+
+
+def grow_branch_moves(world, n):
+    for _ in range(n):
+        _letter_out(world.branch)
+        ParticipationFactory(
+            branch=world.branch, joined_on=D(2025, 1, 2), member__is_floating=True,
+            member__floating_from="河南省周口市",
+        )  # fmt: skip
+    return reverse("members:branch_moves", args=[world.branch.pk])
 
 
 def _paying_member(branch):
@@ -254,7 +277,8 @@ def grow_elections(world, n):
 # its pages (a page may show two lists, each with its own page links).
 LISTS = {
     "members:list": (grow_members, ["page"]),
-    "members:transfers": (grow_transfers, ["page", "in_progress"]),
+    "members:transfers": (grow_transfers, ["page", "in_progress", "letters"]),
+    "members:branch_moves": (grow_branch_moves, ["letters", "away"]),
     "members:dues": (grow_dues_summary, ["page"]),
     "members:dues_branch": (grow_dues_ledger, ["page"]),
     "activities:list": (grow_activities, ["page"]),
@@ -343,10 +367,23 @@ NOT_LISTS = {
     "members:template": {"why": "a file"},
     "members:export": {"why": "a file (the roster export)"},
     "members:transfer_step": {"why": "form"},
+    "members:letter_record": {"why": "form"},
+    "members:letter_issue": {"why": "form"},
+    "members:letter_arrival": {"why": "form"},
+    "members:letter_receipt": {"why": "form"},
+    "members:certificate_record": {"why": "form"},
     "members:post_end": {"why": "form"},
     "members:detail": {
         "why": "one member",
-        "keeps": {"participations", "transfers", "posts", "dues.bases", "dues.payments"},
+        "keeps": {
+            "participations",
+            "transfers",
+            "posts",
+            "dues.bases",
+            "dues.payments",
+            "letters_out",
+            "certificates",
+        },
     },
     "members:dues_collect": {
         "why": "form (the month's dues of one branch: its paying members on one screen)",

@@ -193,3 +193,25 @@ def test_the_main_pages_answer(city, username):
     client.force_login(User.objects.get(username=username))
     for url in main_pages():
         assert client.get(url).status_code == 200, url
+
+
+def test_letters_in_transit_with_their_flags_and_floating_certificates(city):
+    from django.utils import timezone
+
+    from members import moves
+    from members.models import FloatingCertificate, TransferLetter
+
+    today = timezone.localdate()
+    city_letters = TransferLetter.objects.filter(branch__name__in=city_branch_names())
+    assert city_letters.filter(direction="in").exists()
+    assert city_letters.filter(direction="out", receipt_on__isnull=True).exists()
+    assert city_letters.filter(moves.receipt_overdue_q(today)).exists()
+    for letter in city_letters:
+        assert letter.valid_until <= moves.longest_validity(letter.issued_on)
+        assert letter.receipt_due_on == moves.receipt_due(letter.issued_on)
+        if letter.direction == "in":
+            assert letter.transfer.member_id == letter.member_id
+            assert letter.transfer.to_branch_id == letter.branch_id
+        assert letter.issued_on <= today
+    assert FloatingCertificate.objects.filter(member__is_floating=True).count() >= 10
+    assert TransferLetter.history.count() >= city_letters.count()
