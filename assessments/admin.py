@@ -154,6 +154,9 @@ class NotificationAdmin(admin.ModelAdmin):
         "term_ending": _("Committee term ending"),
         "dues_review": _("Yearly review of the dues bases"),
         "dues_arrears": _("Dues six months behind"),
+        "recruiting_talk_due": _("Talk with an applicant due"),
+        "recruiting_approval_due": _("Approval of an admission due"),
+        "recruiting_probation_ending": _("Probation ending"),
     }
     STAGES = {
         "7d": _("7 days before"),

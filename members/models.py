@@ -1049,6 +1049,7 @@ class CandidateStep(ChoicesDisplay, models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

@@ -146,8 +146,8 @@ def street_branches(*, user) -> QuerySet[Branch]:
     """The branches on the street's recruiting page: those with candidates, or active."""
     return restrict(
         Branch.objects.filter(
-            Q(status=Branch.Status.ACTIVE) | Q(candidates__isnull=False)
-        ).distinct(),
+            Q(status=Branch.Status.ACTIVE) | Q(pk__in=Candidate.objects.values("branch_id"))
+        ),
         user,
         branch_path="id",
     ).order_by("name", "pk")
@@ -381,6 +381,7 @@ def step_record(
     training_days: int | None = None,
     training_hours: int | None = None,
     extended_until: datetime.date | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> CandidateStep:
     """Record one step of the candidate's way, refused with the reason when it is out of order
     or before its legal minimum. The steps that end a stage move the candidate on; the approval
@@ -390,6 +391,12 @@ def step_record(
         .select_related("branch")
         .get(pk=candidate.pk)
     )
+    # The same form sent twice (a double tap, a resend on a weak signal) records one step: the
+    # candidate's lock makes the second sending wait for the first and find its step.
+    if submission_token is not None:
+        existing = CandidateStep.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
     if kind == Kind.APPLICATION:
         raise ValidationError({"kind": _("The application is recorded with the applicant.")})
     refuse_future(happened_on=happened_on)
@@ -403,6 +410,7 @@ def step_record(
         actor=actor,
         done_by=done_by,
         note=note,
+        submission_token=submission_token,
     )
 
     if kind in PERSON_STEPS:
@@ -699,3 +707,14 @@ def deadlines(*, horizon: datetime.date) -> list[Deadline]:
     ).exclude(steps__kind=Kind.FULL_VOTE):
         items.append(Deadline(candidate, "probation_ending", candidate.probation_ends_on))
     return [item for item in items if item.due_on <= horizon]
+
+
+def street_totals(*, user) -> list[tuple[str, str, int]]:
+    """Candidates per stage in every branch the user sees (one query)."""
+    counts = dict(
+        restrict(Candidate.objects.all(), user, branch_path="branch_id")
+        .values_list("stage")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return [(value, label, counts.get(value, 0)) for value, label in Stage.choices]

@@ -390,3 +390,22 @@ def test_deadlines_for_the_reminders(branch, voters):
     assert not recruitment.deadlines(horizon=D(2023, 2, 27))
     found = {(d.candidate.pk, d.event) for d in recruitment.deadlines(horizon=D(2025, 6, 20))}
     assert (probation.pk, "probation_ending") in found
+
+
+def test_the_deadlines_arrive_as_reminders_once(branch, voters, secretary, street_staff):
+    from assessments import reminders
+    from assessments.models import Notification
+
+    secretary.seats.update(started_on=D(2020, 1, 1))
+    talk = apply(branch, on=D(2023, 1, 31))  # talk due on 28 February 2023
+    probation = admitted(apply(branch, n=2), branch, voters)  # probation ends 20 June 2025
+    reminders.sweep(today=D(2023, 2, 22))
+    talk_reminders = Notification.objects.filter(event="recruiting_talk_due")
+    assert [(n.recipient, n.stage) for n in talk_reminders] == [(secretary, "7d")]
+    assert talk_reminders.get().url == talk.get_absolute_url()
+    reminders.sweep(today=D(2023, 2, 22))
+    assert talk_reminders.count() == 1  # claimed once
+    reminders.sweep(today=D(2025, 5, 25))
+    ending = Notification.objects.get(event="recruiting_probation_ending")
+    assert (ending.recipient, ending.stage) == (secretary, "1m")
+    assert probation.name in ending.title
