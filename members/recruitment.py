@@ -123,6 +123,11 @@ def candidate_get_for_user(*, user, pk: int) -> Candidate:
     )
 
 
+def candidacy_of(*, member: Member) -> Candidate | None:
+    """The recruiting file of a member admitted through the portal (it follows the member)."""
+    return Candidate.objects.filter(member=member).first()
+
+
 def steps_of(candidate: Candidate) -> QuerySet[CandidateStep]:
     return candidate.steps.select_related("person", "decision", "party_group", "actor")
 

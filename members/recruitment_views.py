@@ -134,6 +134,8 @@ def candidate_detail(request, candidate_pk: int):
             "next": recruitment.next_due(candidate, {s.kind for s in steps}, today),
             "form": form,
             "today": today,
+            # The vote is recorded as a decision of the branch general meeting first.
+            "needs_decision": any(k in recruitment.DECISION_STEPS for k in kinds),
         },
     )
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from branches.tests.factories import BranchFactory
 from members import recruitment
 from members.models import Candidate, CandidateStep, Member
 from members.tests.factories import MemberFactory, ParticipationFactory, make_id_number
@@ -155,3 +156,12 @@ def test_a_secretarys_pipeline_and_street_page_cost_the_same_queries_as_they_gro
         for url in urls:
             secretary_client.get(url)
     assert len(large) == len(small)
+
+
+def test_the_meetings_decision_opened_from_the_candidate_names_them(branch, secretary_client):
+    candidate = candidate_of(branch)
+    url = reverse("members:decision_create", args=[branch.pk])
+    form = secretary_client.get(url, {"candidate": candidate.pk}).context["form"]
+    assert form.initial["subject_name"] == "申请人1" and form.initial["kind"] == "admission"
+    other = candidate_of(BranchFactory(), n=2)
+    assert secretary_client.get(url, {"candidate": other.pk}).status_code == 404

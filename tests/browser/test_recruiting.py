@@ -121,4 +121,6 @@ def test_an_applicant_becomes_a_probationary_member_without_retyping(
     page.wait_for_load_state("networkidle")
     assert page.locator("h1", has_text="陈志远").is_visible()
     assert page.get_by_text("星光耀广场项目党支部").first.is_visible()
+    # The member's page leads back to the way in: the steps stay with the member.
+    assert page.locator(f"a[href='{candidate.get_absolute_url()}']").is_visible()
     watch.assert_clean()
