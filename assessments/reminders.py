@@ -216,6 +216,8 @@ def _recruiting_items(today: datetime.date) -> list[Due]:
                 continue
             if deadline.event == "talk_due":
                 title = _("Talk with the applicant %(name)s: %(when)s")
+            elif deadline.event == "full_approval_due":
+                title = _("Approval of %(name)s's full membership: %(when)s")
             else:
                 title = _("Approval of %(name)s's admission by the higher committee: %(when)s")
             values["when"] = _stage_text(stage, deadline.due_on)
@@ -228,7 +230,7 @@ def _recruiting_items(today: datetime.date) -> list[Due]:
                 "",
                 candidate.get_absolute_url(),
                 candidate.branch_id,
-                tell_staff=deadline.event == "approval_due",
+                tell_staff=deadline.event in ("approval_due", "full_approval_due"),
             )
         )
     return items

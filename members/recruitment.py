@@ -711,6 +711,17 @@ def deadlines(*, horizon: datetime.date) -> list[Deadline]:
         stage=Stage.PROBATIONARY, probation_ends_on__lte=horizon
     ).exclude(steps__kind=Kind.FULL_VOTE):
         items.append(Deadline(candidate, "probation_ending", candidate.probation_ends_on))
+    # The full membership is approved within three months of its vote too.
+    votes = CandidateStep.objects.filter(
+        kind=Kind.FULL_VOTE,
+        happened_on__lte=approval_from,
+        candidate__stage=Stage.PROBATIONARY,
+        candidate__branch__status=Branch.Status.ACTIVE,
+    ).select_related("candidate")
+    for vote in votes:
+        items.append(
+            Deadline(vote.candidate, "full_approval_due", rules.approval_due(vote.happened_on))
+        )
     return [item for item in items if item.due_on <= horizon]
 
 

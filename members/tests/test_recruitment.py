@@ -409,3 +409,21 @@ def test_the_deadlines_arrive_as_reminders_once(branch, voters, secretary, stree
     ending = Notification.objects.get(event="recruiting_probation_ending")
     assert (ending.recipient, ending.stage) == (secretary, "1m")
     assert probation.name in ending.title
+
+
+def test_the_full_membership_approval_is_due_three_months_after_its_vote(branch, voters):
+    candidate = admitted(apply(branch), branch, voters)
+    step(candidate, Kind.FULL_APPLICATION, D(2025, 5, 20))
+    vote = decision(
+        branch,
+        voters,
+        D(2025, 6, 30),
+        kind=MemberDecision.Kind.FULL_MEMBERSHIP,
+        member=candidate.member,
+    )
+    step(candidate, Kind.FULL_VOTE, D(2025, 6, 30), decision=vote)
+    found = {(d.event, d.due_on) for d in recruitment.deadlines(horizon=D(2025, 9, 30))}
+    assert found == {("full_approval_due", D(2025, 9, 30))}
+    assert not recruitment.deadlines(horizon=D(2025, 9, 29))
+    errors = refused(candidate, Kind.FULL_APPROVAL, D(2025, 12, 31))  # beyond six months
+    assert "six months" in errors["happened_on"][0]
