@@ -83,6 +83,16 @@ STAGE_AFTER = {
 }
 
 PERSON_STEPS = (Kind.CONTACT, Kind.INTRODUCER)
+# The fields of the step form that a step needs beyond its date (the form shows only those).
+STEP_FIELDS = {
+    Kind.CONTACT: ["person"],
+    Kind.INTRODUCER: ["person"],
+    Kind.ADMISSION_VOTE: ["decision"],
+    Kind.FULL_VOTE: ["decision"],
+    Kind.PARTY_GROUP: ["party_group"],
+    Kind.TRAINING: ["training_days", "training_hours"],
+    Kind.EXTENSION: ["extended_until"],
+}
 DECISION_STEPS = {
     Kind.ADMISSION_VOTE: MemberDecision.Kind.ADMISSION,
     Kind.FULL_VOTE: MemberDecision.Kind.FULL_MEMBERSHIP,

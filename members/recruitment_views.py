@@ -136,6 +136,7 @@ def candidate_detail(request, candidate_pk: int):
             "today": today,
             # The vote is recorded as a decision of the branch general meeting first.
             "needs_decision": any(k in recruitment.DECISION_STEPS for k in kinds),
+            "step_fields": recruitment.STEP_FIELDS,
         },
     )
 

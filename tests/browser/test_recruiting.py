@@ -100,7 +100,13 @@ def test_an_applicant_becomes_a_probationary_member_without_retyping(
     page.reload()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("上级党委审批").first.is_visible()  # what is due next
+    # Only the fields a step needs: a contact names a member, the approval nothing more.
+    page.select_option("select[name=kind]", Kind.CONTACT)
+    assert page.locator("select[name=person]").is_visible()
+    assert not page.locator("input[name=training_days]").is_visible()
     page.select_option("select[name=kind]", Kind.ADMISSION_APPROVAL)
+    assert not page.locator("select[name=person]").is_visible()
+    assert not page.locator("select[name=decision]").is_visible()
     page.fill("input[name=happened_on]", today.isoformat())
     page.fill("input[name=done_by]", "项目党委")
     page.get_by_role("button", name="保存").click()
