@@ -130,3 +130,28 @@ def test_an_applicant_becomes_a_probationary_member_without_retyping(
     # The member's page leads back to the way in: the steps stay with the member.
     assert page.locator(f"a[href='{candidate.get_absolute_url()}']").is_visible()
     watch.assert_clean()
+
+
+def test_the_recruiting_pages_pass_axe_on_a_phone(demo_server, watched_page):
+    from tests.browser.test_accessibility import (
+        FAILING_IMPACTS,
+        FAILING_RULES,
+        axe_violations,
+        report,
+    )
+
+    page, watch = watched_page
+    page.set_viewport_size(PHONE)
+    log_in(page, demo_server, "xingguang")
+    candidate = Candidate.objects.filter(branch__name="星光耀广场项目党支部").order_by("pk").last()
+    found = {}
+    for url in (
+        "/members/recruiting/",
+        f"/members/branches/{candidate.branch_id}/recruiting/",
+        candidate.get_absolute_url(),
+        f"/members/branches/{candidate.branch_id}/recruiting/new/",
+    ):
+        page.goto(demo_server + url)
+        found[url] = axe_violations(page)
+    assert not report(found, FAILING_IMPACTS, FAILING_RULES)
+    watch.assert_clean()
