@@ -113,12 +113,8 @@ def candidates_for_user(*, user) -> QuerySet[Candidate]:
 
 
 def candidates_of_branch(*, branch: Branch, stage: str = "") -> QuerySet[Candidate]:
-    queryset = branch.candidates.order_by(
-        # The way's order: the furthest stage first is what a secretary reads least; the applicants
-        # (with a talk due) first.
-        "applied_on",
-        "pk",
-    )
+    """A branch's candidates in the order they applied (the stage's tabs narrow it)."""
+    queryset = branch.candidates.order_by("applied_on", "pk")
     if stage:
         queryset = queryset.filter(stage=stage)
     return queryset
