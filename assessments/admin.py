@@ -157,6 +157,10 @@ class NotificationAdmin(admin.ModelAdmin):
         "letter_validity": _("Transfer letter's validity"),
         "receipt_due": _("Transfer letter's receipt due"),
         "floating_away": _("Floating member away six months or more"),
+        "recruiting_talk_due": _("Talk with an applicant due"),
+        "recruiting_approval_due": _("Approval of an admission due"),
+        "recruiting_probation_ending": _("Probation ending"),
+        "recruiting_full_approval_due": _("Approval of a full membership due"),
     }
     STAGES = {
         "7d": _("7 days before"),

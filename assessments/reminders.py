@@ -22,7 +22,7 @@ from assessments import deliveries
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification
 from branches.models import Branch, Seat, Term
 from core import party_rules as rules
-from members import dues, moves
+from members import dues, moves, recruitment
 from members.models import TransferLetter
 from projects.models import CoordinationItem
 
@@ -192,6 +192,7 @@ def due_items(today: datetime.date) -> list[Due]:
         )
     items += _dues_items(today)
     items += _moves_items(today)
+    items += _recruiting_items(today)
     return items
 
 
@@ -255,6 +256,48 @@ def _moves_items(today: datetime.date) -> list[Due]:
                 branch_id,
             )
         )  # fmt: skip
+    return items
+
+
+def _recruiting_items(today: datetime.date) -> list[Due]:
+    """Recruiting members: the talk due within a month of the application and the higher
+    committee's approval due within three months of the branch meeting (a week ahead, the day
+    before, overdue; the approval to the street's staff too, who approve), and the probation
+    ending (a month ahead, and once ended without the vote on full membership)."""
+    items = []
+    horizon = today + relativedelta(months=1)
+    for deadline in recruitment.deadlines(horizon=horizon):
+        candidate = deadline.candidate
+        values = {"name": candidate.name, "date": date_format(deadline.due_on)}
+        if deadline.event == "probation_ending":
+            stage = "expired" if deadline.due_on <= today else "1m"
+            if stage == "expired":
+                title = _("%(name)s's probation ended on %(date)s: vote on full membership")
+            else:
+                title = _("%(name)s's probation ends on %(date)s: prepare the vote")
+        else:
+            stage = stage_for(deadline.due_on, today)
+            if stage is None:
+                continue
+            if deadline.event == "talk_due":
+                title = _("Talk with the applicant %(name)s: %(when)s")
+            elif deadline.event == "full_approval_due":
+                title = _("Approval of %(name)s's full membership: %(when)s")
+            else:
+                title = _("Approval of %(name)s's admission by the higher committee: %(when)s")
+            values["when"] = _stage_text(stage, deadline.due_on)
+        items.append(
+            Due(
+                f"candidate:{candidate.pk}:{deadline.due_on.isoformat()}",
+                f"recruiting_{deadline.event}",
+                stage,
+                title % values,
+                "",
+                candidate.get_absolute_url(),
+                candidate.branch_id,
+                tell_staff=deadline.event in ("approval_due", "full_approval_due"),
+            )
+        )
     return items
 
 

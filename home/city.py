@@ -59,6 +59,8 @@ from core.demo import DEMO_PASSWORD, SEED
 from members import dues, moves
 from members.identity import check_character
 from members.models import (
+    Candidate,
+    CandidateStep,
     DuesBase,
     DuesCollection,
     DuesPayment,
@@ -96,6 +98,7 @@ ACTIVITY_LOGS = 1_000_000
 ATTENDANCE_PER_LOG = 3  # on average: 3,000,000 rows at scale 1.0
 COORDINATION_ITEMS = 20_000
 SUGGESTIONS = 20_000  # 金点子: ten a project over the years
+CANDIDATES = 10_000  # 发展党员: five a branch on their way in, none admitted yet
 REMINDERS_PER_SECRETARY = 25  # a year of the bell for each branch's secretary
 STAFF_REMINDERS = 5_000  # the street's own bell: a branch behind, a task overdue …
 FAILED_DELIVERY_SHARE = 0.01  # e-mails that failed for good (the undelivered page)
@@ -381,6 +384,7 @@ class City:
             self._transfers()
             self._dues()
             self._letters_and_certificates()
+            self._recruiting()
             self._activities()
             self._coordination()
             self._suggestions()
@@ -880,6 +884,78 @@ class City:
             ["id", "member_id", "number", "issued_on", "valid_until", "issuing_organisation",
              "recorded_by_id", "created_at"],
             rows, self.now, self.staff_id,
+        )  # fmt: skip
+
+    def _recruiting(self) -> None:
+        """Workers recruited on site (发展党员): applicants, activists and development candidates
+        with their dated steps, each in its legal order and interval (the talk within a month,
+        a year as activist before becoming a candidate, two introducers and the training). Nobody
+        is admitted here, so the members stay those written above."""
+        count = self.count(CANDIDATES, len(self.branches))
+        taken = set(Member.objects.values_list("id_number", flat=True))
+        taken |= set(Candidate.objects.values_list("id_number", flat=True))
+        sizes = _spread(count, self.weights, minimum=0)
+        candidate_ids = iter(self.ids(Candidate, count))
+        candidates, steps = [], []
+        yesterday = self.today - DAY
+        for branch, size in zip(self.branches, sizes, strict=True):
+            contractor = self.projects_by_id[branch.project_id][5]
+            for _ in range(size):
+                pk = next(candidate_ids)
+                gender = "M" if self.rng.random() < 0.85 else "F"
+                birth = D(1975, 1, 1) + datetime.timedelta(days=self.rng.randrange(0, 365 * 25))
+                stage = self.rng.choices(["applicant", "activist", "development"], [40, 35, 25])[0]
+                if stage == "applicant":
+                    applied = self.days_ago(1, 200)
+                elif stage == "activist":
+                    applied = self.days_ago(100, 700)
+                else:
+                    applied = self.days_ago(460, 1000)
+                talked = activist = development = None
+                steps.append((pk, "application", applied, None, None, ""))
+                if stage != "applicant" or self.rng.random() < 0.6:
+                    talked = min(
+                        applied + datetime.timedelta(days=self.rng.randint(3, 28)), self.today
+                    )
+                    steps.append((pk, "talk", talked, None, None, "支部书记"))
+                if stage != "applicant":
+                    recommended = talked + datetime.timedelta(days=self.rng.randint(1, 20))
+                    activist = recommended + datetime.timedelta(days=self.rng.randint(0, 30))
+                    contact = self.rng.choice(branch.members)[0] if branch.members else None
+                    steps += [
+                        (pk, "recommendation", recommended, None, None, ""),
+                        (pk, "activist", activist, None, None, "支部委员会"),
+                    ]
+                    if contact is not None:
+                        steps.append((pk, "contact", activist, contact, None, ""))
+                if stage == "development":
+                    development = min(
+                        activist + datetime.timedelta(days=365 + self.rng.randint(0, 60)), yesterday
+                    )
+                    steps.append((pk, "candidate", development, None, None, "支部委员会"))
+                    for person in self.rng.sample(branch.members, min(2, len(branch.members))):
+                        steps.append((pk, "introducer", development, person[0], None, ""))
+                    steps.append((pk, "training", development, None, 3, "集中培训"))
+                candidates.append(
+                    (pk, branch.id, self.name(gender), self._id_number(birth, gender, taken),
+                     gender, birth, self.mobile(), "enterprise", contractor, "",
+                     self.rng.choice(JOBS), stage, applied, talked, activist, development,
+                     self.aware(applied))
+                )  # fmt: skip
+        self.writer.write(
+            Candidate,
+            ["id", "branch_id", "name", "id_number", "gender", "birth_date", "phone",
+             "employer_kind", "employer_enterprise_id", "employer_name", "job", "stage",
+             "applied_on", "talked_on", "activist_on", "development_on", "created_at"],
+            candidates,
+        )  # fmt: skip
+        ids = iter(self.ids(CandidateStep, len(steps)))
+        self.writer.write(
+            CandidateStep,
+            ["id", "candidate_id", "kind", "happened_on", "person_id", "training_days",
+             "done_by", "note", "actor_id", "recorded_at"],
+            ((next(ids), c, kind, on, person, days, by, "", self.staff_id, self.aware(on))
+             for c, kind, on, person, days, by in steps),
         )  # fmt: skip
 
     def _activities(self) -> None:

@@ -10,6 +10,8 @@ from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
 from members.forms import MEMBER_FIELDS, MEMBER_HELP, MEMBER_LABELS, IdentityFromIdNumberMixin
 from members.models import (
+    Candidate,
+    CandidateStep,
     DuesArrearsReason,
     DuesBase,
     DuesPayment,
@@ -197,6 +199,40 @@ class MemberDecisionAdmin(ReadOnlyRecordAdmin):
     list_filter = ("kind", "is_valid")
     search_fields = ("branch__name", "subject_name")
     exclude = ("entitled", "present")
+
+
+class CandidateStepInline(admin.TabularInline):
+    model = CandidateStep
+    extra = 0
+    fields = ("happened_on", "kind", "person", "decision", "done_by", "note", "actor")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Candidate)
+class CandidateAdmin(ReadOnlyRecordAdmin):
+    """Recruiting is recorded in the portal, where each step's legal interval is checked; the
+    admin shows the candidates and their steps."""
+
+    list_display = ("name", "branch", "stage", "applied_on", "meeting_on", "probation_ends_on")
+    list_select_related = ("branch",)
+    list_filter = ("stage",)
+    search_fields = ("name", "branch__name")
+    date_hierarchy = "applied_on"
+    exclude = ("id_number", "phone")
+    readonly_fields = ("masked_id_number", "masked_phone")
+    inlines = [CandidateStepInline]
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, candidate):
+        return candidate.masked_id_number
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, candidate):
+        return candidate.masked_phone
 
 
 # Party dues ------------------------------------------------------------------------------------

@@ -1031,3 +1031,202 @@ class FloatingCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} · {self.member}"
+
+
+# Recruiting members (发展党员) --------------------------------------------------------------------
+
+
+class Candidate(ChoicesDisplay, models.Model):
+    """Someone on the way into the Party through a branch, from the application on: applicant,
+    activist, development candidate, probationary member, full member. The personal data is
+    entered here once; on approval of the admission the candidate becomes a Member (`member`).
+    Each step is a dated CandidateStep; the dates below are the stages' starts and deadlines the
+    steps set (members.recruitment), kept here so that lists and reminders read one row."""
+
+    class Stage(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVIST = "activist", _("Activist")
+        DEVELOPMENT = "development", _("Development candidate")
+        PROBATIONARY = "probationary", _("Probationary member")
+        FULL = "full", _("Full member")
+
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        verbose_name=_("branch"),
+    )
+    name = models.CharField(_("full name"), max_length=50)
+    id_number = models.CharField(
+        _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Member.Gender.choices)
+    birth_date = models.DateField(_("date of birth"))
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
+    employer_kind = models.CharField(
+        _("employer"),
+        max_length=12,
+        choices=Member.EmployerKind.choices,
+        default=Member.EmployerKind.ENTERPRISE,
+    )
+    employer_enterprise = models.ForeignKey(
+        "projects.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        verbose_name=_("employing enterprise"),
+    )
+    employer_name = models.CharField(_("employer's name"), max_length=200, blank=True)
+    job = models.CharField(_("job or trade on site"), max_length=100, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=Stage.choices, default=Stage.APPLICANT
+    )
+    applied_on = models.DateField(_("applied on"))
+    talked_on = models.DateField(_("talked with on"), null=True, blank=True)
+    activist_on = models.DateField(_("activist since"), null=True, blank=True)
+    development_on = models.DateField(_("development candidate since"), null=True, blank=True)
+    meeting_on = models.DateField(_("admitted by the branch meeting on"), null=True, blank=True)
+    admitted_on = models.DateField(_("admission approved on"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
+    full_on = models.DateField(_("full membership approved on"), null=True, blank=True)
+    archived_on = models.DateField(_("file archived on"), null=True, blank=True)
+    member = models.OneToOneField(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidacy",
+        verbose_name=_("member"),
+    )
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate for membership")
+        verbose_name_plural = _("candidates for membership")
+        ordering = ["branch", "applied_on", "pk"]
+        indexes = [
+            models.Index(fields=["branch", "stage"], name="candidate_branch_stage_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:candidate_detail", args=[self.pk])
+
+    def take_identity_from_id_number(self) -> None:
+        """The date of birth and gender are read from the ID number, never typed."""
+        if self.id_number:
+            self.id_number = normalise_id_number(self.id_number)
+            if not id_number_problem(self.id_number):
+                self.birth_date = birth_date_from_id(self.id_number)
+                self.gender = gender_from_id(self.id_number)
+
+    def clean(self):
+        self.take_identity_from_id_number()
+        errors = {}
+        if self.employer_kind == Member.EmployerKind.ENTERPRISE and not self.employer_enterprise_id:
+            errors["employer_enterprise"] = _("Choose the investor or contractor.")
+        if self.employer_kind != Member.EmployerKind.ENTERPRISE and not self.employer_name:
+            errors["employer_name"] = _("Give the employer's name.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class CandidateStep(ChoicesDisplay, models.Model):
+    """One dated step of a candidate's way (发展党员工作细则 2014), with who recorded it."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Application received")
+        TALK = "talk", _("Talk with the applicant")
+        RECOMMENDATION = "recommendation", _("Recommendation by members or mass organisations")
+        ACTIVIST = "activist", _("Made an activist (filed with the higher committee)")
+        CONTACT = "contact", _("Training contact assigned")
+        THOUGHT_REPORT = "thought_report", _("Thought report or review")
+        CANDIDATE = "candidate", _("Made a development candidate (filed)")
+        INTRODUCER = "introducer", _("Introducer")
+        POLITICAL_REVIEW = "political_review", _("Political review")
+        TRAINING = "training", _("Concentrated training")
+        COMMITTEE_REVIEW = "committee_review", _("Review by the branch committee")
+        PRE_REVIEW = "pre_review", _("Pre-review by the higher committee")
+        APPLICATION_FORM = "application_form", _("Application form filled in")
+        ADMISSION_VOTE = "admission_vote", _("Admission voted by the branch general meeting")
+        HIGHER_TALK = "higher_talk", _("Talk by the higher committee")
+        ADMISSION_APPROVAL = "admission_approval", _("Admission approved by the higher committee")
+        PARTY_GROUP = "party_group", _("Joined a Party group")
+        OATH = "oath", _("Oath taken")
+        EXTENSION = "extension", _("Probation extended")
+        FULL_APPLICATION = "full_application", _("Application for full membership")
+        FULL_VOTE = "full_vote", _("Full membership voted by the branch general meeting")
+        FULL_APPROVAL = "full_approval", _("Full membership approved")
+        ARCHIVED = "archived", _("File archived")
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="steps", verbose_name=_("candidate")
+    )
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    happened_on = models.DateField(_("date"))
+    person = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recruiting_steps",
+        verbose_name=_("contact or introducer"),
+    )
+    decision = models.ForeignKey(
+        MemberDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidate_steps",
+        verbose_name=_("decision of the branch general meeting"),
+    )
+    party_group = models.ForeignKey(
+        "branches.PartyGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Party group"),
+    )
+    training_days = models.PositiveSmallIntegerField(_("training days"), null=True, blank=True)
+    training_hours = models.PositiveSmallIntegerField(
+        _("training class hours"), null=True, blank=True
+    )
+    extended_until = models.DateField(_("probation extended until"), null=True, blank=True)
+    done_by = models.CharField(
+        _("by whom"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who talked, reviewed or decided (a person or a body)."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recruiting step")
+        verbose_name_plural = _("recruiting steps")
+        ordering = ["candidate", "happened_on", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} · {self.get_kind_display()} · {self.happened_on}"
