@@ -154,6 +154,13 @@ class NotificationAdmin(admin.ModelAdmin):
         "term_ending": _("Committee term ending"),
         "dues_review": _("Yearly review of the dues bases"),
         "dues_arrears": _("Dues six months behind"),
+        "letter_validity": _("Transfer letter's validity"),
+        "receipt_due": _("Transfer letter's receipt due"),
+        "floating_away": _("Floating member away six months or more"),
+        "recruiting_talk_due": _("Talk with an applicant due"),
+        "recruiting_approval_due": _("Approval of an admission due"),
+        "recruiting_probation_ending": _("Probation ending"),
+        "recruiting_full_approval_due": _("Approval of a full membership due"),
     }
     STAGES = {
         "7d": _("7 days before"),

@@ -22,7 +22,8 @@ from assessments import deliveries
 from assessments.models import Cycle, DeploymentTask, Inspection, Notification
 from branches.models import Branch, Seat, Term
 from core import party_rules as rules
-from members import dues
+from members import dues, moves, recruitment
+from members.models import TransferLetter
 from projects.models import CoordinationItem
 
 AHEAD = 7  # the first reminder comes a week ahead
@@ -190,6 +191,113 @@ def due_items(today: datetime.date) -> list[Due]:
             )
         )
     items += _dues_items(today)
+    items += _moves_items(today)
+    items += _recruiting_items(today)
+    return items
+
+
+def _moves_items(today: datetime.date) -> list[Due]:
+    """Members on the move: a transfer letter's validity while the member has not reported, its
+    receipt (a week ahead, a day ahead, overdue; the street told once overdue); each month, the
+    branch's floating members away from home six months or more (each listed on the branch's
+    page with the transfer form prefilled)."""
+    items = []
+    horizon = today + datetime.timedelta(days=AHEAD)
+    letters = TransferLetter.objects.filter(moves.PENDING).filter(
+        Q(arrived_on__isnull=True, valid_until__lte=horizon) | Q(receipt_due_on__lte=horizon)
+    )
+    for letter in letters.select_related("member").order_by("pk"):
+        url = reverse("members:branch_moves", args=[letter.branch_id]) + "#letters"
+        if letter.arrived_on is None and letter.valid_until <= horizon:
+            stage = stage_for(letter.valid_until, today)
+            items.append(
+                Due(
+                    f"letter:{letter.pk}",
+                    "letter_validity",
+                    stage,
+                    _("Transfer letter of %(name)s: valid until %(date)s, not arrived yet")
+                    % {"name": letter.member.name, "date": date_format(letter.valid_until)},
+                    f"{letter.from_organisation} → {letter.to_organisation}",
+                    url,
+                    letter.branch_id,
+                    tell_staff=stage == "overdue",
+                )
+            )
+        if letter.receipt_due_on <= horizon:
+            stage = stage_for(letter.receipt_due_on, today)
+            items.append(
+                Due(
+                    f"letter:{letter.pk}",
+                    "receipt_due",
+                    stage,
+                    _("Receipt of %(name)s's transfer letter %(when)s")
+                    % {
+                        "name": letter.member.name,
+                        "when": _stage_text(stage, letter.receipt_due_on),
+                    },
+                    f"{letter.from_organisation} → {letter.to_organisation}",
+                    url,
+                    letter.branch_id,
+                    tell_staff=stage == "overdue",
+                )
+            )
+    month = f"{today:%Y-%m}"
+    for branch_id, count in sorted(moves.away_by_branch(today=today).items()):
+        items.append(
+            Due(
+                f"away:{branch_id}:{month}",
+                "floating_away",
+                "flagged",
+                _("%(count)s floating members away from home six months or more: the rules ask "
+                  "that their relation be transferred")
+                % {"count": count},
+                "",
+                reverse("members:branch_moves", args=[branch_id]) + "#away",
+                branch_id,
+            )
+        )  # fmt: skip
+    return items
+
+
+def _recruiting_items(today: datetime.date) -> list[Due]:
+    """Recruiting members: the talk due within a month of the application and the higher
+    committee's approval due within three months of the branch meeting (a week ahead, the day
+    before, overdue; the approval to the street's staff too, who approve), and the probation
+    ending (a month ahead, and once ended without the vote on full membership)."""
+    items = []
+    horizon = today + relativedelta(months=1)
+    for deadline in recruitment.deadlines(horizon=horizon):
+        candidate = deadline.candidate
+        values = {"name": candidate.name, "date": date_format(deadline.due_on)}
+        if deadline.event == "probation_ending":
+            stage = "expired" if deadline.due_on <= today else "1m"
+            if stage == "expired":
+                title = _("%(name)s's probation ended on %(date)s: vote on full membership")
+            else:
+                title = _("%(name)s's probation ends on %(date)s: prepare the vote")
+        else:
+            stage = stage_for(deadline.due_on, today)
+            if stage is None:
+                continue
+            if deadline.event == "talk_due":
+                title = _("Talk with the applicant %(name)s: %(when)s")
+            elif deadline.event == "full_approval_due":
+                title = _("Approval of %(name)s's full membership: %(when)s")
+            else:
+                title = _("Approval of %(name)s's admission by the higher committee: %(when)s")
+            values["when"] = _stage_text(stage, deadline.due_on)
+        items.append(
+            Due(
+                f"candidate:{candidate.pk}:{deadline.due_on.isoformat()}",
+                f"recruiting_{deadline.event}",
+                stage,
+                title % values,
+                "",
+                candidate.get_absolute_url(),
+                candidate.branch_id,
+                tell_staff=deadline.event in ("approval_due", "full_approval_due"),
+            )
+        )
     return items
 
 

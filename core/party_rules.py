@@ -116,3 +116,62 @@ def term_reminder_stage(ends_on: datetime.date, today: datetime.date) -> str | N
 
 def runs_long_enough(start: datetime.date, end: datetime.date) -> bool:
     return end >= start + relativedelta(months=PROJECT_MONTHS)
+
+
+# Recruiting members (发展党员工作细则 2014) ------------------------------------------------------
+# Dates by the calendar: "a month after 31 January" is the last day of February, "a year after
+# 29 February" is 28 February of the next year (relativedelta keeps to the month's last day).
+
+APPLICANT_AGE = 18
+TALK_WITHIN_MONTHS = 1
+ACTIVIST_YEARS = 1
+TRAINING_DAYS = 3
+TRAINING_HOURS = 24
+APPROVAL_DUE_MONTHS = 3
+APPROVAL_LATEST_MONTHS = 6
+PROBATION_YEARS = 1
+EXTENSION_MOST_YEARS = 1
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Full years of age on `day` (周岁)."""
+    return relativedelta(day, birth_date).years
+
+
+def old_enough_to_apply(birth_date: datetime.date, applied_on: datetime.date) -> bool:
+    return age_on(birth_date, applied_on) >= APPLICANT_AGE
+
+
+def talk_due(applied_on: datetime.date) -> datetime.date:
+    """The Party organisation talks with the applicant within a month of the application."""
+    return applied_on + relativedelta(months=TALK_WITHIN_MONTHS)
+
+
+def earliest_candidate_on(activist_on: datetime.date) -> datetime.date:
+    """A development candidate after at least a year as an activist."""
+    return activist_on + relativedelta(years=ACTIVIST_YEARS)
+
+
+def training_enough(*, days: int, hours: int) -> bool:
+    """Concentrated training of at least three days or 24 class hours."""
+    return days >= TRAINING_DAYS or hours >= TRAINING_HOURS
+
+
+def approval_due(meeting_on: datetime.date) -> datetime.date:
+    """The higher committee approves within three months of the branch general meeting."""
+    return meeting_on + relativedelta(months=APPROVAL_DUE_MONTHS)
+
+
+def approval_latest(meeting_on: datetime.date) -> datetime.date:
+    """… and six months at the very most."""
+    return meeting_on + relativedelta(months=APPROVAL_LATEST_MONTHS)
+
+
+def probation_end(meeting_on: datetime.date) -> datetime.date:
+    """A year of probation counted from the branch general meeting that admitted the member."""
+    return meeting_on + relativedelta(years=PROBATION_YEARS)
+
+
+def extension_latest(probation_ends_on: datetime.date) -> datetime.date:
+    """Probation is extended once, by at most a year."""
+    return probation_ends_on + relativedelta(years=EXTENSION_MOST_YEARS)

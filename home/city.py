@@ -56,16 +56,20 @@ from assessments.models import (
 )
 from branches.models import Branch, PartyCommittee, PartyGroup, Seat
 from core.demo import DEMO_PASSWORD, SEED
-from members import dues
+from members import dues, moves
 from members.identity import check_character
 from members.models import (
+    Candidate,
+    CandidateStep,
     DuesBase,
     DuesCollection,
     DuesPayment,
+    FloatingCertificate,
     HomeOrganisation,
     Member,
     Participation,
     Transfer,
+    TransferLetter,
     TransferStep,
 )
 from projects.models import (
@@ -94,6 +98,7 @@ ACTIVITY_LOGS = 1_000_000
 ATTENDANCE_PER_LOG = 3  # on average: 3,000,000 rows at scale 1.0
 COORDINATION_ITEMS = 20_000
 SUGGESTIONS = 20_000  # 金点子: ten a project over the years
+CANDIDATES = 10_000  # 发展党员: five a branch on their way in, none admitted yet
 REMINDERS_PER_SECRETARY = 25  # a year of the bell for each branch's secretary
 STAFF_REMINDERS = 5_000  # the street's own bell: a branch behind, a task overdue …
 FAILED_DELIVERY_SHARE = 0.01  # e-mails that failed for good (the undelivered page)
@@ -383,6 +388,8 @@ class City:
             self._members()
             self._transfers()
             self._dues()
+            self._letters_and_certificates()
+            self._recruiting()
             self._activities()
             self._coordination()
             self._suggestions()
@@ -647,6 +654,7 @@ class City:
         members, participations = [], []
         self.pocket: list[tuple[int, int]] = []  # (member, current branch)
         self.paying: list[tuple[int, int, datetime.date]] = []  # (member, branch, joined Party)
+        self.floating_at_home: list[tuple[int, int, int]] = []  # (member, branch, home)
         previous_share = 0.1
         latest_full = self.today - datetime.timedelta(days=30)
         for branch, size in zip(self.branches, sizes, strict=True):
@@ -700,6 +708,8 @@ class City:
                         participations.append((pk, other.id, None, came, left, "调往其他项目"))
                 participations.append((pk, branch.id, group_id, joined, None, ""))
                 branch.members.append((pk, name))
+                if floating and state == "at_home":
+                    self.floating_at_home.append((pk, branch.id, home))
                 if state == "in_pocket":
                     self.pocket.append((pk, branch.id))
                 elif state == "in_branch":
@@ -741,6 +751,8 @@ class City:
             ["rejected"],
         ]
         transfers, steps = [], []
+        # (transfer, member, branch, letter issued, member received): their letters.
+        self.letter_transfers: list[tuple] = []
         for pk, (member_id, branch_id) in zip(self.ids(Transfer, len(chosen)), chosen, strict=True):
             path = self.rng.choice(paths)
             requested = self.days_ago(10 * len(path) + 5, 360)
@@ -750,6 +762,13 @@ class City:
                 on = on + datetime.timedelta(days=self.rng.randint(1, 9))
                 steps.append((pk, step, on, "组织关系介绍信信息不全" if step == "rejected" else ""))
             status = path[-1] if path else "requested"
+            if "letter_issued" in path:
+                received = next(
+                    (d for t, st, d, _n in steps[-len(path) :] if st == "received"), None
+                )
+                self.letter_transfers.append(
+                    (pk, member_id, branch_id, steps[-len(path)][2], received)
+                )
             transfers.append(
                 (pk, member_id, branch_id, "原务工地党组织", status, requested,
                  on if status in ("completed", "rejected") else None,
@@ -817,6 +836,131 @@ class City:
             ((next(ids), member_id, branch_id, month, amount, paid_on,
               collections[(branch_id, month)], self.staff_id, self.aware(paid_on))
              for member_id, branch_id, month, amount, paid_on in payments),
+        )  # fmt: skip
+
+    def _letters_and_certificates(self) -> None:
+        """The letters of the transfers that reached "letter issued" (dated that day, valid three
+        months, the receipt returned for one in two of those received); a letter out of their
+        branch for one member in forty whose relation is there, dated up to 200 days ago, its
+        receipt still awaited (some overdue, some past their validity); an activity certificate
+        for one floating member in three whose relation stays at home. A generator of its own, so
+        the rows drawn after it stay those of a city without them."""
+        rng = random.Random(f"{SEED}-city-letters-{self.scale}")  # noqa: S311 - demo data
+        branch_names = {branch.id: branch.name for branch in self.branches}
+        homes = dict(HomeOrganisation.objects.values_list("pk", "name"))
+        letters = []
+        for transfer_id, member_id, branch_id, issued, received in self.letter_transfers:
+            receipt = None
+            if received is not None and rng.random() < 0.5:
+                receipt = received + datetime.timedelta(days=rng.randint(1, 20))
+                receipt = min(receipt, self.today)
+            letters.append((member_id, branch_id, "in", transfer_id, f"组字第{transfer_id:05d}号",
+                            issued, "原务工地党组织", branch_names[branch_id],
+                            dues.month_of(issued), moves.longest_validity(issued),
+                            moves.receipt_due(issued), received, receipt))  # fmt: skip
+        for member_id, branch_id, _joined in self.paying:
+            if rng.random() >= 0.025:
+                continue
+            issued = self.today - datetime.timedelta(days=rng.randint(5, 200))
+            valid = issued + datetime.timedelta(days=rng.choice([30, 60, 90]))
+            letters.append((member_id, branch_id, "out", None, f"转字第{member_id:06d}号", issued,
+                            branch_names[branch_id], homes[rng.choice(self.home_ids)],
+                            dues.add_months(dues.month_of(issued), -1), valid,
+                            moves.receipt_due(issued), None, None))  # fmt: skip
+        ids = self.ids(TransferLetter, len(letters))
+        self.writer.write_with_history(
+            TransferLetter,
+            ["id", "member_id", "branch_id", "direction", "transfer_id", "number", "issued_on",
+             "from_organisation", "to_organisation", "dues_paid_to", "valid_until",
+             "receipt_due_on", "arrived_on", "receipt_on", "recorded_by_id", "created_at"],
+            [(pk, *row, self.staff_id, self.now) for pk, row in zip(ids, letters, strict=True)],
+            self.now, self.staff_id,
+        )  # fmt: skip
+        chosen = [row for row in self.floating_at_home if rng.random() < 1 / 3]
+        ids = self.ids(FloatingCertificate, len(chosen))
+        rows = []
+        for pk, (member_id, _branch_id, home) in zip(ids, chosen, strict=True):
+            issued = self.today - datetime.timedelta(days=rng.randint(30, 700))
+            rows.append((pk, member_id, f"流动证{pk:06d}", issued,
+                         issued + datetime.timedelta(days=730), homes[home], self.staff_id,
+                         self.now))  # fmt: skip
+        self.writer.write_with_history(
+            FloatingCertificate,
+            ["id", "member_id", "number", "issued_on", "valid_until", "issuing_organisation",
+             "recorded_by_id", "created_at"],
+            rows, self.now, self.staff_id,
+        )  # fmt: skip
+
+    def _recruiting(self) -> None:
+        """Workers recruited on site (发展党员): applicants, activists and development candidates
+        with their dated steps, each in its legal order and interval (the talk within a month,
+        a year as activist before becoming a candidate, two introducers and the training). Nobody
+        is admitted here, so the members stay those written above."""
+        count = self.count(CANDIDATES, len(self.branches))
+        taken = set(Member.objects.values_list("id_number", flat=True))
+        taken |= set(Candidate.objects.values_list("id_number", flat=True))
+        sizes = _spread(count, self.weights, minimum=0)
+        candidate_ids = iter(self.ids(Candidate, count))
+        candidates, steps = [], []
+        yesterday = self.today - DAY
+        for branch, size in zip(self.branches, sizes, strict=True):
+            contractor = self.projects_by_id[branch.project_id][5]
+            for _ in range(size):
+                pk = next(candidate_ids)
+                gender = "M" if self.rng.random() < 0.85 else "F"
+                birth = D(1975, 1, 1) + datetime.timedelta(days=self.rng.randrange(0, 365 * 25))
+                stage = self.rng.choices(["applicant", "activist", "development"], [40, 35, 25])[0]
+                if stage == "applicant":
+                    applied = self.days_ago(1, 200)
+                elif stage == "activist":
+                    applied = self.days_ago(100, 700)
+                else:
+                    applied = self.days_ago(460, 1000)
+                talked = activist = development = None
+                steps.append((pk, "application", applied, None, None, ""))
+                if stage != "applicant" or self.rng.random() < 0.6:
+                    talked = min(
+                        applied + datetime.timedelta(days=self.rng.randint(3, 28)), self.today
+                    )
+                    steps.append((pk, "talk", talked, None, None, "支部书记"))
+                if stage != "applicant":
+                    recommended = talked + datetime.timedelta(days=self.rng.randint(1, 20))
+                    activist = recommended + datetime.timedelta(days=self.rng.randint(0, 30))
+                    contact = self.rng.choice(branch.members)[0] if branch.members else None
+                    steps += [
+                        (pk, "recommendation", recommended, None, None, ""),
+                        (pk, "activist", activist, None, None, "支部委员会"),
+                    ]
+                    if contact is not None:
+                        steps.append((pk, "contact", activist, contact, None, ""))
+                if stage == "development":
+                    development = min(
+                        activist + datetime.timedelta(days=365 + self.rng.randint(0, 60)), yesterday
+                    )
+                    steps.append((pk, "candidate", development, None, None, "支部委员会"))
+                    for person in self.rng.sample(branch.members, min(2, len(branch.members))):
+                        steps.append((pk, "introducer", development, person[0], None, ""))
+                    steps.append((pk, "training", development, None, 3, "集中培训"))
+                candidates.append(
+                    (pk, branch.id, self.name(gender), self._id_number(birth, gender, taken),
+                     gender, birth, self.mobile(), "enterprise", contractor, "",
+                     self.rng.choice(JOBS), stage, applied, talked, activist, development,
+                     self.aware(applied))
+                )  # fmt: skip
+        self.writer.write(
+            Candidate,
+            ["id", "branch_id", "name", "id_number", "gender", "birth_date", "phone",
+             "employer_kind", "employer_enterprise_id", "employer_name", "job", "stage",
+             "applied_on", "talked_on", "activist_on", "development_on", "created_at"],
+            candidates,
+        )  # fmt: skip
+        ids = iter(self.ids(CandidateStep, len(steps)))
+        self.writer.write(
+            CandidateStep,
+            ["id", "candidate_id", "kind", "happened_on", "person_id", "training_days",
+             "done_by", "note", "actor_id", "recorded_at"],
+            ((next(ids), c, kind, on, person, days, by, "", self.staff_id, self.aware(on))
+             for c, kind, on, person, days, by in steps),
         )  # fmt: skip
 
     def _activities(self) -> None:

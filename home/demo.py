@@ -33,6 +33,7 @@ def load(today: datetime.date | None = None) -> DemoContext:
         projects_demo.load_coordination,
         members_demo.load,
         members_demo.load_elections,
+        members_demo.load_recruiting,
         activities_demo.load,
         assessments_demo.load,
         api_demo.load,

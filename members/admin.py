@@ -10,6 +10,8 @@ from core.admin import HistoryAdmin, RevisionAdminMixin
 from core.pagination import ListPaginator
 from members.forms import MEMBER_FIELDS, MEMBER_HELP, MEMBER_LABELS, IdentityFromIdNumberMixin
 from members.models import (
+    Candidate,
+    CandidateStep,
     DuesArrearsReason,
     DuesBase,
     DuesPayment,
@@ -17,12 +19,14 @@ from members.models import (
     DuesRateTable,
     Election,
     ElectionCandidate,
+    FloatingCertificate,
     HomeOrganisation,
     Member,
     MemberDecision,
     Participation,
     PioneerPost,
     Transfer,
+    TransferLetter,
     TransferStep,
 )
 
@@ -197,6 +201,40 @@ class MemberDecisionAdmin(ReadOnlyRecordAdmin):
     exclude = ("entitled", "present")
 
 
+class CandidateStepInline(admin.TabularInline):
+    model = CandidateStep
+    extra = 0
+    fields = ("happened_on", "kind", "person", "decision", "done_by", "note", "actor")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Candidate)
+class CandidateAdmin(ReadOnlyRecordAdmin):
+    """Recruiting is recorded in the portal, where each step's legal interval is checked; the
+    admin shows the candidates and their steps."""
+
+    list_display = ("name", "branch", "stage", "applied_on", "meeting_on", "probation_ends_on")
+    list_select_related = ("branch",)
+    list_filter = ("stage",)
+    search_fields = ("name", "branch__name")
+    date_hierarchy = "applied_on"
+    exclude = ("id_number", "phone")
+    readonly_fields = ("masked_id_number", "masked_phone")
+    inlines = [CandidateStepInline]
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, candidate):
+        return candidate.masked_id_number
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, candidate):
+        return candidate.masked_phone
+
+
 # Party dues ------------------------------------------------------------------------------------
 
 
@@ -253,5 +291,36 @@ class DuesArrearsReasonAdmin(admin.ModelAdmin):
     list_display = ("member", "reason", "recorded_on", "recorded_by")
     search_fields = ("member__name",)
     list_select_related = ("member", "recorded_by")
+    autocomplete_fields = ("member",)
+    readonly_fields = ("recorded_by",)
+
+
+@admin.register(TransferLetter)
+class TransferLetterAdmin(HistoryAdmin):
+    list_display = (
+        "number",
+        "member",
+        "branch",
+        "direction",
+        "issued_on",
+        "dues_paid_to",
+        "valid_until",
+        "receipt_due_on",
+        "arrived_on",
+        "receipt_on",
+    )
+    list_filter = ("direction",)
+    search_fields = ("number", "member__name", "from_organisation", "to_organisation")
+    list_select_related = ("member", "branch")
+    autocomplete_fields = ("member", "branch", "transfer")
+    readonly_fields = ("recorded_by",)
+    date_hierarchy = "issued_on"
+
+
+@admin.register(FloatingCertificate)
+class FloatingCertificateAdmin(HistoryAdmin):
+    list_display = ("number", "member", "issuing_organisation", "issued_on", "valid_until")
+    search_fields = ("number", "member__name", "issuing_organisation")
+    list_select_related = ("member",)
     autocomplete_fields = ("member",)
     readonly_fields = ("recorded_by",)

@@ -9,23 +9,26 @@ import datetime
 import random
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from branches.models import Branch, Seat
 from core.demo import SEED, DemoContext
 from core.services import save_revision
-from members import dues, elections, services
+from members import dues, elections, moves, services
 from members.identity import check_character
 from members.models import (
     DuesArrearsReason,
     DuesBase,
     DuesCollection,
     DuesPayment,
+    FloatingCertificate,
     HomeOrganisation,
     Member,
     Participation,
     PioneerPost,
     Transfer,
+    TransferLetter,
 )
 
 D = datetime.date
@@ -138,6 +141,7 @@ def load(ctx: DemoContext) -> None:
                 members_by_branch.setdefault(branch.pk, []).append(member)
     _transfers_and_posts(ctx, members_by_branch, actor)
     _dues(ctx)
+    _letters_and_certificates(ctx)
 
 
 def _transfers_and_posts(ctx: DemoContext, members_by_branch, actor) -> None:
@@ -319,3 +323,171 @@ def _dues(ctx: DemoContext) -> None:
                 member=member, reason=REASONS[place], recorded_on=today, recorded_by=actor
             )
     DuesPayment.objects.bulk_create(rows)
+
+
+# Members on the move: two letters in transit — the letter of the transfer at the step "letter
+# issued" (dated that day, 21 days before the load: valid three months, its receipt due a month
+# after), and a letter out of the last pilot branch for a member whose relation is there, dated 75
+# days before the load and valid two months (so past its validity, not arrived; its receipt six
+# weeks overdue). The floating members of the pilot branches have taken part for more than six
+# months (their groups were set up over a year before): they are flagged by the six-month rule;
+# the first three of them hold an activity certificate.
+OUT_LETTER_DAYS_AGO = 75
+CERTIFICATES = 3
+
+
+def _letters_and_certificates(ctx: DemoContext) -> None:
+    if TransferLetter.objects.exists():
+        return
+    today = getattr(ctx, "today", None) or timezone.localdate()
+    actor = ctx.objects["staff_user"]
+    transfer = (
+        Transfer.objects.filter(status=Transfer.Status.LETTER_ISSUED)
+        .order_by("requested_on", "pk")
+        .first()
+    )
+    if transfer is not None:
+        issued = transfer.steps.get(status=Transfer.Status.LETTER_ISSUED).happened_on
+        moves.incoming_letter_record(
+            transfer=transfer, number=f"组字第{transfer.pk:03d}号", issued_on=issued,
+            from_organisation=transfer.from_organisation,
+            dues_paid_to=dues.month_of(issued), valid_until=moves.longest_validity(issued),
+            actor=actor,
+        )  # fmt: skip
+    branch = ctx.objects["branches"][-1]
+    leaving = (
+        Member.objects.filter(
+            relation_state=Member.RelationState.IN_BRANCH,
+            participations__branch=branch,
+            participations__left_on__isnull=True,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if leaving is not None:
+        issued = today - datetime.timedelta(days=OUT_LETTER_DAYS_AGO)
+        paid = dues.member_dues_standing(member=leaving, today=issued).paid_through
+        moves.outgoing_letter_issue(
+            member=leaving, branch=branch, number="项支转字第001号", issued_on=issued,
+            to_organisation="上海市某建设集团党委", dues_paid_to=paid or dues.month_of(issued),
+            valid_until=issued + relativedelta(months=2), actor=actor,
+        )  # fmt: skip
+    floating = Member.objects.filter(
+        is_floating=True, relation_state=Member.RelationState.AT_HOME
+    ).order_by("pk")[:CERTIFICATES]
+    for number, member in enumerate(floating, start=1):
+        issued = ctx.shift(D(2025, 3, 1))
+        FloatingCertificate.objects.create(
+            member=member,
+            number=f"流动证{issued.year}{number:04d}",
+            issued_on=issued,
+            valid_until=issued + relativedelta(years=2),
+            issuing_organisation=member.home_organisation.name
+            if member.home_organisation
+            else member.floating_from,
+            recorded_by=actor,
+        )
+
+
+# Recruiting members (发展党员): a few workers recruited on site in each pilot branch, at different
+# stages, their steps dated back from the demo's day. Nobody is admitted here (the report's 105
+# members stay 105): the furthest, in the first branch, awaits the higher committee's approval,
+# due within the week (a reminder).
+RECRUITS = [
+    # (days before today: applied, talk, recommendation, activist, candidate), the last steps
+    (10, None, None, None, None, ""),
+    (45, 30, 20, None, None, ""),
+    (320, 300, 260, 220, None, "contact"),
+    (900, 880, 840, 800, 120, "development"),
+]
+VOTED_DAYS_AGO = 85  # the branch meeting's vote: the approval is due three months later
+
+
+def load_recruiting(ctx: DemoContext) -> None:
+    from members import recruitment
+    from members.models import Candidate, CandidateStep
+
+    if Candidate.objects.exists():
+        return
+    fake = ctx.faker_for("recruiting")
+    rng = random.Random(f"{SEED}-recruiting")  # noqa: S311 - demo data, not secrets
+    actor = ctx.objects["staff_user"]
+    Kind = CandidateStep.Kind
+
+    def ago(days: int) -> datetime.date:
+        return ctx.today - datetime.timedelta(days=days)
+
+    for place, branch in enumerate(ctx.objects["branches"]):
+        branch = Branch.objects.select_related("project").get(pk=branch.pk)
+        contractor = branch.project.participations.filter(role="general_contractor").first()
+        plan = RECRUITS + ([(960, 940, 900, 860, 200, "voted")] if place == 0 else [])
+        for applied, talk, recommended, activist, candidate_days, further in plan:
+            gender = "M" if rng.random() < 0.85 else "F"
+            given = fake.first_name_male() if gender == "M" else fake.first_name_female()
+            birth = D(1982, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 20))
+            id_number = _id_number(rng, birth, gender)
+            phone = fake.phone_number()
+            job = rng.choice(JOBS[1:])
+            if Member.objects.filter(id_number=id_number).exists():
+                continue
+            candidate = recruitment.candidate_apply(
+                candidate=Candidate(
+                    name=fake.last_name() + given,
+                    id_number=id_number,
+                    phone=phone,
+                    employer_kind=Member.EmployerKind.ENTERPRISE,
+                    employer_enterprise=contractor.enterprise,
+                    job=job,
+                ),
+                branch=branch,
+                applied_on=ago(applied),
+                actor=actor,
+            )
+
+            def step(kind, days, candidate=candidate, **extra):
+                return recruitment.step_record(
+                    candidate=candidate, kind=kind, happened_on=ago(days), actor=actor, **extra
+                )
+
+            if talk is None:
+                continue
+            step(Kind.TALK, talk, done_by="支部书记")
+            step(Kind.RECOMMENDATION, recommended, note="党员推荐")
+            if activist is None:
+                continue
+            step(Kind.ACTIVIST, activist, done_by="支部委员会")
+            # The contact assigned when the branch had full members (a young branch: later).
+            contact_days = candidate_days + 30 if candidate_days else activist - 20
+            voters = list(elections.entitled_voters(branch=branch, on=ago(contact_days)))
+            if not voters:
+                continue
+            step(Kind.CONTACT, contact_days, person=voters[0])
+            step(Kind.THOUGHT_REPORT, activist - 90, note="第一季度思想汇报")
+            if candidate_days is None:
+                continue
+            step(Kind.CANDIDATE, candidate_days, done_by="支部委员会")
+            introducers = list(elections.entitled_voters(branch=branch, on=ago(candidate_days - 5)))
+            if len(introducers) < 2:
+                continue
+            step(Kind.INTRODUCER, candidate_days - 5, person=introducers[0])
+            step(Kind.INTRODUCER, candidate_days - 5, person=introducers[1])
+            step(Kind.POLITICAL_REVIEW, candidate_days - 20, done_by="街道党工委组织科")
+            step(Kind.TRAINING, candidate_days - 30, training_days=3, note="街道党校集中培训")
+            if further != "voted":
+                continue
+            step(Kind.COMMITTEE_REVIEW, VOTED_DAYS_AGO + 30, done_by="支部委员会")
+            step(Kind.PRE_REVIEW, VOTED_DAYS_AGO + 20, done_by="项目党委")
+            step(Kind.APPLICATION_FORM, VOTED_DAYS_AGO + 10)
+            held_on = ago(VOTED_DAYS_AGO)
+            present = list(elections.entitled_voters(branch=branch, on=held_on))
+            decision = elections.member_decision_record(
+                branch=branch,
+                held_on=held_on,
+                kind="admission",
+                subject_name=candidate.name,
+                present=present,
+                in_favour=len(present),
+                recorded_by=actor,
+            )
+            step(Kind.ADMISSION_VOTE, VOTED_DAYS_AGO, decision=decision)
+            step(Kind.HIGHER_TALK, VOTED_DAYS_AGO - 20, done_by="项目党委组织委员")

@@ -15,8 +15,10 @@ the table's range. Amounts are Decimal, rounded once, at the end, to the fen, ha
 
 When a member owes: from the month of the later of their joining the Party (a probationary
 member pays from the branch meeting that admitted them, which is the joining date) and the
-completion of the transfer that brought the relation into the branch — and not before the month
-of their first dues base: the portal expects no amount it cannot compute.
+completion of the transfer that brought the relation into the branch — or, when that transfer's
+letter is recorded, the month after the dues paid up to on the letter (党费交至): no dues are
+expected in the branch before it — and not before the month of their first dues base: the
+portal expects no amount it cannot compute.
 
 Arrears count the months since the last month paid (or since dues began), up to the month just
 ended (the current month can still be paid): three such months are shown to the secretary; six,
@@ -50,6 +52,7 @@ from members.models import (
     Member,
     Participation,
     Transfer,
+    TransferLetter,
 )
 
 FEN = Decimal("0.01")
@@ -255,6 +258,20 @@ def _with_dues_dates(queryset: QuerySet[Member]) -> QuerySet[Member]:
         .order_by("effective_from")
         .values("effective_from")[:1]
     )
+    letter_paid_to = (
+        TransferLetter.objects.filter(
+            member=OuterRef("pk"),
+            direction=TransferLetter.Direction.INCOMING,
+            transfer__status=Transfer.Status.COMPLETED,
+        )
+        .order_by("-transfer__closed_on")
+        .values("dues_paid_to")[:1]
+    )
+    leaving_paid_to = TransferLetter.objects.filter(
+        member=OuterRef("pk"),
+        direction=TransferLetter.Direction.OUTGOING,
+        receipt_on__isnull=True,
+    ).values("dues_paid_to")[:1]
     last_paid = (
         DuesPayment.objects.filter(member=OuterRef("pk")).order_by("-month").values("month")[:1]
     )
@@ -270,6 +287,8 @@ def _with_dues_dates(queryset: QuerySet[Member]) -> QuerySet[Member]:
     )
     return queryset.annotate(
         transfer_completed_on=Subquery(transfer_done),
+        letter_dues_paid_to=Subquery(letter_paid_to),
+        leaving_dues_paid_to=Subquery(leaving_paid_to),
         first_base_on=Subquery(first_base),
         last_paid_month=Subquery(last_paid),
         last_reason_on=Subquery(last_reason),
@@ -286,6 +305,7 @@ class Standing:
     months_unpaid: int  # months since the last paid (or since dues began), to the month just ended
     has_reason: bool
     current_month: datetime.date | None = None
+    owes_until: datetime.date | None = None  # the last month owed here (a letter out states it)
 
     @property
     def shown(self) -> bool:
@@ -309,19 +329,31 @@ def standing_of(
     last_paid_month: datetime.date | None,
     last_reason_on: datetime.date | None,
     today: datetime.date,
+    letter_dues_paid_to: datetime.date | None = None,
+    leaving_dues_paid_to: datetime.date | None = None,
 ) -> Standing:
     current = month_of(today)
     if first_base_on is None:
         return Standing(None, last_paid_month, 0, False, current)
+    if letter_dues_paid_to is not None:
+        # The letter says where the dues stop at the sending side: the branch takes over the next
+        # month, whenever the transfer was completed.
+        transfer_completed_on = add_months(month_of(letter_dues_paid_to), 1)
     owes_from = max(
         month_of(day) for day in (joined_party_on, transfer_completed_on, first_base_on) if day
     )
     first_unpaid = owes_from
     if last_paid_month is not None and last_paid_month >= owes_from:
         first_unpaid = add_months(last_paid_month, 1)
-    unpaid = months_from_to(first_unpaid, add_months(current, -1))
+    last_owed = add_months(current, -1)
+    if leaving_dues_paid_to is not None:
+        # A letter out of the branch states the dues paid up to: later months are paid at the
+        # destination, though the member stays listed here until the receipt comes back.
+        last_owed = min(last_owed, month_of(leaving_dues_paid_to))
+    unpaid = months_from_to(first_unpaid, last_owed)
     has_reason = unpaid > 0 and last_reason_on is not None and last_reason_on >= first_unpaid
-    return Standing(owes_from, last_paid_month, unpaid, has_reason, current)
+    owes_until = month_of(leaving_dues_paid_to) if leaving_dues_paid_to else None
+    return Standing(owes_from, last_paid_month, unpaid, has_reason, current, owes_until)
 
 
 def standing_for(member: Member, today: datetime.date) -> Standing:
@@ -333,6 +365,8 @@ def standing_for(member: Member, today: datetime.date) -> Standing:
         last_paid_month=member.last_paid_month,
         last_reason_on=member.last_reason_on,
         today=today,
+        letter_dues_paid_to=member.letter_dues_paid_to,
+        leaving_dues_paid_to=member.leaving_dues_paid_to,
     )
 
 
@@ -386,15 +420,15 @@ def collection_rows(
             member__in=[m.pk for m in members], month=month
         ).select_related("recorded_by")
     }
-    return [
-        CollectionRow(
-            member,
-            expected_for(member, month, book),
-            payments.get(member.pk),
-            standing_for(member, today),
-        )
-        for member in members
-    ]
+    rows = []
+    for member in members:
+        standing = standing_for(member, today)
+        # Nothing is expected here before the month dues begin (after a transfer letter's month).
+        before = standing.owes_from is not None and month < standing.owes_from
+        after = standing.owes_until is not None and month > standing.owes_until
+        expected = None if before or after else expected_for(member, month, book)
+        rows.append(CollectionRow(member, expected, payments.get(member.pk), standing))
+    return rows
 
 
 def arrears_of_branch(*, branch: Branch, today: datetime.date) -> list[tuple[Member, Standing]]:

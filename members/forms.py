@@ -11,7 +11,7 @@ from core.forms import (
     RevisionFormMixin,
     SubmissionTokenMixin,
 )
-from members.models import Member, MemberDecision, PioneerPost, Transfer
+from members.models import Candidate, CandidateStep, Member, MemberDecision, PioneerPost, Transfer
 from members.services import NEXT_STEP
 from projects.models import Project
 
@@ -347,3 +347,88 @@ class MemberDecisionForm(SubmissionTokenMixin, forms.Form):
         if not data.get("subject_name") and not data.get("member"):
             self.add_error("subject_name", _("Say whom the decision is about."))
         return data
+
+
+# Recruiting members ------------------------------------------------------------------------------
+
+
+class CandidateApplyForm(SubmissionTokenMixin, forms.ModelForm):
+    """The applicant's personal data, entered once: the date of birth and gender are read from
+    the ID number."""
+
+    applied_on = forms.DateField(
+        label=_("application received on"), widget=DateInput, initial=timezone.localdate
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "name",
+            "id_number",
+            "phone",
+            "employer_kind",
+            "employer_enterprise",
+            "employer_name",
+            "job",
+        ]
+        labels = MEMBER_LABELS
+        help_texts = {
+            **MEMBER_HELP,
+            "id_number": _(
+                "The date of birth and gender are read from it; an applicant is at least 18."
+            ),
+        }
+
+
+class CandidateStepForm(PreselectSingleChoiceMixin, SubmissionTokenMixin, forms.Form):
+    """The next step of a candidate's way: the steps offered are those the stage allows now;
+    the fields a step needs are checked by the service, which says what is missing."""
+
+    kind = forms.ChoiceField(label=_("step"))
+    happened_on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
+    person = forms.ModelChoiceField(
+        label=_("contact or introducer"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("For a training contact or an introducer: a full member of the branch."),
+    )
+    decision = forms.ModelChoiceField(
+        label=_("decision of the branch general meeting"),
+        queryset=MemberDecision.objects.none(),
+        required=False,
+        help_text=_("For a vote: the decision recorded under Elections and decisions."),
+    )
+    party_group = forms.ModelChoiceField(
+        label=_("Party group"), queryset=PartyGroup.objects.none(), required=False
+    )
+    training_days = forms.IntegerField(
+        label=_("training days"), min_value=0, max_value=365, required=False
+    )
+    training_hours = forms.IntegerField(
+        label=_("training class hours"), min_value=0, max_value=2000, required=False
+    )
+    extended_until = forms.DateField(
+        label=_("probation extended until"), widget=DateInput, required=False
+    )
+    done_by = forms.CharField(
+        label=_("by whom"),
+        max_length=100,
+        required=False,
+        help_text=_("Who talked, reviewed or decided (a person or a body)."),
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, candidate: Candidate, kinds: list[str], voters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, CandidateStep.Kind(k).label) for k in kinds]
+        self.fields["person"].queryset = voters
+        self.fields["decision"].queryset = MemberDecision.objects.filter(
+            branch_id=candidate.branch_id, is_valid=True, candidate_steps__isnull=True
+        ).order_by("-held_on", "-pk")
+        self.fields["decision"].label_from_instance = lambda d: (
+            f"{d.held_on} · {d.get_kind_display()} · {d.subject_name}"
+        )
+        self.fields["party_group"].queryset = PartyGroup.objects.filter(
+            branch_id=candidate.branch_id, dissolved_on__isnull=True
+        ).order_by("name")

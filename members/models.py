@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -871,3 +873,371 @@ class DuesArrearsReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.reason}"
+
+
+# Members on the move: transfer letters and their receipts, floating members' certificates ------
+
+
+class TransferLetter(ChoicesDisplay, models.Model):
+    """A transfer letter (组织关系介绍信) concerning a branch of the portal, with its timers: valid
+    until a date (at most three months after it was issued), its receipt (回执) due back a month
+    after its date. Incoming, it belongs to the transfer into the branch; outgoing, it is the
+    record of the member's relation leaving the branch, which stays responsible for them until
+    the receipt arrives. Each change of state has its own date; edits are kept in its history."""
+
+    class Direction(models.TextChoices):
+        INCOMING = "in", _("Into the branch")
+        OUTGOING = "out", _("Out of the branch")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfer_letters", verbose_name=_("member")
+    )
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="transfer_letters",
+        verbose_name=_("branch"),
+        help_text=_("Receiving the member (incoming) or sending them (outgoing)."),
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    transfer = models.OneToOneField(
+        Transfer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter",
+        verbose_name=_("transfer"),
+    )
+    number = models.CharField(_("letter number"), max_length=50)
+    issued_on = models.DateField(_("letter date"))
+    from_organisation = models.CharField(_("from"), max_length=200)
+    to_organisation = models.CharField(_("to"), max_length=200)
+    dues_paid_to = models.DateField(
+        _("dues paid up to"), help_text=_("The month the member's dues are paid up to.")
+    )
+    valid_until = models.DateField(_("valid until"))
+    receipt_due_on = models.DateField(_("receipt due on"))
+    arrived_on = models.DateField(_("reported at the destination on"), null=True, blank=True)
+    receipt_on = models.DateField(_("receipt returned on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("transfer letter")
+        verbose_name_plural = _("transfer letters")
+        ordering = ["-issued_on", "-pk"]
+        indexes = [
+            models.Index(fields=["branch", "receipt_on"], name="letter_branch_receipt_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction="in", transfer__isnull=False)
+                | Q(direction="out", transfer__isnull=True),
+                name="letter_incoming_has_transfer",
+                violation_error_message=_(
+                    "An incoming letter belongs to a transfer; an outgoing one stands alone."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(direction="out", receipt_on__isnull=True),
+                name="one_outgoing_letter_awaiting_receipt",
+                violation_error_message=_(
+                    "This member already has a transfer out awaiting its receipt."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("issued_on"))
+                & Q(receipt_due_on__gte=F("issued_on")),
+                name="letter_deadlines_after_its_date",
+                violation_error_message=_("A letter's deadlines fall after its date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dues_paid_to__day=1),
+                name="letter_dues_month_first_day",
+                violation_error_message=_("A month is stored as its first day."),
+            ),
+            dates_in_order(
+                "issued_on",
+                "arrived_on",
+                name="letter_arrival_after_issue",
+                message=_("The member cannot report before the letter was issued."),
+            ),
+            dates_in_order(
+                "issued_on",
+                "receipt_on",
+                name="letter_receipt_after_issue",
+                message=_("The receipt cannot come back before the letter was issued."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.member}"
+
+    @property
+    def is_outgoing(self) -> bool:
+        return self.direction == self.Direction.OUTGOING
+
+    def validity_lapsed(self, today: datetime.date) -> bool:
+        """Past its validity and the member has not reported at the destination."""
+        return self.arrived_on is None and self.receipt_on is None and self.valid_until < today
+
+    def receipt_overdue(self, today: datetime.date) -> bool:
+        return self.receipt_on is None and self.receipt_due_on < today
+
+
+class FloatingCertificate(models.Model):
+    """A floating member's activity certificate (流动党员活动证). A new certificate is a new row;
+    the earlier ones stay."""
+
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="floating_certificates",
+        verbose_name=_("member"),
+    )
+    number = models.CharField(_("certificate number"), max_length=50)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    issuing_organisation = models.CharField(_("issued by"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("floating member's activity certificate")
+        verbose_name_plural = _("floating members' activity certificates")
+        ordering = ["member", "-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "number"],
+                name="certificate_number_once_per_member",
+                violation_error_message=_("This certificate is recorded already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("issued_on")),
+                name="certificate_valid_after_issue",
+                violation_error_message=_(
+                    "A certificate is valid until a day after it was issued."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.member}"
+
+
+# Recruiting members (发展党员) --------------------------------------------------------------------
+
+
+class Candidate(ChoicesDisplay, models.Model):
+    """Someone on the way into the Party through a branch, from the application on: applicant,
+    activist, development candidate, probationary member, full member. The personal data is
+    entered here once; on approval of the admission the candidate becomes a Member (`member`).
+    Each step is a dated CandidateStep; the dates below are the stages' starts and deadlines the
+    steps set (members.recruitment), kept here so that lists and reminders read one row."""
+
+    class Stage(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVIST = "activist", _("Activist")
+        DEVELOPMENT = "development", _("Development candidate")
+        PROBATIONARY = "probationary", _("Probationary member")
+        FULL = "full", _("Full member")
+
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        verbose_name=_("branch"),
+    )
+    name = models.CharField(_("full name"), max_length=50)
+    id_number = models.CharField(
+        _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Member.Gender.choices)
+    birth_date = models.DateField(_("date of birth"))
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
+    employer_kind = models.CharField(
+        _("employer"),
+        max_length=12,
+        choices=Member.EmployerKind.choices,
+        default=Member.EmployerKind.ENTERPRISE,
+    )
+    employer_enterprise = models.ForeignKey(
+        "projects.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        verbose_name=_("employing enterprise"),
+    )
+    employer_name = models.CharField(_("employer's name"), max_length=200, blank=True)
+    job = models.CharField(_("job or trade on site"), max_length=100, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=Stage.choices, default=Stage.APPLICANT
+    )
+    applied_on = models.DateField(_("applied on"))
+    talked_on = models.DateField(_("talked with on"), null=True, blank=True)
+    activist_on = models.DateField(_("activist since"), null=True, blank=True)
+    development_on = models.DateField(_("development candidate since"), null=True, blank=True)
+    meeting_on = models.DateField(_("admitted by the branch meeting on"), null=True, blank=True)
+    admitted_on = models.DateField(_("admission approved on"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
+    full_on = models.DateField(_("full membership approved on"), null=True, blank=True)
+    archived_on = models.DateField(_("file archived on"), null=True, blank=True)
+    member = models.OneToOneField(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidacy",
+        verbose_name=_("member"),
+    )
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate for membership")
+        verbose_name_plural = _("candidates for membership")
+        ordering = ["branch", "applied_on", "pk"]
+        indexes = [
+            models.Index(fields=["branch", "stage"], name="candidate_branch_stage_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:candidate_detail", args=[self.pk])
+
+    def take_identity_from_id_number(self) -> None:
+        """The date of birth and gender are read from the ID number, never typed."""
+        if self.id_number:
+            self.id_number = normalise_id_number(self.id_number)
+            if not id_number_problem(self.id_number):
+                self.birth_date = birth_date_from_id(self.id_number)
+                self.gender = gender_from_id(self.id_number)
+
+    def clean(self):
+        self.take_identity_from_id_number()
+        errors = {}
+        if self.employer_kind == Member.EmployerKind.ENTERPRISE and not self.employer_enterprise_id:
+            errors["employer_enterprise"] = _("Choose the investor or contractor.")
+        if self.employer_kind != Member.EmployerKind.ENTERPRISE and not self.employer_name:
+            errors["employer_name"] = _("Give the employer's name.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class CandidateStep(ChoicesDisplay, models.Model):
+    """One dated step of a candidate's way (发展党员工作细则 2014), with who recorded it."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Application received")
+        TALK = "talk", _("Talk with the applicant")
+        RECOMMENDATION = "recommendation", _("Recommendation by members or mass organisations")
+        ACTIVIST = "activist", _("Made an activist (filed with the higher committee)")
+        CONTACT = "contact", _("Training contact assigned")
+        THOUGHT_REPORT = "thought_report", _("Thought report or review")
+        CANDIDATE = "candidate", _("Made a development candidate (filed)")
+        INTRODUCER = "introducer", _("Introducer")
+        POLITICAL_REVIEW = "political_review", _("Political review")
+        TRAINING = "training", _("Concentrated training")
+        COMMITTEE_REVIEW = "committee_review", _("Review by the branch committee")
+        PRE_REVIEW = "pre_review", _("Pre-review by the higher committee")
+        APPLICATION_FORM = "application_form", _("Application form filled in")
+        ADMISSION_VOTE = "admission_vote", _("Admission voted by the branch general meeting")
+        HIGHER_TALK = "higher_talk", _("Talk by the higher committee")
+        ADMISSION_APPROVAL = "admission_approval", _("Admission approved by the higher committee")
+        PARTY_GROUP = "party_group", _("Joined a Party group")
+        OATH = "oath", _("Oath taken")
+        EXTENSION = "extension", _("Probation extended")
+        FULL_APPLICATION = "full_application", _("Application for full membership")
+        FULL_VOTE = "full_vote", _("Full membership voted by the branch general meeting")
+        FULL_APPROVAL = "full_approval", _("Full membership approved")
+        ARCHIVED = "archived", _("File archived")
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="steps", verbose_name=_("candidate")
+    )
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    happened_on = models.DateField(_("date"))
+    person = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recruiting_steps",
+        verbose_name=_("contact or introducer"),
+    )
+    decision = models.ForeignKey(
+        MemberDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidate_steps",
+        verbose_name=_("decision of the branch general meeting"),
+    )
+    party_group = models.ForeignKey(
+        "branches.PartyGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Party group"),
+    )
+    training_days = models.PositiveSmallIntegerField(_("training days"), null=True, blank=True)
+    training_hours = models.PositiveSmallIntegerField(
+        _("training class hours"), null=True, blank=True
+    )
+    extended_until = models.DateField(_("probation extended until"), null=True, blank=True)
+    done_by = models.CharField(
+        _("by whom"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who talked, reviewed or decided (a person or a body)."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recruiting step")
+        verbose_name_plural = _("recruiting steps")
+        ordering = ["candidate", "happened_on", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} · {self.get_kind_display()} · {self.happened_on}"

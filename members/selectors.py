@@ -76,7 +76,7 @@ def participation_history(*, member: Member) -> QuerySet[Participation]:
 
 
 def transfers_of_member(*, member: Member) -> QuerySet[Transfer]:
-    return member.transfers.select_related("to_branch").prefetch_related(
+    return member.transfers.select_related("to_branch", "letter").prefetch_related(
         Prefetch("steps", queryset=TransferStep.objects.select_related("actor"))
     )
 

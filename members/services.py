@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch, PartyGroup
 from core.services import create_once, refuse_future, save_revision
+from members import moves
 from members.models import Member, Participation, PioneerPost, Transfer, TransferStep
 from projects.models import Project
 
@@ -202,6 +203,8 @@ def transfer_advance(
     TransferStep.objects.create(
         transfer=transfer, status=to_status, happened_on=on, note=note, actor=actor
     )
+    if to_status == Transfer.Status.RECEIVED:
+        moves.note_arrival_of_transfer(transfer=transfer, on=on)
     if to_status == Transfer.Status.COMPLETED:
         member = Member.objects.select_for_update().get(pk=transfer.member_id)
         member.relation_state = Member.RelationState.IN_BRANCH

@@ -18,7 +18,7 @@ from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
 from core.pagination import paginate, paginate_keyset
 from core.xlsx import xlsx_response
-from members import dues, elections, roster, services
+from members import dues, elections, moves, recruitment, roster, services
 from members.filters import MemberFilter, TransferScopeFilter
 from members.forms import (
     CandidateFormSet,
@@ -36,7 +36,7 @@ from members.forms import (
     TransferStepForm,
     branches_for,
 )
-from members.models import Member
+from members.models import Member, MemberDecision
 from members.selectors import (
     MEMBER_ORDER,
     current_participation,
@@ -105,6 +105,11 @@ def _detail_context(request, member, *, revealed: bool = False) -> dict:
         "revealed": revealed,
         "history": member_history(member=member) if staff else None,
         "dues": dues.member_dues_context(member=member, today=timezone.localdate()),
+        "letters_out": moves.letters_of_member(member=member).filter(direction="out"),
+        "certificates": moves.certificates_of_member(member=member),
+        "today": timezone.localdate(),
+        # The way in (发展党员) of a member admitted through the portal: their file of steps.
+        "candidacy": recruitment.candidacy_of(member=member),
     }
 
 
@@ -249,7 +254,13 @@ def member_join(request, pk: int):
 def transfer_request(request, pk: int):
     member = _managed_member(request, pk)
     participation = _current_or_403(member)
-    form = TransferRequestForm(request.POST or None)
+    # Reached from the six-month flag too: prefilled with the member's home organisation.
+    form = TransferRequestForm(
+        request.POST or None,
+        initial={
+            "from_organisation": member.home_organisation.name if member.home_organisation else ""
+        },
+    )
 
     def save(f):
         services.transfer_request(
@@ -302,11 +313,22 @@ def transfers(request):
         ).qs,
         param="transfers_page",
     )
-    days_so_far_for_page(in_progress, today=timezone.localdate())
+    today = timezone.localdate()
+    days_so_far_for_page(in_progress, today=today)
+    flags = moves.flags_by_branch([branch.pk for branch in branches.object_list], today=today)
+    for branch in branches.object_list:
+        branch.move_flags = flags[branch.pk]
+    letters = paginate(
+        request,
+        moves.flagged_letters_for_user(user=request.user, today=today),
+        param="letters_page",
+    )
+    letters.object_list = list(letters.object_list)
+    moves.mark_flags(letters.object_list, today=today)
     return render(
         request,
         "members/transfer_overview.html",
-        {"page": branches, "in_progress": in_progress},
+        {"page": branches, "in_progress": in_progress, "letters": letters},
     )
 
 
@@ -550,6 +572,21 @@ def election_appoint(request, election_pk: int):
     )
 
 
+def _decision_about(request, branch: Branch) -> dict:
+    """Opened from a candidate's page (?candidate=): the decision is about them, their name not
+    typed again."""
+    try:
+        candidate_pk = int(request.GET.get("candidate", ""))
+    except ValueError:
+        return {}
+    candidate = recruitment.candidate_get_for_user(user=request.user, pk=candidate_pk)
+    if candidate.branch_id != branch.pk:
+        return {}
+    if candidate.member_id:
+        return {"kind": MemberDecision.Kind.FULL_MEMBERSHIP, "member": candidate.member_id}
+    return {"kind": MemberDecision.Kind.ADMISSION, "subject_name": candidate.name}
+
+
 @require_http_methods(["GET", "POST"])
 def decision_create(request, pk: int):
     branch = _open_branch(request, pk)
@@ -560,7 +597,12 @@ def decision_create(request, pk: int):
         participations__branch=branch,
         participations__left_on__isnull=True,
     ).order_by("name")
-    form = MemberDecisionForm(request.POST or None, voters=voters, probationary=probationary)
+    form = MemberDecisionForm(
+        request.POST or None,
+        voters=voters,
+        probationary=probationary,
+        initial=_decision_about(request, branch),
+    )
 
     def save(f):
         data = dict(f.cleaned_data)

@@ -220,3 +220,84 @@ def test_six_months_unpaid_reach_the_branch_and_the_street_each_month(
     DuesArrearsReason.objects.create(member=member, reason="病休", recorded_on=D(2027, 3, 21))
     reminders.sweep(today=D(2027, 4, 2))  # a reason recorded: no more
     assert flagged.count() == 2
+
+
+# Members on the move ----------------------------------------------------------------------------
+
+
+def _letter_out(branch, issued):
+    from members import moves
+    from members.models import Member
+    from members.tests.factories import ParticipationFactory
+
+    member = ParticipationFactory(
+        branch=branch, member__relation_state=Member.RelationState.IN_BRANCH
+    ).member
+    return moves.outgoing_letter_issue(
+        member=member, branch=branch, number="转字第9号", issued_on=issued,
+        to_organisation="某党委", dues_paid_to=D(2026, 1, 1),
+        valid_until=D(2026, 3, 31), actor=None,
+    )  # fmt: skip
+
+
+def test_a_letters_receipt_is_reminded_ahead_and_overdue_to_the_street_too(
+    branch, secretary, street_staff
+):
+    letter = _letter_out(branch, D(2026, 1, 31))  # receipt due 28 February
+    receipt = Notification.objects.filter(event="receipt_due")
+    reminders.sweep(today=D(2026, 2, 20))
+    assert not receipt.exists()
+    reminders.sweep(today=D(2026, 2, 21))
+    assert list(receipt.values_list("recipient__username", "stage")) == [("secretary", "7d")]
+    reminders.sweep(today=D(2026, 2, 28))
+    reminders.sweep(today=D(2026, 3, 1))
+    overdue = receipt.filter(stage="overdue")
+    assert sorted(overdue.values_list("recipient__username", flat=True)) == ["secretary", "staff"]
+    assert overdue.first().url.endswith(f"/members/branches/{branch.pk}/moves/#letters")
+    reminders.sweep(today=D(2026, 3, 5))
+    assert receipt.count() == 4  # 7d, 1d, overdue twice: no more
+    from members import moves
+
+    moves.letter_receipt_record(letter=letter, on=D(2026, 3, 6), actor=None)
+    reminders.sweep(today=D(2026, 4, 10))
+    assert (
+        receipt.count() == 4
+        and not Notification.objects.filter(event="letter_validity", stage="overdue").exists()
+    )
+
+
+def test_a_letter_past_its_validity_without_arrival_is_reminded(branch, secretary, street_staff):
+    _letter_out(branch, D(2026, 1, 31))  # valid until 31 March
+    validity = Notification.objects.filter(event="letter_validity")
+    reminders.sweep(today=D(2026, 3, 31))
+    assert list(validity.values_list("stage", flat=True)) == ["1d"]
+    reminders.sweep(today=D(2026, 4, 1))
+    assert sorted(
+        validity.filter(stage="overdue").values_list("recipient__username", flat=True)
+    ) == [
+        "secretary",
+        "staff",
+    ]
+
+
+def test_floating_members_away_six_months_are_reminded_to_their_branch_each_month(
+    branch, secretary
+):
+    from members.tests.factories import ParticipationFactory
+
+    for joined in (D(2026, 1, 31), D(2026, 2, 1)):
+        ParticipationFactory(
+            branch=branch, joined_on=joined, member__is_floating=True,
+            member__floating_from="河南省周口市",
+        )  # fmt: skip
+    away = Notification.objects.filter(event="floating_away")
+    reminders.sweep(today=D(2026, 7, 30))
+    assert not away.exists()
+    reminders.sweep(today=D(2026, 7, 31))  # the first reached six months: 31 January + 6 months
+    assert list(away.values_list("recipient__username", flat=True)) == ["secretary"]
+    assert "1" in away.get().title
+    assert away.get().url.endswith(f"/members/branches/{branch.pk}/moves/#away")
+    reminders.sweep(today=D(2026, 8, 15))  # once a month
+    assert away.count() == 2 and "2" in away.order_by("-pk").first().title
+    reminders.sweep(today=D(2026, 8, 20))
+    assert away.count() == 2

@@ -110,6 +110,22 @@ def _fill_the_empty_models() -> None:
         in_favour=8,
         is_valid=True,
     )
+    from members.models import Candidate, CandidateStep
+
+    candidate = Candidate.objects.create(
+        branch=first_branch,
+        name="李明",
+        id_number="32060219900101123X",
+        gender="M",
+        birth_date=datetime.date(1990, 1, 1),
+        phone="13900000000",
+        employer_kind="other",
+        employer_name="南通一建",
+        applied_on=timezone.localdate(),
+    )
+    CandidateStep.objects.create(
+        candidate=candidate, kind="application", happened_on=timezone.localdate(), done_by="支部"
+    )
     from api.models import Call, Consumer
 
     Call.objects.create(

@@ -122,3 +122,88 @@ def test_a_project_runs_six_months():
     start = datetime.date(2026, 1, 31)
     assert rules.runs_long_enough(start, datetime.date(2026, 7, 31))
     assert not rules.runs_long_enough(start, datetime.date(2026, 7, 30))
+
+
+# Recruiting members: the dates worked by hand ---------------------------------------------------
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("birth", "applied", "age", "may_apply"),
+    [
+        (D(2008, 3, 1), D(2026, 3, 1), 18, True),  # the 18th birthday itself
+        (D(2008, 3, 1), D(2026, 2, 28), 17, False),  # the day before
+        (D(2008, 2, 29), D(2026, 2, 28), 18, True),  # born on 29 Feb: 18 on 28 Feb of 2026
+        (D(2008, 2, 29), D(2026, 2, 27), 17, False),
+        (D(2008, 2, 29), D(2028, 2, 28), 19, True),  # 20 only on the leap day of 2028
+        (D(1990, 12, 31), D(2008, 12, 30), 17, False),
+        (D(1990, 12, 31), D(2008, 12, 31), 18, True),
+    ],
+)
+def test_an_applicant_is_at_least_eighteen_on_the_day(birth, applied, age, may_apply):
+    assert rules.age_on(birth, applied) == age
+    assert rules.old_enough_to_apply(birth, applied) is may_apply
+
+
+@pytest.mark.parametrize(
+    ("applied", "due"),
+    [
+        (D(2026, 3, 10), D(2026, 4, 10)),
+        (D(2026, 1, 31), D(2026, 2, 28)),  # no 31 February: the month's last day
+        (D(2028, 1, 31), D(2028, 2, 29)),  # a leap year
+        (D(2026, 12, 15), D(2027, 1, 15)),  # across the year
+        (D(2026, 3, 31), D(2026, 4, 30)),
+    ],
+)
+def test_the_talk_is_due_within_a_month_of_the_application(applied, due):
+    assert rules.talk_due(applied) == due
+
+
+@pytest.mark.parametrize(
+    ("activist", "earliest"),
+    [
+        (D(2025, 5, 20), D(2026, 5, 20)),
+        (D(2024, 2, 29), D(2025, 2, 28)),  # a year after a leap day
+        (D(2027, 3, 1), D(2028, 3, 1)),  # across a leap day: still the same date
+    ],
+)
+def test_a_development_candidate_after_a_year_as_activist(activist, earliest):
+    assert rules.earliest_candidate_on(activist) == earliest
+
+
+@pytest.mark.parametrize(
+    ("days", "hours", "enough"),
+    [(3, 0, True), (2, 23, False), (0, 24, True), (2, 24, True), (0, 0, False), (3, 12, True)],
+)
+def test_training_of_three_days_or_twenty_four_hours(days, hours, enough):
+    assert rules.training_enough(days=days, hours=hours) is enough
+
+
+@pytest.mark.parametrize(
+    ("meeting", "due", "latest"),
+    [
+        (D(2026, 1, 15), D(2026, 4, 15), D(2026, 7, 15)),
+        (D(2025, 11, 30), D(2026, 2, 28), D(2026, 5, 30)),  # 30 Feb does not exist
+        (D(2027, 11, 30), D(2028, 2, 29), D(2028, 5, 30)),  # leap year
+        (D(2026, 8, 31), D(2026, 11, 30), D(2027, 2, 28)),
+    ],
+)
+def test_the_approval_within_three_months_six_at_most(meeting, due, latest):
+    assert rules.approval_due(meeting) == due
+    assert rules.approval_latest(meeting) == latest
+
+
+@pytest.mark.parametrize(
+    ("meeting", "ends", "extended_at_most"),
+    [
+        (D(2025, 7, 1), D(2026, 7, 1), D(2027, 7, 1)),
+        (D(2024, 2, 29), D(2025, 2, 28), D(2026, 2, 28)),  # admitted on a leap day
+        (D(2027, 2, 28), D(2028, 2, 28), D(2029, 2, 28)),
+    ],
+)
+def test_a_year_of_probation_from_the_meeting_extended_by_a_year_at_most(
+    meeting, ends, extended_at_most
+):
+    assert rules.probation_end(meeting) == ends
+    assert rules.extension_latest(ends) == extended_at_most

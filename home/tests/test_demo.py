@@ -175,6 +175,30 @@ def test_a_year_of_dues_with_a_few_behind_and_one_paid_ahead(demo):
         )
 
 
+def test_two_letters_in_transit_one_overdue_and_floating_members_past_six_months(demo):
+    from django.utils import timezone
+
+    from members import moves
+    from members.models import FloatingCertificate, TransferLetter
+
+    today = timezone.localdate()
+    letters = TransferLetter.objects.filter(moves.PENDING).order_by("direction")
+    assert [letter.direction for letter in letters] == ["in", "out"]
+    incoming, outgoing = letters
+    assert incoming.issued_on == today - datetime.timedelta(days=21)
+    assert incoming.receipt_due_on == moves.receipt_due(incoming.issued_on) > today
+    assert not incoming.validity_lapsed(today) and not incoming.receipt_overdue(today)
+    assert outgoing.validity_lapsed(today) and outgoing.receipt_overdue(today)
+    assert outgoing.issued_on == today - datetime.timedelta(days=75)
+    assert outgoing.dues_paid_to <= today.replace(day=1)
+    flagged = TransferLetter.objects.filter(moves.flagged_q(today))
+    assert list(flagged) == [outgoing]
+    away = moves.away_from_home(today=today)
+    assert away.count() > 10
+    assert all(moves.away_long_enough(p.joined_on, today) for p in away)
+    assert FloatingCertificate.objects.count() == 3
+
+
 def test_a_year_of_organisational_life_with_two_branches_behind(demo, db, today):
     from activities.compliance import compliance_grid
     from activities.models import ActivityLog, Brand, Campaign, Rule, Suggestion

@@ -24,9 +24,9 @@ from assessments.tests.factories import leaf, make_cycle, make_delivery, make_ve
 from branches.models import Archive
 from branches.tests.factories import BranchFactory, PartyGroupFactory, SeatFactory
 from core.pagination import PER_PAGE, KeysetPage, ListPage
-from members import elections
-from members.models import DuesBase, DuesPayment, Member, Transfer
-from members.tests.factories import ParticipationFactory
+from members import elections, recruitment
+from members.models import Candidate, DuesBase, DuesPayment, Member, Transfer, TransferLetter
+from members.tests.factories import ParticipationFactory, make_id_number
 from projects.models import ProjectStage, Stage
 from projects.tests.factories import (
     CoordinationItemFactory,
@@ -56,7 +56,30 @@ def grow_transfers(world, n):
             branch=branch, member__relation_state=Member.RelationState.IN_POCKET
         ).member
         Transfer.objects.create(member=member, to_branch=branch, requested_on=D(2026, 1, 5))
+        _letter_out(branch)
     return reverse("members:transfers")
+
+
+def _letter_out(branch):
+    """A letter out of the branch, past its validity and its receipt overdue."""
+    member = ParticipationFactory(
+        branch=branch, member__relation_state=Member.RelationState.IN_BRANCH
+    ).member
+    TransferLetter.objects.create(
+        member=member, branch=branch, direction="out", number=f"转字{next(serial)}",
+        issued_on=D(2026, 1, 5), from_organisation=branch.name, to_organisation="某党委",
+        dues_paid_to=D(2026, 1, 1), valid_until=D(2026, 3, 5), receipt_due_on=D(2026, 2, 5),
+    )  # fmt: skip
+
+
+def grow_branch_moves(world, n):
+    for _ in range(n):
+        _letter_out(world.branch)
+        ParticipationFactory(
+            branch=world.branch, joined_on=D(2025, 1, 2), member__is_floating=True,
+            member__floating_from="河南省周口市",
+        )  # fmt: skip
+    return reverse("members:branch_moves", args=[world.branch.pk])
 
 
 def _paying_member(branch):
@@ -250,11 +273,39 @@ def grow_elections(world, n):
     return reverse("members:elections", args=[world.branch.pk])
 
 
+def _candidate(branch, n=None):
+    n = next(serial) if n is None else n
+    return recruitment.candidate_apply(
+        candidate=Candidate(
+            name=f"申请人{n}",
+            id_number=make_id_number(n, D(1990, 1, 1) + datetime.timedelta(days=n)),
+            phone="13900000000",
+            employer_kind="other",
+            employer_name="南通一建",
+        ),
+        branch=branch,
+        applied_on=D(2026, 1, 5),
+    )
+
+
+def grow_recruiting(world, n):
+    for _ in range(n):
+        _candidate(world.branch)
+    return reverse("members:recruiting", args=[world.branch.pk])
+
+
+def grow_recruiting_street(world, n):
+    for _ in range(n):
+        _candidate(BranchFactory())
+    return reverse("members:recruiting_street")
+
+
 # Every page that lists rows: its URL name, how its rows grow, and the context name of each of
 # its pages (a page may show two lists, each with its own page links).
 LISTS = {
     "members:list": (grow_members, ["page"]),
-    "members:transfers": (grow_transfers, ["page", "in_progress"]),
+    "members:transfers": (grow_transfers, ["page", "in_progress", "letters"]),
+    "members:branch_moves": (grow_branch_moves, ["letters", "away"]),
     "members:dues": (grow_dues_summary, ["page"]),
     "members:dues_branch": (grow_dues_ledger, ["page"]),
     "activities:list": (grow_activities, ["page"]),
@@ -271,6 +322,8 @@ LISTS = {
     "branches:coverage": (grow_uncovered_projects, ["page"]),
     "branches:detail": (grow_archives, ["archives"]),
     "members:elections": (grow_elections, ["page", "decisions"]),
+    "members:recruiting": (grow_recruiting, ["page"]),
+    "members:recruiting_street": (grow_recruiting_street, ["page"]),
     "assessments:list": (grow_cycles, ["page"]),
     "assessments:versions": (grow_versions, ["page"]),
     "assessments:reminders": (grow_reminders, ["page"]),
@@ -343,10 +396,23 @@ NOT_LISTS = {
     "members:template": {"why": "a file"},
     "members:export": {"why": "a file (the roster export)"},
     "members:transfer_step": {"why": "form"},
+    "members:letter_record": {"why": "form"},
+    "members:letter_issue": {"why": "form"},
+    "members:letter_arrival": {"why": "form"},
+    "members:letter_receipt": {"why": "form"},
+    "members:certificate_record": {"why": "form"},
     "members:post_end": {"why": "form"},
     "members:detail": {
         "why": "one member",
-        "keeps": {"participations", "transfers", "posts", "dues.bases", "dues.payments"},
+        "keeps": {
+            "participations",
+            "transfers",
+            "posts",
+            "dues.bases",
+            "dues.payments",
+            "letters_out",
+            "certificates",
+        },
     },
     "members:dues_collect": {
         "why": "form (the month's dues of one branch: its paying members on one screen)",
@@ -372,6 +438,10 @@ NOT_LISTS = {
         "keeps": {"present", "absent", "outcome"},  # its candidates and voters
     },
     "branches:term_record": {"why": "form"},
+    "members:candidate_create": {"why": "form"},
+    "members:candidate_detail": {"why": "one candidate", "keeps": {"steps"}},
+    "members:candidate_xlsx": {"why": "a file (one candidate's recruiting file)"},
+    "members:recruiting_xlsx": {"why": "a file (a branch's recruiting ledger)"},
     "activities:create": {"why": "form, or the choice of one's branches", "keeps": {"branches"}},
     "activities:ledger": {"why": "a file (the ledger export)"},
     "activities:detail": {"why": "one activity", "keeps": {"attendance", "photos"}},
@@ -545,6 +615,8 @@ SHOWN_OBJECTS = {
     "members:election_create": lambda world: [world.branch.pk],
     "members:decision_create": lambda world: [world.branch.pk],
     "members:election_detail": lambda world: [_election(world).pk],
+    "members:candidate_create": lambda world: [world.branch.pk],
+    "members:candidate_detail": lambda world: [_candidate(world.branch).pk],
     "members:election_appoint": lambda world: [_election(world).pk],
     "assessments:version_detail": lambda world: [world.version.pk],
     "assessments:score": lambda world: [

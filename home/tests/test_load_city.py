@@ -19,7 +19,7 @@ from accounts.models import User
 from activities.models import ActivityLog, Attendance, Suggestion
 from assessments.models import Cycle, Delivery, Notification, Result, Score
 from branches.models import Branch, PartyGroup, Seat
-from members.models import Member, Participation
+from members.models import Candidate, Member, Participation
 from projects.models import CoordinationItem, Project
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,20 @@ def test_the_small_city_has_a_hundredth_of_the_volumes(city):
     assert 25_000 <= attendance <= 32_000  # three a log on average
     assert CoordinationItem.objects.filter(branch__name__in=city_branch_names()).count() == 200
     assert User.objects.filter(role="branch_secretary", username__startswith="city").count() == 20
+
+
+def test_workers_recruited_at_each_stage_in_the_legal_intervals(city):
+    recruits = Candidate.objects.filter(branch__name__in=city_branch_names())
+    assert recruits.count() == 100
+    assert set(recruits.values_list("stage", flat=True)) == {
+        "applicant",
+        "activist",
+        "development",
+    }
+    assert not recruits.exclude(steps__kind="application").exists()
+    for candidate in recruits.filter(stage="development"):
+        assert (candidate.development_on - candidate.activist_on).days >= 365
+        assert candidate.steps.filter(kind="introducer").count() == 2
 
 
 def test_suggestions_and_a_year_of_reminders_with_their_deliveries(city):
@@ -180,6 +194,7 @@ def main_pages():
         reverse("branches:list"),
         reverse("members:list"),
         reverse("members:dues"),
+        reverse("members:recruiting_street"),
         reverse("activities:list"),
         reverse("activities:compliance"),
         reverse("assessments:cycle_detail", args=[published.pk]),
@@ -193,3 +208,25 @@ def test_the_main_pages_answer(city, username):
     client.force_login(User.objects.get(username=username))
     for url in main_pages():
         assert client.get(url).status_code == 200, url
+
+
+def test_letters_in_transit_with_their_flags_and_floating_certificates(city):
+    from django.utils import timezone
+
+    from members import moves
+    from members.models import FloatingCertificate, TransferLetter
+
+    today = timezone.localdate()
+    city_letters = TransferLetter.objects.filter(branch__name__in=city_branch_names())
+    assert city_letters.filter(direction="in").exists()
+    assert city_letters.filter(direction="out", receipt_on__isnull=True).exists()
+    assert city_letters.filter(moves.receipt_overdue_q(today)).exists()
+    for letter in city_letters:
+        assert letter.valid_until <= moves.longest_validity(letter.issued_on)
+        assert letter.receipt_due_on == moves.receipt_due(letter.issued_on)
+        if letter.direction == "in":
+            assert letter.transfer.member_id == letter.member_id
+            assert letter.transfer.to_branch_id == letter.branch_id
+        assert letter.issued_on <= today
+    assert FloatingCertificate.objects.filter(member__is_floating=True).count() >= 10
+    assert TransferLetter.history.count() >= city_letters.count()

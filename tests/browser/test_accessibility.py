@@ -128,6 +128,7 @@ def test_street_staff_pages_have_no_serious_violation(demo_server, page, artifac
             "a cycle": f"/assessments/cycles/{cycle.pk}/",
             "scoring": f"/assessments/cycles/{cycle.pk}/score/{branch.pk}/",
             "reminders": "/assessments/reminders/",
+            "transfers": "/members/transfers/",
         },
     )
     assert_no_serious_violations(found, artifacts / "axe-street-staff.json")
@@ -146,6 +147,7 @@ def test_secretary_pages_have_no_serious_violation(demo_server, page, artifacts)
             "members": "/members/",
             "activity form": "/activities/new/",
             "activities": "/activities/",
+            "members on the move": f"/members/branches/{branch.pk}/moves/",
             "scoring": f"/assessments/cycles/{cycle.pk}/score/{branch.pk}/",
         },
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_person_names_read_as_full_name'),
+        ('members', '0010_merge_recruiting_and_transfer_letters'),
     ]
 
     operations = [
