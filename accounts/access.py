@@ -36,6 +36,27 @@ class Scope:
 NOTHING = Scope(sees_everything=False, branch_ids=frozenset())
 
 
+class ScopedPrincipal:
+    """Someone calling without a log-in, whose scope was granted otherwise: a consumer of the
+    read API (api/), with the whole street or some branches. It goes through `restrict` and
+    `get_in_scope_or_404` like a user; it is never street staff (no page, no admin)."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_superuser = False
+    is_staff = False
+    role = None
+    pk = id = None
+
+    def __init__(self, *, name: str, scope: Scope) -> None:
+        self.name = name
+        setattr(self, _CACHE_ATTR, scope)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def is_street_staff(user) -> bool:
     """Street staff, committee admins and superusers work across every branch."""
     return bool(

@@ -71,6 +71,9 @@ class Campaign(models.Model):
         "branches.Branch", related_name="campaigns", verbose_name=_("participating branches")
     )
 
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
@@ -192,7 +195,11 @@ class ActivityLog(Revisioned):
         _("submission token"), null=True, blank=True, unique=True, editable=False
     )
 
-    history = HistoricalRecords(excluded_fields=["submission_token"])
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["submission_token", "updated_at"])
 
     class Meta:
         verbose_name = _("activity log")
@@ -443,7 +450,11 @@ class Suggestion(ChoicesDisplay, models.Model):
         _("submission token"), null=True, blank=True, unique=True, editable=False
     )
 
-    history = HistoricalRecords(excluded_fields=["submission_token"])
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["submission_token", "updated_at"])
 
     class Meta:
         verbose_name = _("suggestion")

@@ -208,7 +208,11 @@ class Cycle(ChoicesDisplay, models.Model):
         "branches.Branch", related_name="assessment_cycles", verbose_name=_("branches")
     )
 
-    history = HistoricalRecords(m2m_fields=[])
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(m2m_fields=[], excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("assessment cycle")
@@ -427,6 +431,9 @@ class Result(ChoicesDisplay, models.Model):
     total = models.DecimalField(_("total"), max_digits=7, decimal_places=2)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
     rank = models.PositiveSmallIntegerField(_("rank"))
+
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("result")

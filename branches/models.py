@@ -75,7 +75,11 @@ class Branch(Revisioned):
     successor_name = models.CharField(_("successor organisation"), max_length=200, blank=True)
     closure_note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords()
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("project branch")
@@ -164,9 +168,12 @@ class Seat(ChoicesDisplay, models.Model):
     started_on = models.DateField(_("since"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
     objects = SeatQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("seat")
@@ -270,7 +277,11 @@ class PartyGroup(Revisioned):
         _("submission token"), null=True, blank=True, unique=True, editable=False
     )
 
-    history = HistoricalRecords()
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("Party group")

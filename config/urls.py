@@ -20,6 +20,8 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
+    # The read API for the district's platforms (a consumer's token; api/).
+    path("api/v1/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
     # Prometheus, for operators with the token (PORTAL_METRICS_TOKEN); 404 to everyone else.
     path("metrics", metrics, name="metrics"),

@@ -196,8 +196,13 @@ class Writer:
         # A column not given takes the field's default (Django keeps defaults out of the
         # schema, so COPY would write NULL); one with no default must be given.
         extra = []
+        now = timezone.now()
         for column, model_field in fields.items():
             if column in columns:
+                continue
+            # When a row last changed (updated_at, auto_now): now, as a save would write it.
+            if getattr(model_field, "auto_now", False):
+                extra.append((column, now))
                 continue
             if not (model_field.has_default() or model_field.null):
                 raise ValueError(f"{model._meta.label}: give the column {column}")

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from activities import demo as activities_demo
+from api import demo as api_demo
 from assessments import demo as assessments_demo
 from branches import demo as branches_demo
 from core.demo import DEMO_PASSWORD, DemoContext, new_context
@@ -35,6 +36,7 @@ def load(today: datetime.date | None = None) -> DemoContext:
         members_demo.load_recruiting,
         activities_demo.load,
         assessments_demo.load,
+        api_demo.load,
     ):
         step(ctx)
     return ctx

@@ -119,7 +119,11 @@ class Member(Revisioned):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["submission_token"])
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["submission_token", "updated_at"])
 
     class Meta:
         verbose_name = _("member")
@@ -269,7 +273,11 @@ class Participation(ChoicesDisplay, models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leaving_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("participation")
@@ -321,6 +329,9 @@ class Transfer(ChoicesDisplay, models.Model):
     requested_on = models.DateField(_("requested on"))
     closed_on = models.DateField(_("completed or rejected on"), null=True, blank=True)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+
+    # When the row last changed: an API consumer syncs the changes since its last call.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("transfer of organisational relation")

@@ -120,7 +120,11 @@ class Project(Revisioned):
         verbose_name=_("investors and contractors"),
     )
 
-    history = HistoricalRecords()
+    # When the row last changed: an API consumer syncs the changes since its last call (not kept
+    # in the history rows, whose history_date says when).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("project")

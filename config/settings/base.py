@@ -41,6 +41,10 @@ THIRD_PARTY_APPS = [
     "config.apps.OTPStaticConfig",
     "config.apps.OTPTOTPConfig",
     "simple_history",
+    # The read API (/api/v1/), its OpenAPI document and the vendored Swagger UI files.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -51,6 +55,7 @@ LOCAL_APPS = [
     "activities",
     "assessments",
     "home",
+    "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -342,3 +347,36 @@ PORTAL_ACCESS_LOG_DAYS = env.int("PORTAL_ACCESS_LOG_DAYS", default=183)
 # The demo log-ins skip it only while DEBUG is on (accounts.twofactor).
 OTP_TOTP_ISSUER = env("PORTAL_TWO_FACTOR_ISSUER", default="项目党建工作平台")
 PORTAL_RECOVERY_CODES = 10
+
+# The read API (/api/v1/, api/) --------------------------------------------------------------------
+# Read-only, for the consumers a committee admin registers (a token each, a scope, an expiry):
+# calls are throttled per consumer in the default cache (api/throttling.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ConsumerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsConsumer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ConsumerRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.UpdatedCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("Project Party-Building Portal API"),
+    "DESCRIPTION": _(
+        "A read-only API for the district's platforms: the street's projects, branches, members "
+        "(masked), activities, compliance, campaigns, suggestions and assessments. Send the "
+        "token a committee admin gave you as `Authorization: Bearer <token>`. Lists are paged "
+        "with a cursor (follow `next`) and accept `updated_since` to fetch changes only."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}

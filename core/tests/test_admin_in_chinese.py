@@ -33,7 +33,7 @@ PLACES = {word for zone in zoneinfo.available_timezones() for word in WORD.finda
 DATA_FIELDS = {
     "user_agent", "path_info", "http_accept", "get_data", "post_data", "session_hash",
     "object_type", "kwargs", "url", "last_error", "error", "username", "user", "password",
-    "masked_url",
+    "masked_url", "token_prefix", "endpoint",
 }  # fmt: skip
 DATA_TEXT = re.compile(
     r"^(/[\w/.-]*|<unknown>|[\w.]+\.[A-Z]\w+|pbkdf2_sha256|[\w+/=]+\*+)$"  # paths, labels, hashes
@@ -125,6 +125,14 @@ def _fill_the_empty_models() -> None:
     )
     CandidateStep.objects.create(
         candidate=candidate, kind="application", happened_on=timezone.localdate(), done_by="支部"
+    )
+    from api.models import Call, Consumer
+
+    Call.objects.create(
+        consumer=Consumer.objects.order_by("pk").first(),
+        endpoint="/api/v1/activities/?branch=1",
+        status=200,
+        rows=12,
     )
     ReminderChannel.objects.create(
         kind=ReminderChannel.Kind.DINGTALK,
