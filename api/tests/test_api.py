@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,6 +153,24 @@ def test_each_consumer_is_rate_limited_on_its_own(client, world):
         200, 200, 200, 429,
     ]  # fmt: skip
     assert client.get(url, **bearer(other_token)).status_code == 200
+
+
+def test_the_rate_limit_holds_on_every_host_and_reopens_after_a_minute(client, world):
+    """Counted from the recorded calls, not a host's memory: another host (here, the cache
+    emptied) refuses the same consumer; refused calls are not counted, and a minute later the
+    consumer is let in again."""
+    consumer, token = register(whole_street=True, requests_per_minute=2)
+    url = reverse("api:branch-list")
+    assert [client.get(url, **bearer(token)).status_code for _ in range(3)] == [200, 200, 429]
+    cache.clear()
+    refused = client.get(url, **bearer(token))
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert Call.objects.filter(consumer=consumer, status=429).count() == 2
+    Call.objects.filter(consumer=consumer).update(
+        called_at=timezone.now() - datetime.timedelta(seconds=61)
+    )
+    assert client.get(url, **bearer(token)).status_code == 200
 
 
 def test_every_call_is_recorded_with_its_rows(client, world, branch_token):

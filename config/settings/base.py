@@ -350,7 +350,8 @@ PORTAL_RECOVERY_CODES = 10
 
 # The read API (/api/v1/, api/) --------------------------------------------------------------------
 # Read-only, for the consumers a committee admin registers (a token each, a scope, an expiry):
-# calls are throttled per consumer in the default cache (api/throttling.py).
+# calls are throttled per consumer, counted from the calls recorded over the last minute, the
+# same on every host (api/throttling.py).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ConsumerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsConsumer"],
