@@ -266,7 +266,7 @@ def load_user(base, session, counts: Counts, stop: threading.Event) -> None:
             if answer.status_code != 200:
                 error = f"{page}: HTTP {answer.status_code}"
         except Exception as exc:  # noqa: BLE001 - every failure is an error of the load
-            error = f"{page}: {type(exc).__name__}"
+            error = f"{page}: {type(exc).__name__}: {str(exc)[-120:]}"
         counts.end(error)
         stop.wait(0.15)
 
@@ -474,8 +474,12 @@ class Rehearsal:
         (folder / "haproxy.cfg").write_text(
             f"""global
     maxconn 512
+    log stdout format raw local0
 defaults
     mode http
+    log global
+    option httplog
+    option dontlog-normal
     timeout connect 2s
     timeout client 30s
     timeout server 30s
@@ -721,8 +725,8 @@ backend web
                 f"{len(all_errors)} (allowed {in_flight})",
                 errors_before == 0 and len(errors_after_stop) <= in_flight,
             )
-            if all_errors:
-                log(f"errors: {collections.Counter(all_errors).most_common(5)}")
+            for at, error in counts.errors[:10]:
+                log(f"error {at - stopped_at:+.1f} s from web-a's stop: {error}")
             # (c) the count ------------------------------------------------------------------------
             wait_until(
                 lambda: self.deliveries()[1] == self.deliveries()[0],
