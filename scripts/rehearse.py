@@ -833,6 +833,7 @@ def main() -> int:
         ok = rehearsal.run(load_seconds=args.load_seconds)
     except KeyboardInterrupt:
         log("interrupted")
+        rehearsal.results.append(("interrupted (Ctrl-C or SIGTERM)", "", False))
     except Exception as exc:  # noqa: BLE001 - reported, then everything is torn down
         log(f"FAIL {type(exc).__name__}: {exc}")
         rehearsal.results.append((f"{type(exc).__name__}: {str(exc)[:200]}", "", False))
