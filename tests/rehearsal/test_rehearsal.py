@@ -57,4 +57,4 @@ def test_the_rehearsal_passes_and_reports_every_count():
     assert len(rows) == 6, output
     assert any(row.startswith("photo uploaded via web-a") for row in rows)
     assert any(row.startswith("reminders received by SMTP / missing / duplicated") for row in rows)
-    assert any(row.startswith("periodic runs sent (after the restart)") for row in rows)
+    assert any(row.startswith("periodic jobs sent before / after beat's restart") for row in rows)
