@@ -21,7 +21,8 @@ secretaries:
       exceed the requests in flight at that moment;
   (c) sweeps reminders for a crowd of street staff and kills worker-a (SIGKILL on every process of
       the host) while they are being delivered: every delivery must reach the SMTP server once;
-  (d) kills and restarts the beat host: no periodic task may be sent twice for one slot.
+  (d) kills the beat host (SIGKILL) right after it has sent the every-minute jobs and starts it
+      again: no periodic job may be sent twice for one slot of its schedule.
 It prints a summary table and exits 1 on any failure. Everything it made (namespaces, bridge,
 processes, temporary folder) is removed at the end, also on a failure or Ctrl-C; `--keep` keeps
 the folder with every host's log.
