@@ -2,7 +2,7 @@
 #   make run   - set up .venv, migrate, load the demo data, serve http://127.0.0.1:8000/
 #   make test  - install what the tests need, then ruff, makemigrations --check and pytest
 # Only python3 (3.11) is needed beforehand; `make test` installs Chromium, a CJK font, GNU
-# gettext and redis-server with apt-get when they are missing.
+# gettext, redis-server, haproxy and PostgreSQL with apt-get when they are missing.
 
 PYTHON ?= python3
 VENV := .venv

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the test suite needs from the system: Debian's Chromium (driven by Playwright, never a
 # downloaded browser), a CJK font (or every Chinese character is a box in screenshots) and GNU
-# gettext (the catalog checks) and redis-server (tests that start a Redis of their own on a
-# port of their own). Installed with apt-get only when missing.
+# gettext (the catalog checks), redis-server (tests that start a Redis of their own on a port of
+# their own), and haproxy and PostgreSQL's binaries (the rehearsal of the production topology,
+# scripts/rehearse.py, which runs its own PostgreSQL). Installed with apt-get only when missing.
 set -euo pipefail
 
 missing=()
@@ -17,6 +18,10 @@ esac
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
