@@ -1,6 +1,6 @@
 """/api/v1/: the endpoints, the OpenAPI document and its browsable description (staff)."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication
@@ -44,7 +44,9 @@ urlpatterns = [
     path("workbench/", views.WorkbenchView.as_view(), name="workbench"),
     path("schema/", schema_view, name="schema"),
     # The browsable description is a page of the portal: staff log in as usual.
-    path("docs/", docs_view, name="docs"),
+    # DRF marks its views as needing no log-in (it authenticates itself): login_required sends
+    # an anonymous visitor to the log-in page like any other page.
+    path("docs/", login_required(docs_view), name="docs"),
 ]
 
 # The API answers to tokens, not to the portal's log-in (LoginRequiredMiddleware).

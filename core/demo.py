@@ -63,3 +63,17 @@ def new_context(today: datetime.date | None = None) -> DemoContext:
     fake = Faker("zh_CN")
     fake.seed_instance(SEED)
     return DemoContext(fake=fake, today=today or timezone.localdate())
+
+
+# The demo steps of apps above home in the layers (home.demo cannot import them): each adds its
+# step when Django is ready (its AppConfig.ready); home.demo.load runs them last, in that order.
+_later_steps: list = []
+
+
+def add_step(step) -> None:
+    if step not in _later_steps:
+        _later_steps.append(step)
+
+
+def later_steps() -> tuple:
+    return tuple(_later_steps)

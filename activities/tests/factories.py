@@ -2,13 +2,19 @@ import datetime
 
 import factory
 
+from activities.defaults import ensure_default_kinds
 from activities.models import ActivityKind, ActivityLog
 from branches.tests.factories import BranchFactory
 
 
 def kind(code: str) -> ActivityKind:
-    """The default kinds come with the migrations."""
-    return ActivityKind.objects.get(code=code)
+    """The default kinds come with the migrations; a transactional test before this one (a
+    browser test) may have emptied the table, and then they are made again."""
+    found = ActivityKind.objects.filter(code=code).first()
+    if found is None:
+        ensure_default_kinds(ActivityKind)
+        found = ActivityKind.objects.get(code=code)
+    return found
 
 
 class ActivityLogFactory(factory.django.DjangoModelFactory):

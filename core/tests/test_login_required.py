@@ -48,7 +48,16 @@ def portal_urls():
 
 
 def private_urls():
-    return [(name, path) for name, path in portal_urls() if name not in PUBLIC]
+    return [
+        (name, path)
+        for name, path in portal_urls()
+        if name not in PUBLIC and name not in TOKEN_ONLY
+    ]
+
+
+# The read API answers to a consumer's token, not to the portal's log-in: without one, 401 with
+# the scheme to use (its browsable description, api:docs, is a page like the others).
+TOKEN_ONLY = {"api:workbench", "api:schema"}
 
 
 def test_the_walk_finds_the_portal_pages():
@@ -62,6 +71,13 @@ def test_anonymous_visitor_is_sent_to_login(client, name, path):
     response = client.get(path)
     assert response.status_code == 302, path
     assert response["Location"].startswith(reverse("accounts:login") + "?next="), path
+
+
+@pytest.mark.parametrize("name", sorted(TOKEN_ONLY))
+def test_the_api_answers_an_anonymous_caller_401_with_its_scheme(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/user/", "/admin/projects/project/"])

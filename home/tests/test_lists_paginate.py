@@ -19,6 +19,7 @@ from django_filters import FilterSet
 
 from activities.models import Brand, Campaign, CampaignItem, Rule, Suggestion
 from activities.tests.factories import ActivityLogFactory
+from api.urls import router as api_router
 from assessments.models import Notification, RuleVersion
 from assessments.tests.factories import leaf, make_cycle, make_delivery, make_version
 from branches.models import Archive
@@ -336,6 +337,11 @@ LISTS_TESTED_ELSEWHERE = {
     "activities:compliance": "the compliance grid, paginated by branch",
     "assessments:cycle_detail": "the cycle's branches, tasks and inspections",
     "assessments:cycle_results": "the cycle's results ranked over all its branches",
+    # The read API's lists: cursor pages of 100, constant queries per endpoint (api/tests).
+    **{
+        f"api:{basename}-list": "the read API's cursor pages (api/tests/test_api.py)"
+        for _prefix, _viewset, basename in api_router.registry
+    },
 }
 
 # Every other page, and why it is not a list. `keeps` names the context entries that are the
@@ -348,6 +354,13 @@ NOT_LISTS = {
     "accounts:two_factor_verify": {"why": "the second factor's code, once per log-in"},
     "accounts:recovery_codes_renew": {"why": "action (new recovery codes, shown once)"},
     "home:calendar": {"why": "form (the user's calendar address: made, shown once, revoked)"},
+    **{
+        f"api:{basename}-detail": {"why": "one row of the read API"}
+        for _prefix, _viewset, basename in api_router.registry
+    },
+    "api:workbench": {"why": "the workbench's figures, aggregates (api/tests/test_api.py)"},
+    "api:schema": {"why": "the OpenAPI document"},
+    "api:docs": {"why": "the OpenAPI document's browsable description"},
     "home:calendar_feed": {
         "why": "an iCalendar file of the user's deadlines, over a bounded window, in a fixed "
         "number of queries (home/tests/test_calendar.py)"

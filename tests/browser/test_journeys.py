@@ -97,7 +97,8 @@ def test_secretary_sees_own_branch_only_on_a_phone(demo_server, page, artifacts)
     assert page.get_by_text("汇金国际广场项目党支部").count() == 0
     # The menu folds into the toggler on a phone and opens on a tap.
     page.click(".navbar-toggler")
-    page.get_by_role("link", name="党组织").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="党组织").click()
     assert page.locator("tbody tr").count() == 1
     other = Branch.objects.get(name="汇金国际广场项目党支部")
     response = page.goto(f"{demo_server}/branches/{other.pk}/")
