@@ -112,12 +112,27 @@ def candidates_for_user(*, user) -> QuerySet[Candidate]:
     ).order_by("applied_on", "pk")
 
 
-def candidates_of_branch(*, branch: Branch, stage: str = "") -> QuerySet[Candidate]:
-    """A branch's candidates in the order they applied (the stage's tabs narrow it)."""
+ENDED = "ended"  # the pipeline's filter of the candidacies that ended
+
+
+def candidates_of_branch(
+    *, branch: Branch, stage: str = "", ended: bool | None = False
+) -> QuerySet[Candidate]:
+    """A branch's candidates in the order they applied (the stage's tabs narrow it): those on
+    their way (`ended=False`), those whose candidacy ended (`True`, the latest first), or all
+    (`None`, for the ledger)."""
     queryset = branch.candidates.order_by("applied_on", "pk")
+    if ended is not None:
+        queryset = queryset.filter(ended_on__isnull=not ended)
+    if ended:
+        queryset = queryset.order_by("-ended_on", "-pk")
     if stage:
         queryset = queryset.filter(stage=stage)
     return queryset
+
+
+def ended_count(*, branch: Branch) -> int:
+    return branch.candidates.filter(ended_on__isnull=False).count()
 
 
 def candidate_get_for_user(*, user, pk: int) -> Candidate:
@@ -143,7 +158,7 @@ def stage_counts(*, branches: Iterable[Branch]) -> dict[int, dict[str, int]]:
     ids = [branch.pk for branch in branches]
     counts: dict[int, dict[str, int]] = {pk: dict.fromkeys(Stage.values, 0) for pk in ids}
     rows = (
-        Candidate.objects.filter(branch_id__in=ids)
+        Candidate.objects.filter(branch_id__in=ids, ended_on__isnull=True)
         .values("branch_id", "stage")
         .annotate(count=Count("pk"))
         .order_by()
@@ -157,7 +172,8 @@ def street_branches(*, user) -> QuerySet[Branch]:
     """The branches on the street's recruiting page: those with candidates, or active."""
     return restrict(
         Branch.objects.filter(
-            Q(status=Branch.Status.ACTIVE) | Q(pk__in=Candidate.objects.values("branch_id"))
+            Q(status=Branch.Status.ACTIVE)
+            | Q(pk__in=Candidate.objects.filter(ended_on__isnull=True).values("branch_id"))
         ),
         user,
         branch_path="id",
@@ -408,6 +424,11 @@ def step_record(
         existing = CandidateStep.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             return existing
+    if candidate.is_ended:
+        raise ValidationError(
+            _("This candidacy ended on %(date)s: no step is recorded any more.")
+            % {"date": _day(candidate.ended_on)}
+        )
     if kind == Kind.APPLICATION:
         raise ValidationError({"kind": _("The application is recorded with the applicant.")})
     refuse_future(happened_on=happened_on)
@@ -496,6 +517,53 @@ def step_record(
     step.save()
     _move_on(candidate, step, steps, actor)
     return step
+
+
+@transaction.atomic
+def candidacy_end(
+    *,
+    candidate: Candidate,
+    ended_on: datetime.date,
+    reason: str,
+    note: str = "",
+    actor=None,
+) -> Candidate:
+    """End a candidacy before the admission: the person left the site, withdrew, or was not
+    admitted. The stage reached, the steps and the data are kept; the candidate leaves the
+    pipeline's stages and no deadline of theirs is reminded any more. Once admitted they are a
+    member, and leaving is the member's own (their participation ends)."""
+    candidate = Candidate.objects.select_for_update(of=("self",)).get(pk=candidate.pk)
+    if candidate.member_id is not None:
+        raise ValidationError(
+            _(
+                "%(name)s is a member since the admission was approved: a member leaves the "
+                "branch from the member's page, not by ending the candidacy."
+            )
+            % {"name": candidate.name}
+        )
+    if candidate.is_ended:
+        raise ValidationError(
+            _("This candidacy ended on %(date)s already.") % {"date": _day(candidate.ended_on)}
+        )
+    if reason not in Candidate.EndReason.values:
+        raise ValidationError({"reason": _("Choose why the candidacy ends.")})
+    refuse_future(ended_on=ended_on)
+    last = candidate.steps.order_by("-happened_on").values_list("happened_on", flat=True).first()
+    floor = max(candidate.applied_on, last or candidate.applied_on)
+    if ended_on < floor:
+        raise ValidationError(
+            {
+                "ended_on": _("The candidacy cannot end before its last step (%(date)s).")
+                % {"date": _day(floor)}
+            }
+        )
+    candidate.ended_on = ended_on
+    candidate.end_reason = reason
+    candidate.end_note = note
+    candidate.ended_by = actor
+    candidate.full_clean(exclude=["birth_date", "gender"])
+    candidate.save(update_fields=["ended_on", "end_reason", "end_note", "ended_by"])
+    return candidate
 
 
 def _check_decision(
@@ -696,9 +764,9 @@ def deadlines(*, horizon: datetime.date) -> list[Deadline]:
     """The recruiting deadlines up to `horizon` (and overdue) in active branches: the talk
     within a month of the application, the approval within three months of the branch meeting,
     the probation's end."""
-    active = Candidate.objects.filter(branch__status=Branch.Status.ACTIVE).only(
-        "pk", "name", "branch_id", "applied_on", "meeting_on", "probation_ends_on", "stage"
-    )
+    active = Candidate.objects.filter(
+        branch__status=Branch.Status.ACTIVE, ended_on__isnull=True
+    ).only("pk", "name", "branch_id", "applied_on", "meeting_on", "probation_ends_on", "stage")
     # A month or three after a day is not always that day's number of days: read a few days
     # more from the table and keep those due by the horizon.
     slack = datetime.timedelta(days=3)
@@ -723,6 +791,7 @@ def deadlines(*, horizon: datetime.date) -> list[Deadline]:
         happened_on__lte=approval_from,
         candidate__stage=Stage.PROBATIONARY,
         candidate__branch__status=Branch.Status.ACTIVE,
+        candidate__ended_on__isnull=True,
     ).select_related("candidate")
     for vote in votes:
         items.append(
@@ -734,7 +803,7 @@ def deadlines(*, horizon: datetime.date) -> list[Deadline]:
 def street_totals(*, user) -> list[tuple[str, str, int]]:
     """Candidates per stage in every branch the user sees (one query)."""
     counts = dict(
-        restrict(Candidate.objects.all(), user, branch_path="branch_id")
+        restrict(Candidate.objects.filter(ended_on__isnull=True), user, branch_path="branch_id")
         .values_list("stage")
         .annotate(count=Count("pk"))
         .order_by()

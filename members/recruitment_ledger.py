@@ -36,7 +36,7 @@ def _text(value) -> str:
 def pipeline_workbook(*, branch: Branch, today: datetime.date) -> Iterator[bytes]:
     def lines():
         with translation.override("zh-hans"):
-            queryset = recruitment.candidates_of_branch(branch=branch).select_related(
+            queryset = recruitment.candidates_of_branch(branch=branch, ended=None).select_related(
                 "employer_enterprise"
             )
             for chunk_start in range(0, queryset.count(), 500):

@@ -34,6 +34,11 @@ urlpatterns = [
         name="candidate_detail",
     ),
     path(
+        "recruiting/<int:candidate_pk>/end/",
+        recruitment_views.candidate_end,
+        name="candidate_end",
+    ),
+    path(
         "recruiting/<int:candidate_pk>.xlsx",
         recruitment_views.candidate_xlsx,
         name="candidate_xlsx",
