@@ -760,43 +760,60 @@ class Deadline:
     due_on: datetime.date
 
 
-def deadlines(*, horizon: datetime.date) -> list[Deadline]:
-    """The recruiting deadlines up to `horizon` (and overdue) in active branches: the talk
-    within a month of the application, the approval within three months of the branch meeting,
-    the probation's end."""
-    active = Candidate.objects.filter(
-        branch__status=Branch.Status.ACTIVE, ended_on__isnull=True
-    ).only("pk", "name", "branch_id", "applied_on", "meeting_on", "probation_ends_on", "stage")
+DEADLINE_EVENTS = ("talk_due", "approval_due", "probation_ending", "full_approval_due")
+
+
+def deadlines(
+    *,
+    horizon: datetime.date,
+    branch_ids: Iterable[int] | None = None,
+    events: Iterable[str] | None = None,
+) -> list[Deadline]:
+    """The recruiting deadlines up to `horizon` (and overdue) in active branches (those given,
+    or all): the talk within a month of the application, the approval within three months of
+    the branch meeting, the probation's end, the full membership's approval within three months
+    of its vote. `events` narrows to some of them; one query per kind of deadline."""
+    wanted = set(events) if events is not None else set(DEADLINE_EVENTS)
+    active = Candidate.objects.filter(branch__status=Branch.Status.ACTIVE, ended_on__isnull=True)
+    if branch_ids is not None:
+        active = active.filter(branch_id__in=list(branch_ids))
+    active = active.only(
+        "pk", "name", "branch_id", "applied_on", "meeting_on", "probation_ends_on", "stage"
+    )
     # A month or three after a day is not always that day's number of days: read a few days
     # more from the table and keep those due by the horizon.
     slack = datetime.timedelta(days=3)
     items = []
     talk_from = horizon - relativedelta(months=rules.TALK_WITHIN_MONTHS) + slack
-    for candidate in active.filter(
-        stage=Stage.APPLICANT, talked_on__isnull=True, applied_on__lte=talk_from
-    ):
-        items.append(Deadline(candidate, "talk_due", rules.talk_due(candidate.applied_on)))
+    if "talk_due" in wanted:
+        for candidate in active.filter(
+            stage=Stage.APPLICANT, talked_on__isnull=True, applied_on__lte=talk_from
+        ):
+            items.append(Deadline(candidate, "talk_due", rules.talk_due(candidate.applied_on)))
     approval_from = horizon - relativedelta(months=rules.APPROVAL_DUE_MONTHS) + slack
-    for candidate in active.filter(
-        stage=Stage.DEVELOPMENT, meeting_on__isnull=False, meeting_on__lte=approval_from
-    ):
-        items.append(Deadline(candidate, "approval_due", rules.approval_due(candidate.meeting_on)))
-    for candidate in active.filter(
-        stage=Stage.PROBATIONARY, probation_ends_on__lte=horizon
-    ).exclude(steps__kind=Kind.FULL_VOTE):
-        items.append(Deadline(candidate, "probation_ending", candidate.probation_ends_on))
+    if "approval_due" in wanted:
+        for candidate in active.filter(
+            stage=Stage.DEVELOPMENT, meeting_on__isnull=False, meeting_on__lte=approval_from
+        ):
+            items.append(
+                Deadline(candidate, "approval_due", rules.approval_due(candidate.meeting_on))
+            )
+    if "probation_ending" in wanted:
+        for candidate in active.filter(
+            stage=Stage.PROBATIONARY, probation_ends_on__lte=horizon
+        ).exclude(steps__kind=Kind.FULL_VOTE):
+            items.append(Deadline(candidate, "probation_ending", candidate.probation_ends_on))
     # The full membership is approved within three months of its vote too.
-    votes = CandidateStep.objects.filter(
-        kind=Kind.FULL_VOTE,
-        happened_on__lte=approval_from,
-        candidate__stage=Stage.PROBATIONARY,
-        candidate__branch__status=Branch.Status.ACTIVE,
-        candidate__ended_on__isnull=True,
-    ).select_related("candidate")
-    for vote in votes:
-        items.append(
-            Deadline(vote.candidate, "full_approval_due", rules.approval_due(vote.happened_on))
-        )
+    if "full_approval_due" in wanted:
+        votes = CandidateStep.objects.filter(
+            kind=Kind.FULL_VOTE,
+            happened_on__lte=approval_from,
+            candidate__in=active.filter(stage=Stage.PROBATIONARY).values("pk"),
+        ).select_related("candidate")
+        for vote in votes:
+            items.append(
+                Deadline(vote.candidate, "full_approval_due", rules.approval_due(vote.happened_on))
+            )
     return [item for item in items if item.due_on <= horizon]
 
 
