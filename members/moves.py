@@ -181,6 +181,15 @@ def flags_by_branch(branch_ids: list[int], *, today: datetime.date) -> dict[int,
     return figures
 
 
+def letter_flag_counts(*, letters: QuerySet[TransferLetter], today: datetime.date) -> dict:
+    """Of these letters, how many are past their validity and how many receipts are overdue
+    (one aggregate query)."""
+    return letters.filter(flagged_q(today)).aggregate(
+        lapsed=Count("id", filter=lapsed_q(today)),
+        receipts=Count("id", filter=receipt_overdue_q(today)),
+    )
+
+
 def away_by_branch(*, today: datetime.date) -> dict[int, int]:
     """How many floating members of each branch are away six months or more (one query)."""
     rows = away_from_home(today=today).order_by().values("branch").annotate(count=Count("id"))

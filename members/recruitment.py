@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -815,6 +815,58 @@ def deadlines(
                 Deadline(vote.candidate, "full_approval_due", rules.approval_due(vote.happened_on))
             )
     return [item for item in items if item.due_on <= horizon]
+
+
+def _latest_start(months: int, until: datetime.date) -> datetime.date:
+    """The last day whose deadline `months` calendar months later falls by `until` (a month
+    after 31 January is 28 February: several days share a deadline, so the bound is found by
+    stepping forward, at most three days)."""
+    day = until - relativedelta(months=months)
+    while day + datetime.timedelta(days=1) + relativedelta(months=months) <= until:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class DeadlineCounts:
+    due: int  # within the month to come (from today)
+    overdue: int  # before today
+
+    @property
+    def total(self) -> int:
+        return self.due + self.overdue
+
+
+def deadline_counts(*, candidates: QuerySet[Candidate], today: datetime.date) -> DeadlineCounts:
+    """How many of the deadlines `deadlines` lists for these candidates are overdue, and how
+    many fall within the month to come: one aggregate query, the dates of the rules turned into
+    bounds on the stored dates (a deadline is monotone in the date it counts from)."""
+    yesterday = today - datetime.timedelta(days=1)
+    horizon = today + relativedelta(months=1)
+    full_vote_on = Subquery(
+        CandidateStep.objects.filter(candidate=OuterRef("pk"), kind=Kind.FULL_VOTE)
+        .order_by("-happened_on")
+        .values("happened_on")[:1]
+    )
+    kinds = (
+        # (the candidates the deadline concerns, the date it counts from, months after it)
+        (Q(stage=Stage.APPLICANT, talked_on__isnull=True), "applied_on", rules.TALK_WITHIN_MONTHS),
+        (Q(stage=Stage.DEVELOPMENT), "meeting_on", rules.APPROVAL_DUE_MONTHS),
+        (Q(stage=Stage.PROBATIONARY, full_vote_on__isnull=True), "probation_ends_on", 0),
+        (Q(stage=Stage.PROBATIONARY), "full_vote_on", rules.APPROVAL_DUE_MONTHS),
+    )
+    overdue, due = Q(pk__in=[]), Q(pk__in=[])
+    for which, field, months in kinds:
+        late = _latest_start(months, yesterday)
+        soon = _latest_start(months, horizon)
+        overdue |= which & Q(**{f"{field}__lte": late})
+        due |= which & Q(**{f"{field}__gt": late, f"{field}__lte": soon})
+    counts = (
+        candidates.filter(branch__status=Branch.Status.ACTIVE, ended_on__isnull=True)
+        .annotate(full_vote_on=full_vote_on)
+        .aggregate(due=Count("pk", filter=due), overdue=Count("pk", filter=overdue))
+    )
+    return DeadlineCounts(due=counts["due"], overdue=counts["overdue"])
 
 
 def street_totals(*, user) -> list[tuple[str, str, int]]:

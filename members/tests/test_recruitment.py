@@ -5,6 +5,7 @@ with the history kept, and the deadlines as reminders."""
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -507,3 +508,52 @@ def test_a_candidacy_ends_with_a_known_reason_and_not_in_the_future(branch):
             reason=Candidate.EndReason.NOT_ADMITTED,
         )
     assert "ended_on" in error.value.message_dict
+
+
+def test_the_workbenchs_counts_agree_with_the_deadlines_on_every_day_around_month_ends(
+    branch,
+):
+    """The counts turn the rules' dates into bounds on the stored dates: on each day of a
+    quarter they say what the list of deadlines says (a month after 31 January is 28 February)."""
+    from members.tests.factories import make_candidate
+
+    n = 0
+    for day in (D(2025, 1, 28), D(2025, 1, 29), D(2025, 1, 30), D(2025, 1, 31), D(2025, 2, 1)):
+        n += 1
+        make_candidate(branch, n, applied_on=day)  # a talk due a month later
+        n += 1
+        make_candidate(
+            branch, n, applied_on=D(2023, 1, 1), stage="development", meeting_on=day
+        )  # the approval due three months later
+        n += 1
+        make_candidate(
+            branch,
+            n,
+            applied_on=D(2022, 1, 1),
+            stage="probationary",
+            meeting_on=day - datetime.timedelta(days=365),
+            probation_ends_on=day + datetime.timedelta(days=40),
+        )
+    voted = make_candidate(
+        branch,
+        99,
+        applied_on=D(2022, 1, 1),
+        stage="probationary",
+        meeting_on=D(2024, 1, 30),
+        probation_ends_on=D(2025, 1, 30),
+    )
+    CandidateStep.objects.create(candidate=voted, kind=Kind.FULL_VOTE, happened_on=D(2025, 1, 31))
+    make_candidate(
+        branch, 98, applied_on=D(2025, 1, 30), ended_on=D(2025, 2, 2), end_reason="withdrew"
+    )
+    candidates = Candidate.objects.filter(branch=branch)
+    day, seen = D(2025, 1, 20), set()
+    while day <= D(2025, 6, 10):
+        horizon = day + relativedelta(months=1)
+        listed = [d.due_on for d in recruitment.deadlines(horizon=horizon)]
+        expected = (sum(1 for on in listed if day <= on), sum(1 for on in listed if on < day))
+        counts = recruitment.deadline_counts(candidates=candidates, today=day)
+        assert (counts.due, counts.overdue) == expected, day
+        seen.add(expected)
+        day += datetime.timedelta(days=1)
+    assert len(seen) > 10  # the counts move through many values
