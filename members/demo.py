@@ -367,10 +367,16 @@ def _letters_and_certificates(ctx: DemoContext) -> None:
     if leaving is not None:
         issued = today - datetime.timedelta(days=OUT_LETTER_DAYS_AGO)
         paid = dues.member_dues_standing(member=leaving, today=issued).paid_through
-        moves.outgoing_letter_issue(
-            member=leaving, branch=branch, number="项支转字第001号", issued_on=issued,
+        # Recorded with a mistyped number, then corrected: the first version stays in the
+        # letter's history.
+        letter = moves.outgoing_letter_issue(
+            member=leaving, branch=branch, number="项支转字第01号", issued_on=issued,
             to_organisation="上海市某建设集团党委", dues_paid_to=paid or dues.month_of(issued),
             valid_until=issued + relativedelta(months=2), actor=actor,
+        )  # fmt: skip
+        moves.letter_correct(
+            letter=letter, number="项支转字第001号", to_organisation=letter.to_organisation,
+            dues_paid_to=letter.dues_paid_to, valid_until=letter.valid_until, actor=actor,
         )  # fmt: skip
     floating = Member.objects.filter(
         is_floating=True, relation_state=Member.RelationState.AT_HOME
