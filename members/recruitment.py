@@ -190,7 +190,13 @@ class NextDue:
 
 
 def next_due(candidate: Candidate, done: set[str], today: datetime.date) -> NextDue:
-    """What the candidate's way needs next, with its deadline or its earliest date."""
+    """What the candidate's way needs next, with its deadline or its earliest date; nothing
+    once the candidacy ended (the ledger says when and why)."""
+    if candidate.ended_on is not None:
+        return NextDue(
+            _("Candidacy ended: %(reason)s") % {"reason": candidate.get_end_reason_display()},
+            candidate.ended_on,
+        )
     stage = candidate.stage
     if stage == Stage.APPLICANT:
         if Kind.TALK not in done:

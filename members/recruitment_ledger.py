@@ -88,5 +88,15 @@ def candidate_workbook(*, candidate: Candidate) -> Iterator[bytes]:
                     "；".join(part for part in (detail, step.note) if part),
                     str(step.actor) if step.actor else "",
                 ]
+            if candidate.ended_on is not None:  # not a step of the way: the way's end
+                yield [
+                    candidate.ended_on,
+                    f"终止发展：{candidate.get_end_reason_display()}",
+                    "",
+                    "",
+                    "",
+                    candidate.end_note,
+                    str(candidate.ended_by) if candidate.ended_by else "",
+                ]
 
     return stream_workbook([Sheet(f"{candidate.name} 入党材料", FILE_HEADERS, lines())])

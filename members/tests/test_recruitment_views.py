@@ -133,6 +133,15 @@ def test_the_ledgers_as_xlsx(branch, secretary_client):
     rows = list(sheet.values)
     assert len(rows) == 1 + 5
     assert rows[-1][2] == "联系人"
+    recruitment.candidacy_end(
+        candidate=candidate, ended_on=D(2025, 4, 2), reason="left_site", note="调往外地项目"
+    )
+    ledger = secretary_client.get(reverse("members:recruiting_xlsx", args=[branch.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(ledger.streaming_content))).active.values)
+    assert rows[1][-2:] == ("已终止发展：离开项目工地", datetime.datetime(2025, 4, 2))
+    file = secretary_client.get(reverse("members:candidate_xlsx", args=[candidate.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(file.streaming_content))).active.values)
+    assert rows[-1][1:] == ("终止发展：离开项目工地", None, None, None, "调往外地项目", None)
 
 
 def test_a_secretarys_pipeline_and_street_page_cost_the_same_queries_as_they_grow(
