@@ -149,8 +149,12 @@ def test_a_secretarys_pipeline_and_street_page_cost_the_same_queries_as_they_gro
 ):
     for n in range(3):
         candidate_of(branch, n=n)
+    recruitment.candidacy_end(
+        candidate=candidate_of(branch, n=90), ended_on=D(2025, 3, 2), reason="withdrew"
+    )
     urls = [
         reverse("members:recruiting", args=[branch.pk]),
+        reverse("members:recruiting", args=[branch.pk]) + "?stage=ended",
         reverse("members:recruiting_street"),
     ]
     for url in urls:
@@ -161,6 +165,10 @@ def test_a_secretarys_pipeline_and_street_page_cost_the_same_queries_as_they_gro
     for n in range(3, 30):
         candidate = candidate_of(branch, n=n)
         recruitment.step_record(candidate=candidate, kind=Kind.TALK, happened_on=D(2025, 3, 5))
+        if n % 3 == 0:
+            recruitment.candidacy_end(
+                candidate=candidate, ended_on=D(2025, 3, 6), reason="left_site"
+            )
     with CaptureQueriesContext(connection) as large:
         for url in urls:
             secretary_client.get(url)
