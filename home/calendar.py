@@ -3,10 +3,14 @@ calendar subscribes to at a secret address (accounts.CalendarFeed).
 
 A secretary's feed holds the deadlines of the branches where their log-in holds a seat today:
 the expected activities of each period (三会一课 …) not yet held, the deployment tasks not done,
-the rectifications not made, the coordination items not resolved, the receipts of transfer
-letters (due a month after the letter), and the phase deadlines of the open assessment cycles
-their branch is in. Street staff get the street's own deadlines: the phases of every open cycle
-and the coordination items that are the committee's (without a branch, or escalated).
+the rectifications not made, the coordination items not resolved, the receipts of transfers
+without a recorded letter (due a month after the letter), the recorded transfer letters' validity
+and receipt (members.moves), the recruiting deadlines (members.recruitment: the talk, the
+higher committee's approvals, the probation's end) and the phase deadlines of the open
+assessment cycles their branch is in. Street staff get the street's own deadlines: the phases of
+every open cycle, the coordination items that are the committee's (without a branch, or
+escalated) and the approvals of admissions and full memberships that the higher committee
+gives, named with their branch.
 
 Every deadline is a date, so every event is an all-day DATE event (a day in Asia/Shanghai as the
 portal counts it, shown on that day wherever the phone is), with an alarm at 09:00 the day
@@ -30,7 +34,8 @@ from accounts.access import is_street_staff, scope_for
 from activities.compliance import compliance_grid
 from assessments.models import Cycle, DeploymentTask, Inspection
 from branches.models import Branch
-from members.models import Transfer, TransferStep
+from members import moves, recruitment
+from members.models import Transfer, TransferLetter, TransferStep
 from projects.models import CoordinationItem
 
 PAST = 30  # days: what is overdue stays visible a month
@@ -106,12 +111,107 @@ def _open_cycles():
     return Cycle.objects.exclude(status=Cycle.Status.PUBLISHED).order_by("pk")
 
 
+def _recruiting_summaries() -> dict[str, str]:
+    return {
+        "talk_due": _("Talk with the applicant due: %(name)s"),
+        "approval_due": _("Approval of the admission due: %(name)s"),
+        "probation_ending": _("Probation ends: %(name)s"),
+        "full_approval_due": _("Approval of the full membership due: %(name)s"),
+    }
+
+
+def _recruiting_deadlines(*, branch_ids, events, start, end, named) -> list[Deadline]:
+    """The recruiting deadlines of the candidates of these branches (all, for None) within the
+    window, linked to each candidate's page: one query per kind of deadline."""
+    summaries = _recruiting_summaries()
+    items = []
+    for deadline in recruitment.deadlines(horizon=end, branch_ids=branch_ids, events=events):
+        if deadline.due_on < start:
+            continue
+        candidate = deadline.candidate
+        items.append(
+            Deadline(
+                f"candidate-{candidate.pk}-{deadline.event}",
+                deadline.due_on,
+                named(summaries[deadline.event] % {"name": candidate.name}, candidate.branch_id),
+                "",
+                candidate.get_absolute_url(),
+                _("Recruiting members"),
+            )
+        )
+    return items
+
+
+def _letter_deadlines(*, branch_ids, start, end, named) -> list[Deadline]:
+    """The branches' transfer letters awaiting their receipt: the day the letter's validity
+    ends (until the member has reported) and the day the receipt is due. One query."""
+    letters = (
+        TransferLetter.objects.filter(moves.PENDING, branch_id__in=branch_ids)
+        .filter(
+            Q(arrived_on__isnull=True, valid_until__range=(start, end))
+            | Q(receipt_due_on__range=(start, end))
+        )
+        .select_related("member")
+        .order_by("pk")
+    )
+    items = []
+    for letter in letters:
+        path = reverse("members:branch_moves", args=[letter.branch_id])
+        values = {"member": letter.member.name, "number": letter.number}
+        if letter.arrived_on is None and start <= letter.valid_until <= end:
+            items.append(
+                Deadline(
+                    f"letter-{letter.pk}-validity",
+                    letter.valid_until,
+                    named(_("Transfer letter's validity ends: %(member)s") % values,
+                          letter.branch_id),
+                    _("Letter %(number)s: the member reports at the destination by this day.")
+                    % values,
+                    path,
+                    _("Members"),
+                )
+            )  # fmt: skip
+        if start <= letter.receipt_due_on <= end:
+            items.append(
+                Deadline(
+                    f"letter-{letter.pk}-receipt",
+                    letter.receipt_due_on,
+                    named(_("Transfer letter's receipt due: %(member)s") % values,
+                          letter.branch_id),
+                    _("Letter %(number)s: the receipt comes back within a month of its date.")
+                    % values,
+                    path,
+                    _("Members"),
+                )
+            )  # fmt: skip
+    return items
+
+
 def street_deadlines(*, start: datetime.date, end: datetime.date) -> list[Deadline]:
     coordination = CoordinationItem.objects.filter(
         Q(branch__isnull=True) | Q(status=CoordinationItem.Status.ESCALATED),
         due_on__range=(start, end),
     ).exclude(status=CoordinationItem.Status.RESOLVED)
-    return _cycle_deadlines(_open_cycles(), start, end) + _coordination_deadlines(coordination)
+    branch_names = {}
+
+    def named(text: str, branch_id: int) -> str:
+        # The street approves for every branch: each approval names its branch (one query).
+        if not branch_names:
+            branch_names.update(Branch.objects.values_list("pk", "name"))
+        return f"{text}（{branch_names.get(branch_id, '')}）"
+
+    approvals = _recruiting_deadlines(
+        branch_ids=None,
+        events=("approval_due", "full_approval_due"),
+        start=start,
+        end=end,
+        named=named,
+    )
+    return (
+        _cycle_deadlines(_open_cycles(), start, end)
+        + _coordination_deadlines(coordination)
+        + approvals
+    )
 
 
 def branch_deadlines(
@@ -174,8 +274,11 @@ def branch_deadlines(
         .order_by("-happened_on", "-pk")
         .values("happened_on")[:1]
     )
+    # A transfer whose letter is recorded has the letter's own deadlines (below).
     transfers = (
-        Transfer.objects.filter(to_branch_id__in=ids, status=Transfer.Status.LETTER_ISSUED)
+        Transfer.objects.filter(
+            to_branch_id__in=ids, status=Transfer.Status.LETTER_ISSUED, letter__isnull=True
+        )
         .annotate(letter_on=Subquery(letter_on))
         .select_related("member")
     )
@@ -197,6 +300,8 @@ def branch_deadlines(
                     _("Members"),
                 )
             )
+    items += _letter_deadlines(branch_ids=ids, start=start, end=end, named=named)
+    items += _recruiting_deadlines(branch_ids=ids, events=None, start=start, end=end, named=named)
     items += _expected_activities(ids, today=today, start=start, end=end, named=named)
     return items
 

@@ -99,6 +99,7 @@ ATTENDANCE_PER_LOG = 3  # on average: 3,000,000 rows at scale 1.0
 COORDINATION_ITEMS = 20_000
 SUGGESTIONS = 20_000  # 金点子: ten a project over the years
 CANDIDATES = 10_000  # 发展党员: five a branch on their way in, none admitted yet
+ENDED_REASONS = ["left_site", "withdrew", "not_admitted"]
 REMINDERS_PER_SECRETARY = 25  # a year of the bell for each branch's secretary
 STAFF_REMINDERS = 5_000  # the street's own bell: a branch behind, a task overdue …
 FAILED_DELIVERY_SHARE = 0.01  # e-mails that failed for good (the undelivered page)
@@ -941,17 +942,26 @@ class City:
                     for person in self.rng.sample(branch.members, min(2, len(branch.members))):
                         steps.append((pk, "introducer", development, person[0], None, ""))
                     steps.append((pk, "training", development, None, 3, "集中培训"))
+                # One candidacy in twenty ended before the admission (the worker left the site,
+                # withdrew, or was not admitted), some days after its last step; its steps stay.
+                # Chosen by number, not by the generator, so the rest of the city is unchanged.
+                ended_on, end_reason = None, ""
+                if pk % 20 == 0:
+                    last = development or activist or talked or applied  # its last step's day
+                    ended_on = min(last + datetime.timedelta(days=10 + pk % 30), self.today)
+                    end_reason = ENDED_REASONS[pk % len(ENDED_REASONS)]
                 candidates.append(
                     (pk, branch.id, self.name(gender), self._id_number(birth, gender, taken),
                      gender, birth, self.mobile(), "enterprise", contractor, "",
                      self.rng.choice(JOBS), stage, applied, talked, activist, development,
-                     self.aware(applied))
+                     self.aware(applied), ended_on, end_reason, "")
                 )  # fmt: skip
         self.writer.write(
             Candidate,
             ["id", "branch_id", "name", "id_number", "gender", "birth_date", "phone",
              "employer_kind", "employer_enterprise_id", "employer_name", "job", "stage",
-             "applied_on", "talked_on", "activist_on", "development_on", "created_at"],
+             "applied_on", "talked_on", "activist_on", "development_on", "created_at",
+             "ended_on", "end_reason", "end_note"],
             candidates,
         )  # fmt: skip
         ids = iter(self.ids(CandidateStep, len(steps)))

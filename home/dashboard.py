@@ -40,7 +40,8 @@ from branches.selectors import (
     terms_due,
 )
 from core import outbox
-from members.models import Member, Participation, PioneerPost, Transfer
+from members import moves, recruitment
+from members.models import Candidate, Member, Participation, PioneerPost, Transfer, TransferLetter
 from projects.models import Community, CoordinationItem, Project, Street
 from projects.selectors import SyncState, projects_needing_branch, with_timeline_and_sync
 
@@ -116,6 +117,27 @@ def member_figures(scope: Scope = WHOLE_STREET) -> dict:
         scope.projects("project__"), ended_on__isnull=True
     ).count()
     return figures
+
+
+def move_and_recruiting_figures(*, user, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
+    """The deadlines of recruiting (due within the month, overdue) and of the transfer letters
+    (past their validity, receipts overdue) in the branches in scope: two aggregate queries."""
+    return {
+        "recruiting": recruitment.deadline_counts(
+            candidates=restrict(
+                Candidate.objects.filter(scope.branches("branch__")), user, branch_path="branch_id"
+            ),
+            today=today,
+        ),
+        "letters": moves.letter_flag_counts(
+            letters=restrict(
+                TransferLetter.objects.filter(scope.branches("branch__")),
+                user,
+                branch_path="branch_id",
+            ),
+            today=today,
+        ),
+    }
 
 
 def activity_figures(*, user, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
@@ -289,6 +311,7 @@ def _street_figures(*, user, today: datetime.date, scope: Scope) -> dict:
             projects=Project.objects.filter(scope.projects()) if scope.is_narrowed else None
         ),
         "members": member_figures(scope),
+        "deadlines": move_and_recruiting_figures(user=user, today=today, scope=scope),
         "activity": activity,
         "sync_breaks": breaks["rows"],
         "sync_break_count": breaks["count"],
@@ -348,4 +371,6 @@ def secretary_home(*, user, branch: Branch, today: datetime.date) -> dict:
         .order_by("-cycle__ends_on")
         .first(),
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "recruiting": recruitment.deadline_counts(candidates=branch.candidates.all(), today=today),
+        "letters": moves.letter_flag_counts(letters=branch.transfer_letters.all(), today=today),
     }

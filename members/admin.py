@@ -217,9 +217,17 @@ class CandidateAdmin(ReadOnlyRecordAdmin):
     """Recruiting is recorded in the portal, where each step's legal interval is checked; the
     admin shows the candidates and their steps."""
 
-    list_display = ("name", "branch", "stage", "applied_on", "meeting_on", "probation_ends_on")
+    list_display = (
+        "name",
+        "branch",
+        "stage",
+        "applied_on",
+        "meeting_on",
+        "probation_ends_on",
+        "ended_on",
+    )
     list_select_related = ("branch",)
-    list_filter = ("stage",)
+    list_filter = ("stage", "end_reason")
     search_fields = ("name", "branch__name")
     date_hierarchy = "applied_on"
     exclude = ("id_number", "phone")

@@ -367,10 +367,16 @@ def _letters_and_certificates(ctx: DemoContext) -> None:
     if leaving is not None:
         issued = today - datetime.timedelta(days=OUT_LETTER_DAYS_AGO)
         paid = dues.member_dues_standing(member=leaving, today=issued).paid_through
-        moves.outgoing_letter_issue(
-            member=leaving, branch=branch, number="项支转字第001号", issued_on=issued,
+        # Recorded with a mistyped number, then corrected: the first version stays in the
+        # letter's history.
+        letter = moves.outgoing_letter_issue(
+            member=leaving, branch=branch, number="项支转字第01号", issued_on=issued,
             to_organisation="上海市某建设集团党委", dues_paid_to=paid or dues.month_of(issued),
             valid_until=issued + relativedelta(months=2), actor=actor,
+        )  # fmt: skip
+        moves.letter_correct(
+            letter=letter, number="项支转字第001号", to_organisation=letter.to_organisation,
+            dues_paid_to=letter.dues_paid_to, valid_until=letter.valid_until, actor=actor,
         )  # fmt: skip
     floating = Member.objects.filter(
         is_floating=True, relation_state=Member.RelationState.AT_HOME
@@ -392,7 +398,8 @@ def _letters_and_certificates(ctx: DemoContext) -> None:
 # Recruiting members (发展党员): a few workers recruited on site in each pilot branch, at different
 # stages, their steps dated back from the demo's day. Nobody is admitted here (the report's 105
 # members stay 105): the furthest, in the first branch, awaits the higher committee's approval,
-# due within the week (a reminder).
+# due within the week (a reminder). One applicant there left the site: the candidacy ended, its
+# steps kept.
 RECRUITS = [
     # (days before today: applied, talk, recommendation, activist, candidate), the last steps
     (10, None, None, None, None, ""),
@@ -420,7 +427,11 @@ def load_recruiting(ctx: DemoContext) -> None:
     for place, branch in enumerate(ctx.objects["branches"]):
         branch = Branch.objects.select_related("project").get(pk=branch.pk)
         contractor = branch.project.participations.filter(role="general_contractor").first()
-        plan = RECRUITS + ([(960, 940, 900, 860, 200, "voted")] if place == 0 else [])
+        plan = RECRUITS + (
+            [(960, 940, 900, 860, 200, "voted"), (200, 185, 170, None, None, "left_site")]
+            if place == 0
+            else []
+        )
         for applied, talk, recommended, activist, candidate_days, further in plan:
             gender = "M" if rng.random() < 0.85 else "F"
             given = fake.first_name_male() if gender == "M" else fake.first_name_female()
@@ -453,6 +464,15 @@ def load_recruiting(ctx: DemoContext) -> None:
                 continue
             step(Kind.TALK, talk, done_by="支部书记")
             step(Kind.RECOMMENDATION, recommended, note="党员推荐")
+            if further == "left_site":
+                recruitment.candidacy_end(
+                    candidate=candidate,
+                    ended_on=ago(150),
+                    reason=Candidate.EndReason.LEFT_SITE,
+                    note="分包合同完工，调往外地项目",
+                    actor=actor,
+                )
+                continue
             if activist is None:
                 continue
             step(Kind.ACTIVIST, activist, done_by="支部委员会")

@@ -381,6 +381,20 @@ class CandidateApplyForm(SubmissionTokenMixin, forms.ModelForm):
         }
 
 
+class CandidateEndForm(forms.Form):
+    """A candidacy ended before the admission, with its date and reason."""
+
+    ended_on = forms.DateField(
+        label=_("candidacy ended on"), widget=DateInput, initial=timezone.localdate
+    )
+    reason = forms.ChoiceField(
+        label=_("reason the candidacy ended"), choices=Candidate.EndReason.choices
+    )
+    note = forms.CharField(
+        label=_("note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class CandidateStepForm(PreselectSingleChoiceMixin, SubmissionTokenMixin, forms.Form):
     """The next step of a candidate's way: the steps offered are those the stage allows now;
     the fields a step needs are checked by the service, which says what is missing."""

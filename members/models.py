@@ -1061,6 +1061,11 @@ class Candidate(ChoicesDisplay, models.Model):
         PROBATIONARY = "probationary", _("Probationary member")
         FULL = "full", _("Full member")
 
+    class EndReason(models.TextChoices):
+        LEFT_SITE = "left_site", _("Left the site")
+        WITHDREW = "withdrew", _("Withdrew the application")
+        NOT_ADMITTED = "not_admitted", _("Not admitted")
+
     branch = models.ForeignKey(
         "branches.Branch",
         on_delete=models.PROTECT,
@@ -1102,6 +1107,21 @@ class Candidate(ChoicesDisplay, models.Model):
     probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
     full_on = models.DateField(_("full membership approved on"), null=True, blank=True)
     archived_on = models.DateField(_("file archived on"), null=True, blank=True)
+    # A candidacy ended before the admission (the person left the site, withdrew, was not
+    # admitted): the stage reached, the steps and the data stay as they were.
+    ended_on = models.DateField(_("candidacy ended on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reason the candidacy ended"), max_length=12, choices=EndReason.choices, blank=True
+    )
+    end_note = models.TextField(_("note on the end"), blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
     member = models.OneToOneField(
         Member,
         on_delete=models.PROTECT,
@@ -1119,6 +1139,16 @@ class Candidate(ChoicesDisplay, models.Model):
         ordering = ["branch", "applied_on", "pk"]
         indexes = [
             models.Index(fields=["branch", "stage"], name="candidate_branch_stage_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_reason="")
+                | Q(ended_on__isnull=False, member__isnull=True) & ~Q(end_reason=""),
+                name="candidate_ended_with_reason_before_admission",
+                violation_error_message=_(
+                    "A candidacy ends with a date and a reason, before the admission."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1152,6 +1182,10 @@ class Candidate(ChoicesDisplay, models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_on is not None
 
 
 class CandidateStep(ChoicesDisplay, models.Model):

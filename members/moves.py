@@ -181,6 +181,15 @@ def flags_by_branch(branch_ids: list[int], *, today: datetime.date) -> dict[int,
     return figures
 
 
+def letter_flag_counts(*, letters: QuerySet[TransferLetter], today: datetime.date) -> dict:
+    """Of these letters, how many are past their validity and how many receipts are overdue
+    (one aggregate query)."""
+    return letters.filter(flagged_q(today)).aggregate(
+        lapsed=Count("id", filter=lapsed_q(today)),
+        receipts=Count("id", filter=receipt_overdue_q(today)),
+    )
+
+
 def away_by_branch(*, today: datetime.date) -> dict[int, int]:
     """How many floating members of each branch are away six months or more (one query)."""
     rows = away_from_home(today=today).order_by().values("branch").annotate(count=Count("id"))
@@ -352,6 +361,46 @@ def _locked(letter: TransferLetter) -> TransferLetter:
     if letter.transfer is not None and letter.transfer.status == Transfer.Status.REJECTED:
         raise ValidationError(_("This transfer was rejected."))
     return letter
+
+
+@transaction.atomic
+def letter_correct(
+    *,
+    letter: TransferLetter,
+    number: str,
+    dues_paid_to: datetime.date,
+    valid_until: datetime.date,
+    to_organisation: str | None = None,
+    actor=None,
+) -> TransferLetter:
+    """Correct what was typed on a letter awaiting its receipt: its number, its destination (an
+    outgoing letter's; an incoming one comes into the branch), the month the dues are paid up
+    to and its validity, checked as when it was recorded. Saved, not updated: the version
+    recorded first stays in the letter's history, with who corrected it."""
+    letter = _locked(letter)
+    number = number.strip()
+    if not number:
+        raise ValidationError({"number": _("Give the letter's number.")})
+    if letter.is_outgoing:
+        to_organisation = (to_organisation or "").strip()
+        if not to_organisation:
+            raise ValidationError({"to_organisation": _("Say where the relation goes.")})
+    else:
+        to_organisation = letter.to_organisation
+    _check_deadlines(issued_on=letter.issued_on, valid_until=valid_until)
+    corrected = {
+        "number": number,
+        "to_organisation": to_organisation,
+        "dues_paid_to": dues.month_of(dues_paid_to),
+        "valid_until": valid_until,
+    }
+    if all(getattr(letter, field) == value for field, value in corrected.items()):
+        raise ValidationError(_("Nothing was changed."))
+    for field, value in corrected.items():
+        setattr(letter, field, value)
+    letter._history_user = actor
+    letter._change_reason = "corrected"
+    return _save(letter)
 
 
 @transaction.atomic

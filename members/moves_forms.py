@@ -43,6 +43,24 @@ class IncomingLetterForm(LetterForm):
     field_order = ["number", "issued_on", "from_organisation", "dues_paid_to", "valid_until"]
 
 
+class LetterCorrectionForm(forms.Form):
+    """What can be corrected on a recorded letter; the destination only on an outgoing one."""
+
+    number = forms.CharField(label=_("letter number"), max_length=50)
+    to_organisation = forms.CharField(label=_("to"), max_length=200)
+    dues_paid_to = month_field(_("dues paid up to"))
+    valid_until = forms.DateField(
+        label=_("valid until"),
+        widget=DateInput,
+        help_text=_("Three months after the letter's date at most."),
+    )
+
+    def __init__(self, *args, outgoing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not outgoing:
+            del self.fields["to_organisation"]
+
+
 class CertificateForm(forms.Form):
     number = forms.CharField(label=_("certificate number"), max_length=50)
     issued_on = forms.DateField(label=_("issued on"), widget=DateInput, initial=timezone.localdate)

@@ -13,7 +13,12 @@ from core.pages import form_page
 from core.pagination import paginate
 from members import dues, moves
 from members.models import Transfer
-from members.moves_forms import CertificateForm, IncomingLetterForm, OutgoingLetterForm
+from members.moves_forms import (
+    CertificateForm,
+    IncomingLetterForm,
+    LetterCorrectionForm,
+    OutgoingLetterForm,
+)
 from members.selectors import transfer_get_for_user
 from members.views import _current_or_403, _managed_member
 
@@ -93,6 +98,43 @@ def letter_record(request, transfer_pk: int):
         cancel_url=transfer.member.get_absolute_url() + "#transfers",
         on_valid=save,
         success_message=_("The transfer letter was recorded."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def letter_correct(request, letter_pk: int):
+    """Correct a letter awaiting its receipt (another branch's letter is a 404)."""
+    letter = moves.letter_get_for_user(user=request.user, pk=letter_pk)
+    rejected = letter.transfer is not None and letter.transfer.status == Transfer.Status.REJECTED
+    if letter.receipt_on is not None or rejected:
+        raise PermissionDenied
+    form = LetterCorrectionForm(
+        request.POST or None,
+        outgoing=letter.is_outgoing,
+        initial={
+            "number": letter.number,
+            "to_organisation": letter.to_organisation,
+            "dues_paid_to": letter.dues_paid_to,
+            "valid_until": letter.valid_until,
+        },
+    )
+
+    def save(f):
+        moves.letter_correct(letter=letter, actor=request.user, **f.cleaned_data)
+        return reverse("members:branch_moves", args=[letter.branch_id]) + "#letters"
+
+    return form_page(
+        request,
+        form=form,
+        title=_("Correct the transfer letter of %(name)s (%(date)s)")
+        % {"name": letter.member.name, "date": letter.issued_on},
+        intro=_(
+            "The letter as recorded stays in its history. Its date is not corrected: a letter "
+            "with another date is a new letter."
+        ),
+        cancel_url=reverse("members:branch_moves", args=[letter.branch_id]) + "#letters",
+        on_valid=save,
+        success_message=_("The transfer letter was corrected."),
     )
 
 

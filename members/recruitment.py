@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -112,12 +112,27 @@ def candidates_for_user(*, user) -> QuerySet[Candidate]:
     ).order_by("applied_on", "pk")
 
 
-def candidates_of_branch(*, branch: Branch, stage: str = "") -> QuerySet[Candidate]:
-    """A branch's candidates in the order they applied (the stage's tabs narrow it)."""
+ENDED = "ended"  # the pipeline's filter of the candidacies that ended
+
+
+def candidates_of_branch(
+    *, branch: Branch, stage: str = "", ended: bool | None = False
+) -> QuerySet[Candidate]:
+    """A branch's candidates in the order they applied (the stage's tabs narrow it): those on
+    their way (`ended=False`), those whose candidacy ended (`True`, the latest first), or all
+    (`None`, for the ledger)."""
     queryset = branch.candidates.order_by("applied_on", "pk")
+    if ended is not None:
+        queryset = queryset.filter(ended_on__isnull=not ended)
+    if ended:
+        queryset = queryset.order_by("-ended_on", "-pk")
     if stage:
         queryset = queryset.filter(stage=stage)
     return queryset
+
+
+def ended_count(*, branch: Branch) -> int:
+    return branch.candidates.filter(ended_on__isnull=False).count()
 
 
 def candidate_get_for_user(*, user, pk: int) -> Candidate:
@@ -143,7 +158,7 @@ def stage_counts(*, branches: Iterable[Branch]) -> dict[int, dict[str, int]]:
     ids = [branch.pk for branch in branches]
     counts: dict[int, dict[str, int]] = {pk: dict.fromkeys(Stage.values, 0) for pk in ids}
     rows = (
-        Candidate.objects.filter(branch_id__in=ids)
+        Candidate.objects.filter(branch_id__in=ids, ended_on__isnull=True)
         .values("branch_id", "stage")
         .annotate(count=Count("pk"))
         .order_by()
@@ -157,7 +172,8 @@ def street_branches(*, user) -> QuerySet[Branch]:
     """The branches on the street's recruiting page: those with candidates, or active."""
     return restrict(
         Branch.objects.filter(
-            Q(status=Branch.Status.ACTIVE) | Q(pk__in=Candidate.objects.values("branch_id"))
+            Q(status=Branch.Status.ACTIVE)
+            | Q(pk__in=Candidate.objects.filter(ended_on__isnull=True).values("branch_id"))
         ),
         user,
         branch_path="id",
@@ -174,7 +190,13 @@ class NextDue:
 
 
 def next_due(candidate: Candidate, done: set[str], today: datetime.date) -> NextDue:
-    """What the candidate's way needs next, with its deadline or its earliest date."""
+    """What the candidate's way needs next, with its deadline or its earliest date; nothing
+    once the candidacy ended (the ledger says when and why)."""
+    if candidate.ended_on is not None:
+        return NextDue(
+            _("Candidacy ended: %(reason)s") % {"reason": candidate.get_end_reason_display()},
+            candidate.ended_on,
+        )
     stage = candidate.stage
     if stage == Stage.APPLICANT:
         if Kind.TALK not in done:
@@ -408,6 +430,11 @@ def step_record(
         existing = CandidateStep.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             return existing
+    if candidate.is_ended:
+        raise ValidationError(
+            _("This candidacy ended on %(date)s: no step is recorded any more.")
+            % {"date": _day(candidate.ended_on)}
+        )
     if kind == Kind.APPLICATION:
         raise ValidationError({"kind": _("The application is recorded with the applicant.")})
     refuse_future(happened_on=happened_on)
@@ -496,6 +523,53 @@ def step_record(
     step.save()
     _move_on(candidate, step, steps, actor)
     return step
+
+
+@transaction.atomic
+def candidacy_end(
+    *,
+    candidate: Candidate,
+    ended_on: datetime.date,
+    reason: str,
+    note: str = "",
+    actor=None,
+) -> Candidate:
+    """End a candidacy before the admission: the person left the site, withdrew, or was not
+    admitted. The stage reached, the steps and the data are kept; the candidate leaves the
+    pipeline's stages and no deadline of theirs is reminded any more. Once admitted they are a
+    member, and leaving is the member's own (their participation ends)."""
+    candidate = Candidate.objects.select_for_update(of=("self",)).get(pk=candidate.pk)
+    if candidate.member_id is not None:
+        raise ValidationError(
+            _(
+                "%(name)s is a member since the admission was approved: a member leaves the "
+                "branch from the member's page, not by ending the candidacy."
+            )
+            % {"name": candidate.name}
+        )
+    if candidate.is_ended:
+        raise ValidationError(
+            _("This candidacy ended on %(date)s already.") % {"date": _day(candidate.ended_on)}
+        )
+    if reason not in Candidate.EndReason.values:
+        raise ValidationError({"reason": _("Choose why the candidacy ends.")})
+    refuse_future(ended_on=ended_on)
+    last = candidate.steps.order_by("-happened_on").values_list("happened_on", flat=True).first()
+    floor = max(candidate.applied_on, last or candidate.applied_on)
+    if ended_on < floor:
+        raise ValidationError(
+            {
+                "ended_on": _("The candidacy cannot end before its last step (%(date)s).")
+                % {"date": _day(floor)}
+            }
+        )
+    candidate.ended_on = ended_on
+    candidate.end_reason = reason
+    candidate.end_note = note
+    candidate.ended_by = actor
+    candidate.full_clean(exclude=["birth_date", "gender"])
+    candidate.save(update_fields=["ended_on", "end_reason", "end_note", "ended_by"])
+    return candidate
 
 
 def _check_decision(
@@ -692,11 +766,24 @@ class Deadline:
     due_on: datetime.date
 
 
-def deadlines(*, horizon: datetime.date) -> list[Deadline]:
-    """The recruiting deadlines up to `horizon` (and overdue) in active branches: the talk
-    within a month of the application, the approval within three months of the branch meeting,
-    the probation's end."""
-    active = Candidate.objects.filter(branch__status=Branch.Status.ACTIVE).only(
+DEADLINE_EVENTS = ("talk_due", "approval_due", "probation_ending", "full_approval_due")
+
+
+def deadlines(
+    *,
+    horizon: datetime.date,
+    branch_ids: Iterable[int] | None = None,
+    events: Iterable[str] | None = None,
+) -> list[Deadline]:
+    """The recruiting deadlines up to `horizon` (and overdue) in active branches (those given,
+    or all): the talk within a month of the application, the approval within three months of
+    the branch meeting, the probation's end, the full membership's approval within three months
+    of its vote. `events` narrows to some of them; one query per kind of deadline."""
+    wanted = set(events) if events is not None else set(DEADLINE_EVENTS)
+    active = Candidate.objects.filter(branch__status=Branch.Status.ACTIVE, ended_on__isnull=True)
+    if branch_ids is not None:
+        active = active.filter(branch_id__in=list(branch_ids))
+    active = active.only(
         "pk", "name", "branch_id", "applied_on", "meeting_on", "probation_ends_on", "stage"
     )
     # A month or three after a day is not always that day's number of days: read a few days
@@ -704,37 +791,94 @@ def deadlines(*, horizon: datetime.date) -> list[Deadline]:
     slack = datetime.timedelta(days=3)
     items = []
     talk_from = horizon - relativedelta(months=rules.TALK_WITHIN_MONTHS) + slack
-    for candidate in active.filter(
-        stage=Stage.APPLICANT, talked_on__isnull=True, applied_on__lte=talk_from
-    ):
-        items.append(Deadline(candidate, "talk_due", rules.talk_due(candidate.applied_on)))
+    if "talk_due" in wanted:
+        for candidate in active.filter(
+            stage=Stage.APPLICANT, talked_on__isnull=True, applied_on__lte=talk_from
+        ):
+            items.append(Deadline(candidate, "talk_due", rules.talk_due(candidate.applied_on)))
     approval_from = horizon - relativedelta(months=rules.APPROVAL_DUE_MONTHS) + slack
-    for candidate in active.filter(
-        stage=Stage.DEVELOPMENT, meeting_on__isnull=False, meeting_on__lte=approval_from
-    ):
-        items.append(Deadline(candidate, "approval_due", rules.approval_due(candidate.meeting_on)))
-    for candidate in active.filter(
-        stage=Stage.PROBATIONARY, probation_ends_on__lte=horizon
-    ).exclude(steps__kind=Kind.FULL_VOTE):
-        items.append(Deadline(candidate, "probation_ending", candidate.probation_ends_on))
+    if "approval_due" in wanted:
+        for candidate in active.filter(
+            stage=Stage.DEVELOPMENT, meeting_on__isnull=False, meeting_on__lte=approval_from
+        ):
+            items.append(
+                Deadline(candidate, "approval_due", rules.approval_due(candidate.meeting_on))
+            )
+    if "probation_ending" in wanted:
+        for candidate in active.filter(
+            stage=Stage.PROBATIONARY, probation_ends_on__lte=horizon
+        ).exclude(steps__kind=Kind.FULL_VOTE):
+            items.append(Deadline(candidate, "probation_ending", candidate.probation_ends_on))
     # The full membership is approved within three months of its vote too.
-    votes = CandidateStep.objects.filter(
-        kind=Kind.FULL_VOTE,
-        happened_on__lte=approval_from,
-        candidate__stage=Stage.PROBATIONARY,
-        candidate__branch__status=Branch.Status.ACTIVE,
-    ).select_related("candidate")
-    for vote in votes:
-        items.append(
-            Deadline(vote.candidate, "full_approval_due", rules.approval_due(vote.happened_on))
-        )
+    if "full_approval_due" in wanted:
+        votes = CandidateStep.objects.filter(
+            kind=Kind.FULL_VOTE,
+            happened_on__lte=approval_from,
+            candidate__in=active.filter(stage=Stage.PROBATIONARY).values("pk"),
+        ).select_related("candidate")
+        for vote in votes:
+            items.append(
+                Deadline(vote.candidate, "full_approval_due", rules.approval_due(vote.happened_on))
+            )
     return [item for item in items if item.due_on <= horizon]
+
+
+def _latest_start(months: int, until: datetime.date) -> datetime.date:
+    """The last day whose deadline `months` calendar months later falls by `until` (a month
+    after 31 January is 28 February: several days share a deadline, so the bound is found by
+    stepping forward, at most three days)."""
+    day = until - relativedelta(months=months)
+    while day + datetime.timedelta(days=1) + relativedelta(months=months) <= until:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class DeadlineCounts:
+    due: int  # within the month to come (from today)
+    overdue: int  # before today
+
+    @property
+    def total(self) -> int:
+        return self.due + self.overdue
+
+
+def deadline_counts(*, candidates: QuerySet[Candidate], today: datetime.date) -> DeadlineCounts:
+    """How many of the deadlines `deadlines` lists for these candidates are overdue, and how
+    many fall within the month to come: one aggregate query, the dates of the rules turned into
+    bounds on the stored dates (a deadline is monotone in the date it counts from)."""
+    yesterday = today - datetime.timedelta(days=1)
+    horizon = today + relativedelta(months=1)
+    full_vote_on = Subquery(
+        CandidateStep.objects.filter(candidate=OuterRef("pk"), kind=Kind.FULL_VOTE)
+        .order_by("-happened_on")
+        .values("happened_on")[:1]
+    )
+    kinds = (
+        # (the candidates the deadline concerns, the date it counts from, months after it)
+        (Q(stage=Stage.APPLICANT, talked_on__isnull=True), "applied_on", rules.TALK_WITHIN_MONTHS),
+        (Q(stage=Stage.DEVELOPMENT), "meeting_on", rules.APPROVAL_DUE_MONTHS),
+        (Q(stage=Stage.PROBATIONARY, full_vote_on__isnull=True), "probation_ends_on", 0),
+        (Q(stage=Stage.PROBATIONARY), "full_vote_on", rules.APPROVAL_DUE_MONTHS),
+    )
+    overdue, due = Q(pk__in=[]), Q(pk__in=[])
+    for which, field, months in kinds:
+        late = _latest_start(months, yesterday)
+        soon = _latest_start(months, horizon)
+        overdue |= which & Q(**{f"{field}__lte": late})
+        due |= which & Q(**{f"{field}__gt": late, f"{field}__lte": soon})
+    counts = (
+        candidates.filter(branch__status=Branch.Status.ACTIVE, ended_on__isnull=True)
+        .annotate(full_vote_on=full_vote_on)
+        .aggregate(due=Count("pk", filter=due), overdue=Count("pk", filter=overdue))
+    )
+    return DeadlineCounts(due=counts["due"], overdue=counts["overdue"])
 
 
 def street_totals(*, user) -> list[tuple[str, str, int]]:
     """Candidates per stage in every branch the user sees (one query)."""
     counts = dict(
-        restrict(Candidate.objects.all(), user, branch_path="branch_id")
+        restrict(Candidate.objects.filter(ended_on__isnull=True), user, branch_path="branch_id")
         .values_list("stage")
         .annotate(count=Count("pk"))
         .order_by()

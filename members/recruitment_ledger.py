@@ -36,7 +36,7 @@ def _text(value) -> str:
 def pipeline_workbook(*, branch: Branch, today: datetime.date) -> Iterator[bytes]:
     def lines():
         with translation.override("zh-hans"):
-            queryset = recruitment.candidates_of_branch(branch=branch).select_related(
+            queryset = recruitment.candidates_of_branch(branch=branch, ended=None).select_related(
                 "employer_enterprise"
             )
             for chunk_start in range(0, queryset.count(), 500):
@@ -87,6 +87,16 @@ def candidate_workbook(*, candidate: Candidate) -> Iterator[bytes]:
                     step.done_by,
                     "；".join(part for part in (detail, step.note) if part),
                     str(step.actor) if step.actor else "",
+                ]
+            if candidate.ended_on is not None:  # not a step of the way: the way's end
+                yield [
+                    candidate.ended_on,
+                    f"终止发展：{candidate.get_end_reason_display()}",
+                    "",
+                    "",
+                    "",
+                    candidate.end_note,
+                    str(candidate.ended_by) if candidate.ended_by else "",
                 ]
 
     return stream_workbook([Sheet(f"{candidate.name} 入党材料", FILE_HEADERS, lines())])

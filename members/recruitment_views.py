@@ -21,7 +21,7 @@ from core.pagination import paginate
 from core.xlsx import xlsx_response
 from members import recruitment, recruitment_ledger
 from members.elections import entitled_voters
-from members.forms import CandidateApplyForm, CandidateStepForm
+from members.forms import CandidateApplyForm, CandidateEndForm, CandidateStepForm
 from members.models import Candidate
 
 
@@ -45,9 +45,13 @@ def street(request):
 def pipeline(request, pk: int):
     branch = branch_get_for_user(user=request.user, pk=pk)
     stage = request.GET.get("stage", "")
-    if stage not in Candidate.Stage.values:
+    if stage not in (*Candidate.Stage.values, recruitment.ENDED):
         stage = ""
-    page = paginate(request, recruitment.candidates_of_branch(branch=branch, stage=stage))
+    ended = stage == recruitment.ENDED
+    page = paginate(
+        request,
+        recruitment.candidates_of_branch(branch=branch, stage="" if ended else stage, ended=ended),
+    )
     recruitment.dues_for_page(page.object_list, timezone.localdate())
     counts = recruitment.stage_counts(branches=[branch])[branch.pk]
     return render(
@@ -58,6 +62,9 @@ def pipeline(request, pk: int):
             "page": page,
             "stage": stage,
             "stages": [(value, label, counts[value]) for value, label in Candidate.Stage.choices],
+            "ended": ended,
+            "ended_key": recruitment.ENDED,
+            "ended_count": recruitment.ended_count(branch=branch),
             "today": timezone.localdate(),
             "is_active": branch.status == Branch.Status.ACTIVE,
         },
@@ -103,7 +110,9 @@ def candidate_detail(request, candidate_pk: int):
     today = timezone.localdate()
     steps = list(recruitment.steps_of(candidate))
     kinds = recruitment.allowed_kinds(candidate, steps)
-    can_record = bool(kinds) and candidate.branch.status == Branch.Status.ACTIVE
+    can_record = (
+        bool(kinds) and candidate.branch.status == Branch.Status.ACTIVE and not candidate.is_ended
+    )
     form = None
     if can_record:
         form = CandidateStepForm(
@@ -137,7 +146,40 @@ def candidate_detail(request, candidate_pk: int):
             # The vote is recorded as a decision of the branch general meeting first.
             "needs_decision": any(k in recruitment.DECISION_STEPS for k in kinds),
             "step_fields": recruitment.STEP_FIELDS,
+            "can_end": not candidate.is_ended and candidate.member_id is None,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_end(request, candidate_pk: int):
+    """End a candidacy before the admission; once a member, leaving is the member's own."""
+    candidate = recruitment.candidate_get_for_user(user=request.user, pk=candidate_pk)
+    form = CandidateEndForm(request.POST or None)
+
+    def save(f):
+        data = f.cleaned_data
+        recruitment.candidacy_end(
+            candidate=candidate,
+            ended_on=data["ended_on"],
+            reason=data["reason"],
+            note=data["note"],
+            actor=request.user,
+        )
+        return candidate.get_absolute_url()
+
+    return form_page(
+        request,
+        form=form,
+        title=_("End the candidacy of %(name)s") % {"name": candidate.name},
+        intro=_(
+            "The steps and the data are kept; the candidate leaves the pipeline's stages and no "
+            "deadline of theirs is reminded any more."
+        ),
+        cancel_url=candidate.get_absolute_url(),
+        on_valid=save,
+        success_message=_("The candidacy was ended."),
+        danger=True,
     )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("transfers/<int:transfer_pk>/letter/", moves_views.letter_record, name="letter_record"),
     path("letters/<int:letter_pk>/arrival/", moves_views.letter_arrival, name="letter_arrival"),
     path("letters/<int:letter_pk>/receipt/", moves_views.letter_receipt, name="letter_receipt"),
+    path("letters/<int:letter_pk>/correct/", moves_views.letter_correct, name="letter_correct"),
     path("branches/<int:pk>/moves/", moves_views.branch_moves, name="branch_moves"),
     path("<int:pk>/transfer-out/", moves_views.letter_issue, name="letter_issue"),
     path("<int:pk>/certificate/", moves_views.certificate_record, name="certificate_record"),
@@ -32,6 +33,11 @@ urlpatterns = [
         "recruiting/<int:candidate_pk>/",
         recruitment_views.candidate_detail,
         name="candidate_detail",
+    ),
+    path(
+        "recruiting/<int:candidate_pk>/end/",
+        recruitment_views.candidate_end,
+        name="candidate_end",
     ),
     path(
         "recruiting/<int:candidate_pk>.xlsx",

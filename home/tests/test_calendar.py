@@ -19,7 +19,7 @@ from assessments.tests.factories import make_cycle, make_version
 from branches.tests.factories import SeatFactory
 from home import calendar
 from members.models import Transfer, TransferStep
-from members.tests.factories import MemberFactory
+from members.tests.factories import MemberFactory, make_candidate, make_letter
 from projects.models import CoordinationItem
 from projects.tests.factories import CoordinationItemFactory
 
@@ -227,10 +227,22 @@ def test_feed_queries_do_not_grow_with_the_deadlines(secretary, branch, cycle, d
         CoordinationItemFactory(
             project=branch.project, branch=branch, raised_on=in_days(-20), due_on=in_days(n)
         )
+        make_candidate(branch, 100 + n, applied_on=in_days(-n - 1))  # a talk due
+        make_candidate(
+            branch,
+            200 + n,
+            applied_on=in_days(-900),
+            stage="probationary",
+            meeting_on=in_days(-300),
+            probation_ends_on=in_days(n + 60),
+        )
+        make_letter(branch, issued_on=in_days(-n - 1))  # its validity and its receipt
     SeatFactory(branch=make_cycle_branch(cycle), user=secretary)  # a second branch too
     grown = read_feed(token)
 
-    assert len(list(grown.walk("VEVENT"))) > 50
+    uids = [str(event["UID"]) for event in grown.walk("VEVENT")]
+    assert len(uids) > 100
+    assert sum(uid.startswith(("candidate-", "letter-")) for uid in uids) == 60
     assert count() == before
 
 
@@ -302,3 +314,126 @@ def test_top_bar_and_reminders_lead_to_the_page(secretary_client):
     link = reverse("home:calendar")
     assert link in secretary_client.get(reverse("home:home")).content.decode()
     assert link in secretary_client.get(reverse("assessments:reminders")).content.decode()
+
+
+# The deadlines added by recruiting (members.recruitment) and the transfer letters (members.moves)
+
+
+@pytest.fixture
+def recruiting(branch, other_branch):
+    """A candidate for each recruiting deadline in the secretary's branch, one whose candidacy
+    ended, one of the other branch, and a letter of each branch awaiting its receipt."""
+    from members.models import CandidateStep
+
+    today = timezone.localdate()
+    talk = make_candidate(branch, 1, applied_on=today - 10 * DAY)
+    approval = make_candidate(
+        branch, 2, applied_on=today - 800 * DAY, stage="development", meeting_on=today - 20 * DAY
+    )
+    probation = make_candidate(
+        branch,
+        3,
+        applied_on=today - 900 * DAY,
+        stage="probationary",
+        meeting_on=today - 340 * DAY,
+        probation_ends_on=today + 25 * DAY,
+    )
+    full = make_candidate(
+        branch,
+        4,
+        applied_on=today - 1000 * DAY,
+        stage="probationary",
+        meeting_on=today - 380 * DAY,
+        probation_ends_on=today - 15 * DAY,
+    )
+    CandidateStep.objects.create(
+        candidate=full, kind=CandidateStep.Kind.FULL_VOTE, happened_on=today - 10 * DAY
+    )
+    ended = make_candidate(
+        branch, 5, applied_on=today - 12 * DAY, ended_on=today - 2 * DAY, end_reason="withdrew"
+    )
+    theirs = make_candidate(
+        other_branch,
+        6,
+        applied_on=today - 800 * DAY,
+        stage="development",
+        meeting_on=today - 30 * DAY,
+    )
+    return {
+        "talk": talk,
+        "approval": approval,
+        "probation": probation,
+        "full": full,
+        "ended": ended,
+        "theirs": theirs,
+        "letter": make_letter(branch, issued_on=today - 5 * DAY, valid_until=today + 40 * DAY),
+        "their_letter": make_letter(other_branch, issued_on=today - 5 * DAY),
+    }
+
+
+def test_recruiting_deadlines_and_letters_join_the_secretarys_feed(secretary, recruiting):
+    from dateutil.relativedelta import relativedelta
+
+    feed = read_feed(calendar_feed_issue(user=secretary))
+    events = events_by_uid(feed)
+    today = timezone.localdate()
+    r = recruiting
+    expected = {
+        f"candidate-{r['talk'].pk}-talk_due": today - 10 * DAY + relativedelta(months=1),
+        f"candidate-{r['approval'].pk}-approval_due": today - 20 * DAY + relativedelta(months=3),
+        f"candidate-{r['probation'].pk}-probation_ending": today + 25 * DAY,
+        f"candidate-{r['full'].pk}-full_approval_due": today - 10 * DAY + relativedelta(months=3),
+        f"letter-{r['letter'].pk}-validity": today + 40 * DAY,
+        f"letter-{r['letter'].pk}-receipt": today - 5 * DAY + relativedelta(months=1),
+    }
+    assert {uid: events[uid]["DTSTART"].dt for uid in expected if uid in events} == expected
+    talk = events[f"candidate-{r['talk'].pk}-talk_due"]
+    assert str(talk["SUMMARY"]) == "与入党申请人谈话到期：申请人1"
+    assert str(talk["URL"]).endswith(r["talk"].get_absolute_url())
+    letter = events[f"letter-{r['letter'].pk}-receipt"]
+    assert str(letter["URL"]).endswith(
+        reverse("members:branch_moves", args=[r["letter"].branch_id])
+    )
+    assert "2026-001" in str(letter["DESCRIPTION"])
+    # The candidacy that ended and the other branch's deadlines are not here.
+    assert not any(uid.startswith(f"candidate-{r['ended'].pk}-") for uid in events)
+    assert not any(uid.startswith(f"candidate-{r['theirs'].pk}-") for uid in events)
+    assert not any(uid.startswith(f"letter-{r['their_letter'].pk}-") for uid in events)
+    for event in feed.walk("VEVENT"):  # still valid RFC 5545 events
+        assert type(event["DTSTART"].dt) is datetime.date and event["UID"]
+
+
+def test_the_other_secretary_gets_their_own_and_the_street_the_approvals(
+    other_secretary, street_staff, recruiting
+):
+    theirs = events_by_uid(read_feed(calendar_feed_issue(user=other_secretary)))
+    r = recruiting
+    assert f"candidate-{r['theirs'].pk}-approval_due" in theirs
+    assert f"letter-{r['their_letter'].pk}-receipt" in theirs
+    assert not any(uid.startswith(f"candidate-{r['talk'].pk}-") for uid in theirs)
+    street = events_by_uid(read_feed(calendar_feed_issue(user=street_staff)))
+    approvals = {uid for uid in street if uid.startswith("candidate-")}
+    assert approvals == {
+        f"candidate-{r['approval'].pk}-approval_due",
+        f"candidate-{r['full'].pk}-full_approval_due",
+        f"candidate-{r['theirs'].pk}-approval_due",
+    }
+    name = r["theirs"].branch.name
+    assert str(street[f"candidate-{r['theirs'].pk}-approval_due"]["SUMMARY"]).endswith(
+        f"（{name}）"
+    )
+    assert not any(uid.startswith("letter-") for uid in street)
+
+
+def test_a_transfer_with_its_letter_recorded_has_the_letters_deadlines_only(secretary, branch):
+    transfer = make_letter_issued_transfer(branch, letter_on=in_days(-2))
+    letter = make_letter(
+        branch,
+        issued_on=in_days(-2),
+        member=transfer.member,
+        direction="in",
+        transfer=transfer,
+    )
+    events = events_by_uid(read_feed(calendar_feed_issue(user=secretary)))
+    assert f"letter-{letter.pk}-receipt" in events
+    assert f"transfer-{transfer.pk}-receipt" not in events

@@ -171,3 +171,39 @@ def test_the_branches_behind_come_first(staff, today, expected):
     rows = street_workbench(user=staff, today=today)["activity"]["rows"]
     behind = [True] * expected.behind
     assert [r["row"].is_behind for r in rows] == behind + [False] * (5 - expected.behind)
+
+
+def test_recruiting_and_letter_deadlines_are_the_lists_counted(demo, staff, today, client):
+    """The workbenches' counts of recruiting deadlines and of flagged letters are the lists of
+    deadlines and letters, counted one by one; the demo has some of each."""
+    from dateutil.relativedelta import relativedelta
+
+    from members import recruitment
+    from members.models import TransferLetter
+
+    listed = recruitment.deadlines(horizon=today + relativedelta(months=1))
+    letters = list(TransferLetter.objects.all())
+    figures = street_workbench(user=staff, today=today)["deadlines"]
+    recruiting = figures["recruiting"]
+    assert recruiting.overdue == sum(1 for d in listed if d.due_on < today)
+    assert recruiting.due == sum(1 for d in listed if d.due_on >= today)
+    assert recruiting.total >= 1  # the approval due within the week
+    assert figures["letters"]["lapsed"] == sum(1 for x in letters if x.validity_lapsed(today))
+    assert figures["letters"]["receipts"] == sum(1 for x in letters if x.receipt_overdue(today))
+    assert figures["letters"]["lapsed"] + figures["letters"]["receipts"] >= 1  # one overdue
+    for user in User.objects.filter(seats__isnull=False).distinct():
+        for seat in user.seats.select_related("branch"):
+            home = secretary_home(user=user, branch=seat.branch, today=today)
+            mine = [d for d in listed if d.candidate.branch_id == seat.branch_id]
+            assert home["recruiting"].total == len(mine), seat.branch
+            flagged = [x for x in letters if x.branch_id == seat.branch_id]
+            assert home["letters"]["receipts"] == sum(
+                1 for x in flagged if x.receipt_overdue(today)
+            )
+    client.force_login(staff)
+    with mock.patch("django.utils.timezone.localdate", return_value=today):
+        page = client.get(reverse("home:home")).content.decode()
+    overdue = page[page.index('data-figure="recruiting-overdue"') :]
+    assert f'href="{reverse("members:recruiting_street")}"' in overdue[:400]
+    receipts = page[page.index('data-figure="receipts-overdue"') :]
+    assert f'href="{reverse("members:transfers")}#flagged-letters"' in receipts[:400]

@@ -191,6 +191,11 @@ def test_two_letters_in_transit_one_overdue_and_floating_members_past_six_months
     assert outgoing.validity_lapsed(today) and outgoing.receipt_overdue(today)
     assert outgoing.issued_on == today - datetime.timedelta(days=75)
     assert outgoing.dues_paid_to <= today.replace(day=1)
+    # Recorded with a mistyped number and corrected: the first version is in its history.
+    assert [h.number for h in outgoing.history.order_by("history_id")] == [
+        "项支转字第01号",
+        "项支转字第001号",
+    ]
     flagged = TransferLetter.objects.filter(moves.flagged_q(today))
     assert list(flagged) == [outgoing]
     away = moves.away_from_home(today=today)

@@ -1,6 +1,7 @@
 """Each home page costs the same number of queries when the data grows tenfold."""
 
 import datetime
+import itertools
 
 import pytest
 from django.db import connection
@@ -9,10 +10,13 @@ from django.urls import reverse
 
 from activities.tests.factories import ActivityLogFactory
 from branches.tests.factories import BranchFactory, PartyGroupFactory, SeatFactory
-from members.tests.factories import ParticipationFactory
+from members.tests.factories import ParticipationFactory, make_candidate, make_letter
 from projects.tests.factories import CoordinationItemFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
+
+
+_numbers = itertools.count(1)
 
 
 def grow(branches, n):
@@ -27,6 +31,9 @@ def grow(branches, n):
     for branch in branches:
         ParticipationFactory(branch=branch)
         ActivityLogFactory(branch=branch, held_on=datetime.date(2026, 3, 10))
+        # Recruiting deadlines and transfer letters: counted, not listed.
+        make_candidate(branch, next(_numbers), applied_on=datetime.date(2026, 3, 1))
+        make_letter(branch, issued_on=datetime.date(2026, 3, 1))
 
 
 @pytest.mark.parametrize("who", ["staff_client", "secretary_client"])

@@ -413,6 +413,7 @@ NOT_LISTS = {
     "members:letter_issue": {"why": "form"},
     "members:letter_arrival": {"why": "form"},
     "members:letter_receipt": {"why": "form"},
+    "members:letter_correct": {"why": "form"},
     "members:certificate_record": {"why": "form"},
     "members:post_end": {"why": "form"},
     "members:detail": {
@@ -452,6 +453,7 @@ NOT_LISTS = {
     },
     "branches:term_record": {"why": "form"},
     "members:candidate_create": {"why": "form"},
+    "members:candidate_end": {"why": "form"},
     "members:candidate_detail": {"why": "one candidate", "keeps": {"steps"}},
     "members:candidate_xlsx": {"why": "a file (one candidate's recruiting file)"},
     "members:recruiting_xlsx": {"why": "a file (a branch's recruiting ledger)"},

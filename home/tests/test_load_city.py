@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from activities.models import ActivityLog, Attendance, Suggestion
@@ -68,6 +69,13 @@ def test_workers_recruited_at_each_stage_in_the_legal_intervals(city):
     for candidate in recruits.filter(stage="development"):
         assert (candidate.development_on - candidate.activist_on).days >= 365
         assert candidate.steps.filter(kind="introducer").count() == 2
+    # A few candidacies ended, after their last step and not after today, their steps kept.
+    ended = recruits.filter(ended_on__isnull=False)
+    assert 0 < ended.count() < 20
+    for candidate in ended:
+        last = candidate.steps.order_by("-happened_on").first().happened_on
+        assert last <= candidate.ended_on <= timezone.localdate()
+        assert candidate.end_reason in Candidate.EndReason.values
 
 
 def test_suggestions_and_a_year_of_reminders_with_their_deliveries(city):

@@ -3,6 +3,7 @@ first, it can be narrowed to a project or a community, and its queries do not gr
 number of branches."""
 
 import datetime
+import itertools
 from unittest import mock
 
 import pytest
@@ -13,7 +14,7 @@ from django.urls import reverse
 from activities.tests.factories import ActivityLogFactory
 from branches.tests.factories import BranchFactory, PartyGroupFactory
 from home.dashboard import ROWS
-from members.tests.factories import ParticipationFactory
+from members.tests.factories import ParticipationFactory, make_candidate, make_letter
 from projects.tests.factories import CommunityFactory, CoordinationItemFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,9 @@ def workbench(client, **params):
     return response
 
 
+_numbers = itertools.count(1)
+
+
 def grow(count, *, community=None, established=None):
     established = established or D(2025, 3, 1)
     branches = []
@@ -38,6 +42,16 @@ def grow(count, *, community=None, established=None):
         ParticipationFactory(branch=branch)
         ActivityLogFactory(branch=branch, held_on=D(2026, 3, 10))
         CoordinationItemFactory(project=project, branch=branch, due_on=D(2026, 12, 20))
+        # A talk overdue, an approval due within the month, a letter past its validity.
+        make_candidate(branch, next(_numbers), applied_on=D(2026, 9, 1))
+        make_candidate(
+            branch,
+            next(_numbers),
+            applied_on=D(2024, 1, 1),
+            stage="development",
+            meeting_on=D(2026, 9, 10),
+        )
+        make_letter(branch, issued_on=D(2026, 8, 1), valid_until=D(2026, 10, 1))
         branches.append(branch)
     return branches
 
@@ -55,6 +69,10 @@ def test_the_workbench_costs_the_same_queries_for_5_and_50_branches(staff_client
     with CaptureQueriesContext(connection) as large:
         response = workbench(staff_client, **params)
     assert len(large) == len(small)
+    deadlines = response.context["workbench"]["deadlines"]
+    in_scope = 1 if narrowed == "project" else 50
+    assert (deadlines["recruiting"].overdue, deadlines["recruiting"].due) == (in_scope, in_scope)
+    assert deadlines["letters"] == {"lapsed": in_scope, "receipts": in_scope}
     expected = 1 if narrowed == "project" else ROWS
     assert len(response.context["workbench"]["activity"]["rows"]) == expected
 

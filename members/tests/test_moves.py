@@ -430,3 +430,98 @@ def test_the_member_page_and_the_branch_page_show_the_letters_deadlines(secretar
     shown = branch_page.context["letters"].object_list
     assert shown == [letter] and shown[0].overdue and shown[0].lapsed == (D(2026, 4, 30) < TODAY)
     assert "table-danger" in branch_page.content.decode()
+
+
+# Correcting a recorded letter ---------------------------------------------------------------------
+
+
+def test_a_letter_is_corrected_with_the_recorded_version_kept_in_its_history(branch, secretary):
+    letter = issue_out(in_branch(branch), branch, issued=D(2025, 11, 30))
+    with pytest.raises(ValidationError) as error:  # the same limit as when it was recorded
+        moves.letter_correct(
+            letter=letter, number="转字第002号", to_organisation="上海市某建筑公司党委",
+            dues_paid_to=D(2025, 11, 15), valid_until=D(2026, 3, 1), actor=secretary,
+        )  # fmt: skip
+    assert "valid_until" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        moves.letter_correct(
+            letter=letter, number="转字第002号", to_organisation="  ",
+            dues_paid_to=D(2025, 11, 15), valid_until=D(2026, 2, 28), actor=secretary,
+        )  # fmt: skip
+    assert "to_organisation" in error.value.message_dict
+    letter.refresh_from_db()
+    assert letter.number == "转字第001号" and letter.history.count() == 1  # nothing half-saved
+    moves.letter_correct(
+        letter=letter, number="转字第002号", to_organisation="上海市另一建筑公司党委",
+        dues_paid_to=D(2025, 11, 15), valid_until=D(2026, 2, 28), actor=secretary,
+    )  # fmt: skip
+    letter.refresh_from_db()
+    assert (letter.number, letter.to_organisation, letter.dues_paid_to, letter.valid_until) == (
+        "转字第002号", "上海市另一建筑公司党委", D(2025, 11, 1), D(2026, 2, 28),
+    )  # fmt: skip
+    assert letter.receipt_due_on == D(2025, 12, 30)  # the date and its receipt stay
+    first, second = letter.history.order_by("history_id")
+    assert (first.number, first.valid_until) == ("转字第001号", D(2026, 2, 28))
+    assert first.to_organisation == "上海市某建筑公司党委"
+    assert (second.number, second.history_user, second.history_change_reason) == (
+        "转字第002号", secretary, "corrected",
+    )  # fmt: skip
+    with pytest.raises(ValidationError):  # nothing to correct: no history row for nothing
+        moves.letter_correct(
+            letter=letter, number="转字第002号", to_organisation="上海市另一建筑公司党委",
+            dues_paid_to=D(2025, 11, 1), valid_until=D(2026, 2, 28), actor=secretary,
+        )  # fmt: skip
+    moves.letter_receipt_record(letter=letter, on=D(2026, 1, 10), actor=secretary)
+    with pytest.raises(ValidationError):  # a letter whose receipt came back is closed
+        moves.letter_correct(
+            letter=letter, number="转字第003号", to_organisation="上海市另一建筑公司党委",
+            dues_paid_to=D(2025, 11, 1), valid_until=D(2026, 2, 28), actor=secretary,
+        )  # fmt: skip
+
+
+def test_an_incoming_letters_destination_stays_the_branch(branch, secretary):
+    _member, transfer = incoming(branch, secretary)
+    letter = moves.incoming_letter_record(
+        transfer=transfer, number="豫滑组字第12号", issued_on=D(2026, 1, 2),
+        from_organisation=transfer.from_organisation, dues_paid_to=D(2026, 1, 1),
+        valid_until=D(2026, 4, 2), actor=secretary,
+    )  # fmt: skip
+    moves.letter_correct(
+        letter=letter, number="豫滑组字第13号", to_organisation="别处",
+        dues_paid_to=D(2025, 12, 1), valid_until=D(2026, 3, 2), actor=secretary,
+    )  # fmt: skip
+    letter.refresh_from_db()
+    assert (letter.number, letter.to_organisation, letter.valid_until) == (
+        "豫滑组字第13号", branch.name, D(2026, 3, 2),
+    )  # fmt: skip
+
+
+def test_a_secretary_corrects_a_letter_from_the_moves_page_and_another_branch_gets_404(
+    branch, secretary_client, outsider_client
+):
+    letter = issue_out(in_branch(branch), branch, issued=D(2025, 11, 30))
+    page = secretary_client.get(reverse("members:branch_moves", args=[branch.pk]))
+    url = reverse("members:letter_correct", args=[letter.pk])
+    assert url in page.content.decode()
+    form = secretary_client.get(url).context["form"]
+    assert form["number"].value() == "转字第001号" and "to_organisation" in form.fields
+    data = {
+        "number": "转字第009号",
+        "to_organisation": "上海市某建筑公司党委",
+        "dues_paid_to": "2025-10",
+        "valid_until": "2026-03-01",
+    }
+    assert outsider_client.get(url).status_code == 404
+    assert outsider_client.post(url, data).status_code == 404
+    response = secretary_client.post(url, data)  # beyond three months: said, values kept
+    assert response.status_code == 200
+    assert response.context["form"].errors["valid_until"]
+    assert response.context["form"]["number"].value() == "转字第009号"
+    letter.refresh_from_db()
+    assert letter.number == "转字第001号"
+    data["valid_until"] = "2026-02-28"
+    response = secretary_client.post(url, data)
+    assert response.url == reverse("members:branch_moves", args=[branch.pk]) + "#letters"
+    letter.refresh_from_db()
+    assert (letter.number, letter.dues_paid_to) == ("转字第009号", D(2025, 10, 1))
+    assert letter.history.count() == 2

@@ -5,6 +5,7 @@ with the history kept, and the deadlines as reminders."""
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -427,3 +428,132 @@ def test_the_full_membership_approval_is_due_three_months_after_its_vote(branch,
     assert not recruitment.deadlines(horizon=D(2025, 9, 29))
     errors = refused(candidate, Kind.FULL_APPROVAL, D(2025, 12, 31))  # beyond six months
     assert "six months" in errors["happened_on"][0]
+
+
+# Ending a candidacy ------------------------------------------------------------------------------
+
+
+def test_an_ended_candidacy_keeps_its_steps_and_leaves_the_stages_and_the_reminders(
+    branch, voters, secretary
+):
+    from assessments import reminders
+    from assessments.models import Notification
+
+    secretary.seats.update(started_on=D(2020, 1, 1))
+    leaving = apply(branch, on=D(2023, 1, 31))  # talk due on 28 February 2023
+    staying = apply(branch, n=2, on=D(2023, 1, 31))
+    step(leaving, Kind.TALK, D(2023, 2, 10))
+    with pytest.raises(ValidationError) as error:  # not before the last step
+        recruitment.candidacy_end(
+            candidate=leaving, ended_on=D(2023, 2, 9), reason=Candidate.EndReason.LEFT_SITE
+        )
+    assert "2023" in error.value.message_dict["ended_on"][0]
+    recruitment.candidacy_end(
+        candidate=leaving,
+        ended_on=D(2023, 2, 15),
+        reason=Candidate.EndReason.LEFT_SITE,
+        note="调往外地项目",
+        actor=secretary,
+    )
+    leaving.refresh_from_db()
+    assert (leaving.ended_on, leaving.end_reason, leaving.ended_by) == (
+        D(2023, 2, 15),
+        "left_site",
+        secretary,
+    )
+    assert leaving.stage == Candidate.Stage.APPLICANT  # the stage reached is kept
+    assert [s.kind for s in leaving.steps.order_by("happened_on")] == [Kind.APPLICATION, Kind.TALK]
+    assert list(recruitment.candidates_of_branch(branch=branch)) == [staying]
+    assert list(recruitment.candidates_of_branch(branch=branch, ended=True)) == [leaving]
+    assert len(recruitment.candidates_of_branch(branch=branch, ended=None)) == 2
+    assert recruitment.stage_counts(branches=[branch])[branch.pk]["applicant"] == 1
+    # No step any more, no deadline, no reminder.
+    with pytest.raises(ValidationError) as error:
+        step(leaving, Kind.RECOMMENDATION, D(2023, 2, 20))
+    assert "ended" in error.value.messages[0]
+    apply_2 = {d.candidate.pk for d in recruitment.deadlines(horizon=D(2023, 3, 31))}
+    assert apply_2 == {staying.pk}
+    reminders.sweep(today=D(2023, 2, 22))
+    talk_reminders = Notification.objects.filter(event="recruiting_talk_due")
+    assert [n.url for n in talk_reminders] == [staying.get_absolute_url()]
+    with pytest.raises(ValidationError) as error:  # once is enough
+        recruitment.candidacy_end(
+            candidate=leaving, ended_on=D(2023, 3, 1), reason=Candidate.EndReason.WITHDREW
+        )
+    assert "already" in error.value.messages[0]
+
+
+def test_a_member_admitted_through_the_portal_leaves_as_a_member_not_by_ending_the_candidacy(
+    branch, voters
+):
+    candidate = admitted(apply(branch), branch, voters)
+    with pytest.raises(ValidationError) as error:
+        recruitment.candidacy_end(
+            candidate=candidate, ended_on=D(2024, 9, 1), reason=Candidate.EndReason.WITHDREW
+        )
+    assert "member's page" in error.value.messages[0]
+    candidate.refresh_from_db()
+    assert candidate.ended_on is None
+
+
+def test_a_candidacy_ends_with_a_known_reason_and_not_in_the_future(branch):
+    candidate = apply(branch)
+    with pytest.raises(ValidationError) as error:
+        recruitment.candidacy_end(candidate=candidate, ended_on=D(2023, 5, 1), reason="bored")
+    assert "reason" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        recruitment.candidacy_end(
+            candidate=candidate,
+            ended_on=datetime.date.today() + datetime.timedelta(days=5),
+            reason=Candidate.EndReason.NOT_ADMITTED,
+        )
+    assert "ended_on" in error.value.message_dict
+
+
+def test_the_workbenchs_counts_agree_with_the_deadlines_on_every_day_around_month_ends(
+    branch,
+):
+    """The counts turn the rules' dates into bounds on the stored dates: on each day of a
+    quarter they say what the list of deadlines says (a month after 31 January is 28 February)."""
+    from members.tests.factories import make_candidate
+
+    n = 0
+    for day in (D(2025, 1, 28), D(2025, 1, 29), D(2025, 1, 30), D(2025, 1, 31), D(2025, 2, 1)):
+        n += 1
+        make_candidate(branch, n, applied_on=day)  # a talk due a month later
+        n += 1
+        make_candidate(
+            branch, n, applied_on=D(2023, 1, 1), stage="development", meeting_on=day
+        )  # the approval due three months later
+        n += 1
+        make_candidate(
+            branch,
+            n,
+            applied_on=D(2022, 1, 1),
+            stage="probationary",
+            meeting_on=day - datetime.timedelta(days=365),
+            probation_ends_on=day + datetime.timedelta(days=40),
+        )
+    voted = make_candidate(
+        branch,
+        99,
+        applied_on=D(2022, 1, 1),
+        stage="probationary",
+        meeting_on=D(2024, 1, 30),
+        probation_ends_on=D(2025, 1, 30),
+    )
+    CandidateStep.objects.create(candidate=voted, kind=Kind.FULL_VOTE, happened_on=D(2025, 1, 31))
+    make_candidate(
+        branch, 98, applied_on=D(2025, 1, 30), ended_on=D(2025, 2, 2), end_reason="withdrew"
+    )
+    candidates = Candidate.objects.filter(branch=branch)
+    day, seen = D(2025, 1, 20), set()
+    while day <= D(2025, 6, 10):
+        horizon = day + relativedelta(months=1)
+        listed = [d.due_on for d in recruitment.deadlines(horizon=horizon)]
+        expected = (sum(1 for on in listed if day <= on), sum(1 for on in listed if on < day))
+        counts = recruitment.deadline_counts(candidates=candidates, today=day)
+        assert (counts.due, counts.overdue) == expected, day
+        seen.add(expected)
+        day += datetime.timedelta(days=1)
+    assert len(seen) > 10  # the counts move through many values

@@ -30,6 +30,9 @@ def test_each_pilot_branch_recruits_at_different_stages(today):
         for d in recruitment.deadlines(horizon=today + datetime.timedelta(days=7))
     }
     assert (waiting.pk, "approval_due") in events
+    ended = Candidate.objects.get(ended_on__isnull=False)
+    assert (ended.end_reason, ended.ended_on) == ("left_site", today - datetime.timedelta(days=150))
+    assert ended.steps.count() == 3  # application, talk, recommendation: kept
     names = sorted(Candidate.objects.values_list("name", "applied_on"))
     Candidate.objects.all().delete()  # steps cascade; the decision stays
     demo.load(today=today)

@@ -133,6 +133,15 @@ def test_the_ledgers_as_xlsx(branch, secretary_client):
     rows = list(sheet.values)
     assert len(rows) == 1 + 5
     assert rows[-1][2] == "联系人"
+    recruitment.candidacy_end(
+        candidate=candidate, ended_on=D(2025, 4, 2), reason="left_site", note="调往外地项目"
+    )
+    ledger = secretary_client.get(reverse("members:recruiting_xlsx", args=[branch.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(ledger.streaming_content))).active.values)
+    assert rows[1][-2:] == ("已终止发展：离开项目工地", datetime.datetime(2025, 4, 2))
+    file = secretary_client.get(reverse("members:candidate_xlsx", args=[candidate.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(file.streaming_content))).active.values)
+    assert rows[-1][1:] == ("终止发展：离开项目工地", None, None, None, "调往外地项目", None)
 
 
 def test_a_secretarys_pipeline_and_street_page_cost_the_same_queries_as_they_grow(
@@ -140,8 +149,12 @@ def test_a_secretarys_pipeline_and_street_page_cost_the_same_queries_as_they_gro
 ):
     for n in range(3):
         candidate_of(branch, n=n)
+    recruitment.candidacy_end(
+        candidate=candidate_of(branch, n=90), ended_on=D(2025, 3, 2), reason="withdrew"
+    )
     urls = [
         reverse("members:recruiting", args=[branch.pk]),
+        reverse("members:recruiting", args=[branch.pk]) + "?stage=ended",
         reverse("members:recruiting_street"),
     ]
     for url in urls:
@@ -152,6 +165,10 @@ def test_a_secretarys_pipeline_and_street_page_cost_the_same_queries_as_they_gro
     for n in range(3, 30):
         candidate = candidate_of(branch, n=n)
         recruitment.step_record(candidate=candidate, kind=Kind.TALK, happened_on=D(2025, 3, 5))
+        if n % 3 == 0:
+            recruitment.candidacy_end(
+                candidate=candidate, ended_on=D(2025, 3, 6), reason="left_site"
+            )
     with CaptureQueriesContext(connection) as large:
         for url in urls:
             secretary_client.get(url)
@@ -165,3 +182,41 @@ def test_the_meetings_decision_opened_from_the_candidate_names_them(branch, secr
     assert form.initial["subject_name"] == "申请人1" and form.initial["kind"] == "admission"
     other = candidate_of(BranchFactory(), n=2)
     assert secretary_client.get(url, {"candidate": other.pk}).status_code == 404
+
+
+def test_a_secretary_ends_a_candidacy_from_its_page_and_finds_it_under_ended(
+    branch, secretary_client, outsider_client
+):
+    candidate = candidate_of(branch)
+    other = candidate_of(branch, n=2)
+    page = secretary_client.get(candidate.get_absolute_url())
+    url = reverse("members:candidate_end", args=[candidate.pk])
+    assert url in page.content.decode()
+    assert outsider_client.get(url).status_code == 404
+    response = outsider_client.post(url, {"ended_on": "2025-04-01", "reason": "withdrew"})
+    assert response.status_code == 404
+    response = secretary_client.post(url, {"ended_on": "2025-02-01", "reason": "withdrew"})
+    assert response.status_code == 200  # before the application: said, nothing saved
+    assert response.context["form"].errors["ended_on"]
+    assert response.context["form"]["reason"].value() == "withdrew"
+    candidate.refresh_from_db()
+    assert candidate.ended_on is None
+    response = secretary_client.post(
+        url, {"ended_on": "2025-04-01", "reason": "withdrew", "note": "本人撤回申请"}
+    )
+    assert response.url == candidate.get_absolute_url()
+    candidate.refresh_from_db()
+    assert (candidate.ended_on, candidate.end_note) == (D(2025, 4, 1), "本人撤回申请")
+    page = secretary_client.get(candidate.get_absolute_url())
+    assert page.context["form"] is None and not page.context["can_end"]
+    assert "本人撤回申请" in page.content.decode()
+    pipeline = reverse("members:recruiting", args=[branch.pk])
+    assert list(secretary_client.get(pipeline).context["page"].object_list) == [other]
+    ended = secretary_client.get(pipeline, {"stage": "ended"})
+    assert list(ended.context["page"].object_list) == [candidate]
+    assert ended.context["ended_count"] == 1
+    # Steps are refused once ended.
+    response = secretary_client.post(
+        candidate.get_absolute_url(), {"kind": Kind.TALK, "happened_on": "2025-03-10"}
+    )
+    assert response.status_code == 403

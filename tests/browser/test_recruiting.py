@@ -155,3 +155,35 @@ def test_the_recruiting_pages_pass_axe_on_a_phone(demo_server, watched_page):
         found[url] = axe_violations(page)
     assert not report(found, FAILING_IMPACTS, FAILING_RULES)
     watch.assert_clean()
+
+
+def test_a_secretary_ends_a_candidacy_on_a_phone_and_finds_it_under_ended(
+    demo_server, watched_page, artifacts
+):
+    page, watch = watched_page
+    page.set_viewport_size(PHONE)
+    candidate = (
+        Candidate.objects.filter(branch__name="星光耀广场项目党支部", ended_on__isnull=True)
+        .order_by("applied_on")
+        .last()
+    )
+    log_in(page, demo_server, "xingguang")
+    page.goto(f"{demo_server}{candidate.get_absolute_url()}")
+    page.get_by_role("link", name="终止发展").click()
+    page.wait_for_load_state("networkidle")
+    page.select_option("select[name=reason]", "left_site")
+    page.fill("textarea[name=note]", "调往外地项目")
+    page.locator("button[type=submit]", has_text="保存").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".alert-success").is_visible()
+    assert page.locator(".alert-secondary", has_text="离开项目工地").is_visible()
+    candidate.refresh_from_db()
+    assert (candidate.ended_on, candidate.end_reason) == (localdate(), "left_site")
+    page.locator(".breadcrumb").get_by_role("link", name="发展党员").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("link", name=candidate.name).count() == 0
+    page.get_by_role("link", name="撤回或终止").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("link", name=candidate.name).is_visible()
+    page.screenshot(path=artifacts / "secretary-ended-a-candidacy.png", full_page=True)
+    watch.assert_clean()

@@ -59,3 +59,36 @@ def test_secretary_issues_a_letter_out_and_records_its_receipt(
     assert ended.left_on == localdate() and "上海市某建设集团党委" in ended.leaving_reason
     page.screenshot(path=artifacts / "secretary-recorded-letter-receipt.png", full_page=True)
     watch.assert_clean()
+
+
+def test_secretary_corrects_a_letters_validity_from_the_moves_page(
+    demo_server, watched_page, artifacts
+):
+    from members.models import TransferLetter
+
+    letter = TransferLetter.objects.get(direction="out", receipt_on__isnull=True)
+    page, watch = watched_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    username = letter.branch.seats.filter(user__isnull=False).first().user.username
+    log_in(page, demo_server, username)
+    page.goto(f"{demo_server}/members/branches/{letter.branch_id}/moves/")
+    row = page.locator("#letters tr", has_text=letter.member.name)
+    row.get_by_role("link", name="更正").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("input[name=number]").input_value() == letter.number
+    too_long = letter.issued_on.replace(year=letter.issued_on.year + 1)
+    page.fill("input[name=valid_until]", too_long.isoformat())
+    page.fill("input[name=to_organisation]", "上海市另一建设集团党委")
+    page.locator("button[type=submit]", has_text="保存").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("介绍信有效期最长三个月").is_visible()  # said, nothing saved
+    assert page.locator("input[name=to_organisation]").input_value() == "上海市另一建设集团党委"
+    page.fill("input[name=valid_until]", letter.valid_until.isoformat())
+    page.locator("button[type=submit]", has_text="保存").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".alert-success").is_visible()
+    letter.refresh_from_db()
+    assert letter.to_organisation == "上海市另一建设集团党委"
+    assert letter.history.count() == 3  # recorded, corrected in the demo, corrected here
+    page.screenshot(path=artifacts / "secretary-corrected-a-letter.png", full_page=True)
+    watch.assert_clean()
