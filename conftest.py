@@ -2,11 +2,22 @@
 with its secretary (so every scoping test has an outsider at hand)."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.tests.factories import CommitteeAdminFactory, StreetStaffFactory, UserFactory
 from branches.tests.factories import BranchFactory, SeatFactory
+
+
+@pytest.fixture(autouse=True)
+def portal_language():
+    """Each test starts in the portal's language, as a new process does: a request in English
+    before it (LocaleMiddleware activates per thread) must not carry over."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -369,7 +370,10 @@ def sweep(today: datetime.date | None = None) -> list[int]:
         secretaries.setdefault(seat.branch_id, []).append(seat.user)
     staff = list(User.objects.filter(is_active=True).filter(Q(role=User.Role.STREET_STAFF)))
     wanted: dict[str, Notification] = {}
-    for due in due_items(today):
+    # Stored texts in the portal's language, whoever's request ran the sweep (eager Celery).
+    with translation.override(settings.LANGUAGE_CODE):
+        items = due_items(today)
+    for due in items:
         for user in recipients_for(due, secretaries, staff):
             key = key_of(user, due)
             wanted.setdefault(

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from assessments import reminders, tasks
@@ -49,6 +50,23 @@ def test_tasks_coming_due_reach_their_branch_only(cycle, branch, secretary, othe
     assert list(
         Notification.objects.filter(event="task_due").values_list("recipient__username", flat=True)
     ) == ["secretary"]
+
+
+def test_reminders_are_written_in_the_portal_language_whoever_ran_the_sweep(cycle, branch):
+    """With eager Celery a sweep may run inside an English user's request: the stored texts
+    (read later by everyone, sent to the groups' robots) are still in the portal's language."""
+    DeploymentTask.objects.create(
+        cycle=cycle, branch=branch, side="party", title="计划", due_on=D(2026, 4, 20)
+    )
+    with translation.override("en"):
+        reminders.sweep(today=D(2026, 4, 15))
+    title = Notification.objects.get(event="task_due").title
+    with translation.override("zh-hans"):
+        assert title == translation.gettext("Task %(title)s %(when)s") % {
+            "title": "计划",
+            "when": reminders._stage_text("7d", D(2026, 4, 20)),
+        }
+    assert "Task" not in title
 
 
 def test_a_done_task_is_not_reminded(cycle, branch, secretary):
