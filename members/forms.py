@@ -388,7 +388,9 @@ class CandidateEndForm(forms.Form):
         label=_("candidacy ended on"), widget=DateInput, initial=timezone.localdate
     )
     reason = forms.ChoiceField(
-        label=_("reason the candidacy ended"), choices=Candidate.EndReason.choices
+        # No reason preselected: ending a candidacy is final, so it is chosen, never defaulted.
+        label=_("reason the candidacy ended"),
+        choices=[("", "---------"), *Candidate.EndReason.choices],
     )
     note = forms.CharField(
         label=_("note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -23,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import get_in_scope_or_404, restrict
@@ -234,7 +235,7 @@ def _check_deadlines(*, issued_on: datetime.date, valid_until: datetime.date) ->
         raise ValidationError(
             {
                 "valid_until": _("A letter is valid for three months at most: until %(date)s.")
-                % {"date": longest_validity(issued_on)}
+                % {"date": date_format(longest_validity(issued_on))}
             }
         )
 
@@ -424,10 +425,12 @@ def letter_receipt_record(*, letter: TransferLetter, on: datetime.date, actor) -
     member's participation in the branch ends that day and the relation sits at the destination."""
     letter = _locked(letter)
     refuse_future(on=on)
-    if on < (letter.arrived_on or letter.issued_on):
-        raise ValidationError(
-            {"on": _("This is before %(date)s.") % {"date": letter.arrived_on or letter.issued_on}}
-        )
+    if letter.arrived_on is not None and on < letter.arrived_on:
+        message = _("The receipt cannot be dated before the member reported (%(date)s).")
+        raise ValidationError({"on": message % {"date": date_format(letter.arrived_on)}})
+    if on < letter.issued_on:
+        message = _("The receipt cannot be dated before the letter (%(date)s).")
+        raise ValidationError({"on": message % {"date": date_format(letter.issued_on)}})
     if not letter.is_outgoing and letter.arrived_on is None:
         raise ValidationError(_("The receipt is returned once the member has reported."))
     if letter.is_outgoing and letter.arrived_on is None:

@@ -1,8 +1,9 @@
 """Pages of members on the move: a branch's letters and floating members with their flags, the
 letter forms (issued out of a branch, brought into one), arrival and receipt, certificates."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +47,17 @@ def letter_issue(request, pk: int):
     member = _managed_member(request, pk)
     branch = _current_or_403(member).branch
     if member.relation_state != member.RelationState.IN_BRANCH:
-        raise PermissionDenied  # the page offers this only to a member whose relation is here
+        # The page offers this only to a member whose relation is here; an address typed or
+        # shared for another member says why, on the member's page.
+        messages.error(
+            request,
+            _(
+                "%(name)s's organisational relation is not held in this branch: their transfer "
+                "letter is issued where it is held."
+            )
+            % {"name": member.name},
+        )
+        return redirect(member)
     today = timezone.localdate()
     form = OutgoingLetterForm(
         request.POST or None,

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members import dues, moves, services
 from members.models import (
@@ -132,11 +132,19 @@ def test_a_receipt_before_the_arrival_is_refused_and_nothing_changes(branch):
     member = in_branch(branch)
     letter = issue_out(member, branch, issued=D(2026, 1, 31))
     moves.letter_arrival_record(letter=letter, on=D(2026, 2, 10))
-    with pytest.raises(ValidationError):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
         moves.letter_receipt_record(letter=letter, on=D(2026, 2, 9), actor=None)
+    assert refused.value.message_dict["on"] == ["回执日期不能早于报到日期（2026年2月10日）。"]
     letter.refresh_from_db()
     assert letter.receipt_on is None
     assert Participation.objects.get(member=member).left_on is None
+
+
+def test_a_receipt_before_the_letter_says_the_letters_date(branch):
+    letter = issue_out(in_branch(branch), branch, issued=D(2026, 1, 31))
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        moves.letter_receipt_record(letter=letter, on=D(2026, 1, 30), actor=None)
+    assert refused.value.message_dict["on"] == ["回执日期不能早于介绍信开具日期（2026年1月31日）。"]
 
 
 def test_only_a_relation_in_the_branch_is_transferred_out(branch):
@@ -298,6 +306,16 @@ def test_a_certificate_is_recorded_once_and_kept_as_history(secretary_client, br
 # Pages: the form prefilled from the dues records, scope, queries ---------------------------------
 
 
+def test_a_letter_out_for_a_relation_held_elsewhere_says_why_on_the_members_page(
+    secretary_client, branch
+):
+    away = floating(branch, "王五")
+    response = secretary_client.get(reverse("members:letter_issue", args=[away.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == away.get_absolute_url()
+    assert "的组织关系不在本支部" in response.content.decode()
+    assert not TransferLetter.objects.exists()
+
+
 def test_the_letter_form_is_prefilled_with_the_last_month_paid(secretary_client, branch):
     member = in_branch(branch)
     DuesBase.objects.create(
@@ -415,7 +433,7 @@ def test_a_letter_form_with_a_validity_too_long_keeps_the_values_and_saves_nothi
     response = secretary_client.post(url, data)
     assert response.status_code == 200
     form = response.context["form"]
-    assert "valid_until" in form.errors and "2026-04-30" in str(form.errors["valid_until"])
+    assert "valid_until" in form.errors and "2026年4月30日" in str(form.errors["valid_until"])
     assert form["number"].value() == "星支转字02号"
     assert not TransferLetter.objects.exists()
 

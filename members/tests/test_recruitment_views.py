@@ -195,6 +195,10 @@ def test_a_secretary_ends_a_candidacy_from_its_page_and_finds_it_under_ended(
     assert outsider_client.get(url).status_code == 404
     response = outsider_client.post(url, {"ended_on": "2025-04-01", "reason": "withdrew"})
     assert response.status_code == 404
+    # Final, so chosen: no reason is preselected, and saving without one ends nothing.
+    assert secretary_client.get(url).context["form"]["reason"].value() in (None, "")
+    response = secretary_client.post(url, {"ended_on": "2025-04-01"})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
     response = secretary_client.post(url, {"ended_on": "2025-02-01", "reason": "withdrew"})
     assert response.status_code == 200  # before the application: said, nothing saved
     assert response.context["form"].errors["ended_on"]
