@@ -11,6 +11,8 @@ from core.forms import (
     RevisionFormMixin,
     SubmissionTokenMixin,
 )
+from members import recruitment
+from members.identity import birth_date_from_id, id_number_problem, normalise_id_number
 from members.models import Candidate, CandidateStep, Member, MemberDecision, PioneerPost, Transfer
 from members.services import NEXT_STEP
 from projects.models import Project
@@ -379,6 +381,22 @@ class CandidateApplyForm(SubmissionTokenMixin, forms.ModelForm):
                 "The date of birth and gender are read from it; an applicant is at least 18."
             ),
         }
+
+    def clean(self):
+        """The date's checks with the others, so that every problem is said at once."""
+        data = super().clean()
+        applied_on, id_number = data.get("applied_on"), data.get("id_number")
+        if applied_on is not None and applied_on > timezone.localdate():
+            self.add_error("applied_on", _("This date is in the future."))
+        elif applied_on is not None and id_number and not id_number_problem(id_number):
+            too_young = recruitment.applicant_too_young(
+                name=data.get("name", ""),
+                birth_date=birth_date_from_id(normalise_id_number(id_number)),
+                applied_on=applied_on,
+            )
+            if too_young:
+                self.add_error("applied_on", too_young)
+        return data
 
 
 class CandidateEndForm(forms.Form):

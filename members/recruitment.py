@@ -270,6 +270,26 @@ def allowed_kinds(candidate: Candidate, steps: list[CandidateStep]) -> list[str]
 # Writes -----------------------------------------------------------------------------------------
 
 
+def applicant_too_young(
+    *, name: str, birth_date: datetime.date | None, applied_on: datetime.date
+) -> str | None:
+    """Why an application cannot be received on that day, if the applicant is under 18 then."""
+    if birth_date is None:
+        return None
+    age = rules.age_on(birth_date, applied_on)
+    if age >= rules.APPLICANT_AGE:
+        return None
+    return _(
+        "An applicant must be at least 18 on the day they apply: by the ID "
+        "number, %(name)s was %(age)s on %(date)s (18 on %(birthday)s)."
+    ) % {
+        "name": name,
+        "age": age,
+        "date": _day(applied_on),
+        "birthday": _day(birth_date + relativedelta(years=rules.APPLICANT_AGE)),
+    }
+
+
 def candidate_apply(
     *,
     candidate: Candidate,
@@ -285,36 +305,37 @@ def candidate_apply(
     def create() -> Candidate:
         if branch.status != Branch.Status.ACTIVE:
             raise ValidationError({"branch": _("Applications are received by an active branch.")})
-        refuse_future(applied_on=applied_on)
         candidate.branch = branch
         candidate.applied_on = applied_on
         candidate.stage = Stage.APPLICANT
         candidate.submission_token = submission_token
         candidate.take_identity_from_id_number()
-        # Without a valid ID number there is no date of birth: the number's error says why.
-        unread = ["birth_date", "gender"] if candidate.birth_date is None else []
-        candidate.full_clean(exclude=unread)
-        if rules.age_on(candidate.birth_date, applied_on) < rules.APPLICANT_AGE:
-            raise ValidationError(
-                {
-                    "applied_on": _(
-                        "An applicant must be at least 18 on the day they apply: by the ID "
-                        "number, %(name)s was %(age)s on %(date)s (18 on %(birthday)s)."
-                    )
-                    % {
-                        "name": candidate.name,
-                        "age": rules.age_on(candidate.birth_date, applied_on),
-                        "date": _day(applied_on),
-                        "birthday": _day(
-                            candidate.birth_date + relativedelta(years=rules.APPLICANT_AGE)
-                        ),
-                    }
-                }
-            )
-        if Member.objects.filter(id_number=candidate.id_number).exists():
-            raise ValidationError(
-                {"id_number": _("A member with this ID number is recorded already.")}
-            )
+        # Every problem is said at once (one round trip for the secretary): the date, the
+        # personal data, the age and a member already recorded with the number.
+        errors: dict = {}
+        for check in (
+            lambda: refuse_future(applied_on=applied_on),
+            # Without a valid ID number there is no date of birth: the number's error says why.
+            lambda: candidate.full_clean(
+                exclude=["birth_date", "gender"] if candidate.birth_date is None else []
+            ),
+        ):
+            try:
+                check()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        too_young = applicant_too_young(
+            name=candidate.name, birth_date=candidate.birth_date, applied_on=applied_on
+        )
+        if too_young and "applied_on" not in errors:
+            errors["applied_on"] = [too_young]
+        if (
+            "id_number" not in errors
+            and Member.objects.filter(id_number=candidate.id_number).exists()
+        ):
+            errors["id_number"] = [_("A member with this ID number is recorded already.")]
+        if errors:
+            raise ValidationError(errors)
         candidate.save()
         CandidateStep.objects.create(
             candidate=candidate,

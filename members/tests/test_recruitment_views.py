@@ -82,6 +82,20 @@ def test_an_application_through_the_form(branch, secretary_client):
     assert candidate.steps.get().kind == Kind.APPLICATION
 
 
+def test_the_application_form_says_every_problem_at_once(branch, secretary_client):
+    url = reverse("members:candidate_create", args=[branch.pk])
+    data = {"name": "周小兵", "id_number": "123", "phone": "12", "employer_kind": "other",
+            "applied_on": "2099-01-01"}  # fmt: skip
+    errors = secretary_client.post(url, data).context["form"].errors
+    assert {"id_number", "phone", "applied_on"} <= set(errors)
+    assert errors["applied_on"] == ["该日期晚于今天。"]
+    # A valid number under 18 on the day, with a bad phone: both said in the same answer.
+    data.update(id_number=make_id_number(7, D(2009, 5, 1)), applied_on="2026-04-30")
+    errors = secretary_client.post(url, data).context["form"].errors
+    assert {"phone", "applied_on"} <= set(errors) and "18" in str(errors["applied_on"])
+    assert not Candidate.objects.exists()
+
+
 def test_the_next_step_form_records_a_step_or_says_why_not(branch, secretary_client):
     candidate = candidate_of(branch)
     url = candidate.get_absolute_url()
