@@ -868,13 +868,48 @@ def deadline_counts(*, candidates: QuerySet[Candidate], today: datetime.date) ->
     """How many of the deadlines `deadlines` lists for these candidates are overdue, and how
     many fall within the month to come: one aggregate query, the dates of the rules turned into
     bounds on the stored dates (a deadline is monotone in the date it counts from)."""
-    yesterday = today - datetime.timedelta(days=1)
-    horizon = today + relativedelta(months=1)
+    overdue, due = _deadline_filters(today)
+    counts = _open_with_full_vote(candidates).aggregate(
+        due=Count("pk", filter=due), overdue=Count("pk", filter=overdue)
+    )
+    return DeadlineCounts(due=counts["due"], overdue=counts["overdue"])
+
+
+OVERDUE, WITHIN_MONTH = "overdue", "month"
+
+
+def candidates_with_deadlines(*, user, today: datetime.date, when: str) -> QuerySet[Candidate]:
+    """The candidates the user may see with a deadline overdue (`OVERDUE`) or falling within
+    the month to come (`WITHIN_MONTH`): the same filter `deadline_counts` counts, so the list
+    has as many rows as the workbench's figure."""
+    overdue, due = _deadline_filters(today)
+    visible = restrict(Candidate.objects.all(), user, branch_path="branch_id")
+    return (
+        _open_with_full_vote(visible)
+        .filter(overdue if when == OVERDUE else due)
+        .select_related("branch")
+        .order_by("applied_on", "pk")
+    )
+
+
+def _open_with_full_vote(candidates: QuerySet[Candidate]) -> QuerySet[Candidate]:
+    """The candidacies still open in active branches, with the date of their full-membership
+    vote (its approval is due three months after)."""
     full_vote_on = Subquery(
         CandidateStep.objects.filter(candidate=OuterRef("pk"), kind=Kind.FULL_VOTE)
         .order_by("-happened_on")
         .values("happened_on")[:1]
     )
+    return candidates.filter(branch__status=Branch.Status.ACTIVE, ended_on__isnull=True).annotate(
+        full_vote_on=full_vote_on
+    )
+
+
+def _deadline_filters(today: datetime.date) -> tuple[Q, Q]:
+    """(overdue, due within the month) over `_open_with_full_vote`'s rows: the dates of the
+    rules turned into bounds on the stored dates (a deadline is monotone in its start)."""
+    yesterday = today - datetime.timedelta(days=1)
+    horizon = today + relativedelta(months=1)
     kinds = (
         # (the candidates the deadline concerns, the date it counts from, months after it)
         (Q(stage=Stage.APPLICANT, talked_on__isnull=True), "applied_on", rules.TALK_WITHIN_MONTHS),
@@ -888,12 +923,7 @@ def deadline_counts(*, candidates: QuerySet[Candidate], today: datetime.date) ->
         soon = _latest_start(months, horizon)
         overdue |= which & Q(**{f"{field}__lte": late})
         due |= which & Q(**{f"{field}__gt": late, f"{field}__lte": soon})
-    counts = (
-        candidates.filter(branch__status=Branch.Status.ACTIVE, ended_on__isnull=True)
-        .annotate(full_vote_on=full_vote_on)
-        .aggregate(due=Count("pk", filter=due), overdue=Count("pk", filter=overdue))
-    )
-    return DeadlineCounts(due=counts["due"], overdue=counts["overdue"])
+    return overdue, due
 
 
 def street_totals(*, user) -> list[tuple[str, str, int]]:

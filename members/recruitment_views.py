@@ -42,6 +42,32 @@ def street(request):
 
 
 @require_GET
+def due(request):
+    """The candidates with a recruiting deadline overdue or within the month, in every branch
+    the user sees: the rows behind the workbench's two figures."""
+    today = timezone.localdate()
+    when = request.GET.get("when")
+    if when != recruitment.WITHIN_MONTH:
+        when = recruitment.OVERDUE
+    page = paginate(
+        request, recruitment.candidates_with_deadlines(user=request.user, today=today, when=when)
+    )
+    recruitment.dues_for_page(page.object_list, today)
+    return render(
+        request,
+        "members/recruiting_due.html",
+        {
+            "page": page,
+            "when": when,
+            "choices": (
+                (recruitment.OVERDUE, _("Overdue")),
+                (recruitment.WITHIN_MONTH, _("Within the month")),
+            ),
+        },
+    )
+
+
+@require_GET
 def pipeline(request, pk: int):
     branch = branch_get_for_user(user=request.user, pk=pk)
     stage = request.GET.get("stage", "")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/dues/base/", dues_views.base_record, name="dues_base"),
     path("<int:pk>/dues/reason/", dues_views.reason_record, name="dues_reason"),
     path("recruiting/", recruitment_views.street, name="recruiting_street"),
+    path("recruiting/due/", recruitment_views.due, name="recruiting_due"),
     path(
         "recruiting/<int:candidate_pk>/",
         recruitment_views.candidate_detail,

@@ -204,6 +204,11 @@ def test_recruiting_and_letter_deadlines_are_the_lists_counted(demo, staff, toda
     with mock.patch("django.utils.timezone.localdate", return_value=today):
         page = client.get(reverse("home:home")).content.decode()
     overdue = page[page.index('data-figure="recruiting-overdue"') :]
-    assert f'href="{reverse("members:recruiting_street")}"' in overdue[:400]
+    assert f'href="{reverse("members:recruiting_due")}?when=overdue"' in overdue[:400]
+    # The figures are the rows of the list they open.
+    with mock.patch("django.utils.timezone.localdate", return_value=today):
+        for when, figure in (("overdue", recruiting.overdue), ("month", recruiting.due)):
+            listed_page = client.get(reverse("members:recruiting_due"), {"when": when})
+            assert listed_page.context["page"].paginator.count == figure, when
     receipts = page[page.index('data-figure="receipts-overdue"') :]
     assert f'href="{reverse("members:transfers")}#flagged-letters"' in receipts[:400]

@@ -295,6 +295,12 @@ def grow_recruiting(world, n):
     return reverse("members:recruiting", args=[world.branch.pk])
 
 
+def grow_recruiting_due(world, n):
+    for _ in range(n):
+        _candidate(world.branch)  # applied in January 2026, no talk: overdue since February
+    return reverse("members:recruiting_due")
+
+
 def grow_recruiting_street(world, n):
     for _ in range(n):
         _candidate(BranchFactory())
@@ -325,6 +331,7 @@ LISTS = {
     "members:elections": (grow_elections, ["page", "decisions"]),
     "members:recruiting": (grow_recruiting, ["page"]),
     "members:recruiting_street": (grow_recruiting_street, ["page"]),
+    "members:recruiting_due": (grow_recruiting_due, ["page"]),
     "assessments:list": (grow_cycles, ["page"]),
     "assessments:versions": (grow_versions, ["page"]),
     "assessments:reminders": (grow_reminders, ["page"]),

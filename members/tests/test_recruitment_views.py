@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from branches.tests.factories import BranchFactory
@@ -94,6 +95,31 @@ def test_the_application_form_says_every_problem_at_once(branch, secretary_clien
     errors = secretary_client.post(url, data).context["form"].errors
     assert {"phone", "applied_on"} <= set(errors) and "18" in str(errors["applied_on"])
     assert not Candidate.objects.exists()
+
+
+def test_the_due_list_has_the_rows_the_workbench_counts_and_only_those_the_user_sees(
+    branch, other_branch, secretary_client, staff_client
+):
+    today = timezone.localdate()
+    ours = candidate_of(branch)  # applied long ago, no talk: overdue
+    theirs = candidate_of(other_branch, n=2)
+    fresh = recruitment.candidate_apply(
+        candidate=Candidate(name="新申请人", id_number=make_id_number(9, D(1995, 1, 1)),
+                            phone="13900000009", employer_kind="other", employer_name="南通一建"),
+        branch=branch, applied_on=today - datetime.timedelta(days=10),
+    )  # fmt: skip  # the talk due within the month
+    url = reverse("members:recruiting_due")
+    counts = recruitment.deadline_counts(candidates=Candidate.objects.all(), today=today)
+    overdue = staff_client.get(url).context["page"]
+    assert {c.pk for c in overdue.object_list} == {ours.pk, theirs.pk}
+    assert overdue.paginator.count == counts.overdue
+    month = staff_client.get(url, {"when": "month"}).context["page"]
+    assert [c.pk for c in month.object_list] == [fresh.pk]
+    assert month.paginator.count == counts.due
+    mine = secretary_client.get(url).context["page"].object_list
+    assert [c.pk for c in mine] == [ours.pk]  # the other branch's candidate is not listed
+    home = staff_client.get(reverse("home:home")).content.decode()
+    assert f"{url}?when=overdue" in home and f"{url}?when=month" in home
 
 
 def test_the_next_step_form_records_a_step_or_says_why_not(branch, secretary_client):
