@@ -588,6 +588,16 @@ backend web
             stored and all(seen.values()),
         )
 
+    def sending_keys(self) -> set[tuple[str, str]]:
+        """(address, title) of the e-mail deliveries claimed and not yet marked sent."""
+        rows = self.sql(
+            "SELECT u.email, n.title FROM assessments_delivery d "
+            "JOIN assessments_notification n ON n.id = d.notification_id "
+            "JOIN accounts_user u ON u.id = n.recipient_id "
+            "WHERE d.channel = 'email' AND d.status = 'sending'"
+        )
+        return {(email, title) for email, title in rows}
+
     def deliveries(self) -> tuple[int, int, collections.Counter]:
         rows = self.sql(
             "SELECT u.email, n.title, d.status FROM assessments_delivery d "
@@ -690,6 +700,7 @@ backend web
         ]
         started = time.monotonic()
         killed_at, beat_restarted = "?", time.time()
+        in_window: set[tuple[str, str]] = set()
         for user in users:
             user.start()
         log(f"load: {len(users)} logged-in secretaries through the load balancer")
@@ -712,6 +723,12 @@ backend web
             total, sent, _ = self.deliveries()
             self.procs.stop("worker-a", signum=signal.SIGKILL)
             killed_at = sent
+            # The one window no system closes: a message the mail server accepted whose delivery
+            # the dead worker had not yet marked sent (assessments/deliveries.py). Its delivery
+            # is sent again; a duplicate is allowed only for such a message, as a failed request
+            # is allowed only for one in flight when web-a stops.
+            accepted_at_kill = sink.counts()
+            in_window = {key for key in self.sending_keys() if accepted_at_kill[key]}
             log(f"worker-a killed (SIGKILL) with {sent} of {total} e-mail deliveries sent")
             # (b) web-a stopped under load ----------------------------------------------------
             time.sleep(2)
@@ -762,15 +779,17 @@ backend web
             stop.set()
         total, sent, expected = self.deliveries()
         received = sink.counts()
-        duplicated = sum(n - 1 for n in received.values() if n > 1)
-        missing = sum(1 for key in expected if received[key] == 0)
+        extra = received - expected  # sent more often than due
+        duplicated = sum(extra.values())
+        unexplained = sum(n for key, n in extra.items() if n > 1 or key not in in_window)
+        missing = sum((expected - received).values())
         self.record("reminders due / sent (e-mail deliveries)", f"{total} / {sent}", total == sent)
         if duplicated:
             log(f"received twice: {[key for key, n in received.items() if n > 1][:5]}")
         self.record(
             "reminders received by SMTP / missing / duplicated",
-            f"{sum(received.values())} / {missing} / {duplicated}",
-            received == expected and total > 0,
+            f"{sum(received.values())} / {missing} / {duplicated} (allowed {len(in_window)})",
+            missing == 0 and unexplained == 0 and total > 0,
         )
         log(f"(worker-a was killed after {killed_at} of them were sent)")
         # (d) the count: wait until each every-minute task has come due once after the restart.
