@@ -8,11 +8,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
 from core.models import ChoicesDisplay, Revisioned
+from core.reversing import reverse
 
 
 class Frequency(models.TextChoices):

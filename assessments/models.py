@@ -9,12 +9,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from assessments.channels import channel_label
 from core.history import HistoricalRecords
 from core.models import ChoicesDisplay, Revisioned, dates_in_order
+from core.reversing import reverse
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 

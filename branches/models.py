@@ -4,11 +4,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
 from core.models import ChoicesDisplay, Job, Revisioned, dates_in_order
+from core.reversing import reverse
 
 
 class PartyCommittee(models.Model):

@@ -3,9 +3,11 @@ never leads to a page that does not exist yet."""
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from core.reversing import reverse
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
 from core.models import ChoicesDisplay, Revisioned, dates_in_order, one_open_period
+from core.reversing import reverse
 from core.validators import validate_phone
 from members.identity import (
     birth_date_from_id,

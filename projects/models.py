@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
 from core.models import ChoicesDisplay, Revisioned, dates_in_order, one_open_period
+from core.reversing import reverse
 from core.validators import validate_phone
 
 

@@ -103,6 +103,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Every template's {% url %} reverses a link once per shape (core/reversing.py).
+            "builtins": ["core.reversing"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -111,6 +113,14 @@ TEMPLATES = [
                 "home.context_processors.navigation",
             ],
         },
+    },
+    {
+        # The rows of the long lists, written into their Django pages by {% rows %}
+        # (core/jinja_env.py); only `.jinja` files are asked of it.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja_env.environment"},
     },
 ]
 

@@ -1,6 +1,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms, template
+from django.template import engines
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -26,6 +27,14 @@ def yi_yuan(amount: Decimal | None) -> str:
 def days(duration) -> int | None:
     """A duration (a lead time, a gap between two dates) in whole days."""
     return None if duration is None else duration.days
+
+
+@register.simple_tag(takes_context=True)
+def rows(context, template_name: str, **values) -> str:
+    """The rows of a long list, written by a Jinja2 template (core/jinja_env.py) from the values
+    named here: `{% rows "members/_member_rows.jinja" members=page.object_list %}`."""
+    template = engines["jinja2"].get_template(template_name)
+    return mark_safe(template.render(values, request=context.get("request")))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
