@@ -1,6 +1,7 @@
 """Template tags about projects: the state of a synchronisation and the name of a stage."""
 
 from django import template
+from django.utils.html import format_html
 
 from projects.models import Stage
 from projects.selectors import SyncState
@@ -16,10 +17,13 @@ SYNC_BADGE_CLASSES = {
 }
 
 
-@register.inclusion_tag("projects/_sync_badge.html")
-def sync_badge(state: str | None):
+@register.filter
+def sync_badge(state: str | None) -> str:
+    """The state of a synchronisation as a badge (also a filter of the row templates)."""
     state = state or SyncState.UNKNOWN
-    return {"label": SyncState(state).label, "css": SYNC_BADGE_CLASSES[state]}
+    return format_html(
+        '<span class="badge {}">{}</span>', SYNC_BADGE_CLASSES[state], SyncState(state).label
+    )
 
 
 @register.filter
