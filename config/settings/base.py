@@ -124,6 +124,9 @@ TEMPLATES = [
     },
 ]
 
+# Cache: one per process, values kept as they are (core/cache.py) --------------------------------
+CACHES = {"default": {"BACKEND": "core.cache.ProcessCache", "LOCATION": "portal"}}
+
 # Database ----------------------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
