@@ -21,7 +21,8 @@ from django.template import engines
 from django.template.defaultfilters import truncatechars
 from django.templatetags.static import static
 from django.utils.formats import date_format, localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
@@ -30,7 +31,14 @@ from core.reversing import reverse
 
 def _written(value):
     """What Django's templates do to a value before writing it (render_value_in_context),
-    escaped by Django's escape (Jinja2 writes quotes as other, equivalent entities)."""
+    escaped by Django's escape (Jinja2 writes quotes as other, equivalent entities). Text and
+    whole numbers, most of what a row writes, are written without Django's detour through the
+    language's number formats when they cannot change them (no thousand separator)."""
+    kind = type(value)
+    if kind is str:
+        return escape(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return SafeString(value)
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 

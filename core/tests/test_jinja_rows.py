@@ -18,6 +18,8 @@ VALUES = {
     "an aware time": timezone.make_aware(datetime.datetime(2026, 11, 30, 23, 30)),
     "a decimal": Decimal("1234.50"),
     "a large number": 1234567,
+    "a negative number": -42,
+    "text": "陆洪闸历史文化街区",
     "a float": 0.25,
     "nothing": None,
     "a truth": True,
@@ -35,6 +37,16 @@ def test_a_value_is_written_as_django_writes_it(name, language):
     with translation.override(language):
         expected = django_engine.from_string("{{ value }}").render(context)
         assert jinja.from_string("{{ value }}").render(context) == expected
+
+
+@pytest.mark.parametrize("name", ["a large number", "a negative number", "a decimal"])
+def test_numbers_follow_the_thousand_separator_setting_too(name, settings):
+    settings.USE_THOUSAND_SEPARATOR = True
+    context = {"value": VALUES[name]}
+    with translation.override("en"):
+        expected = engines["django"].from_string("{{ value }}").render(context)
+        assert engines["jinja2"].from_string("{{ value }}").render(context) == expected
+    assert ("," in expected) == (abs(VALUES[name]) >= 1000)
 
 
 def test_a_path_through_nothing_is_written_as_nothing():
