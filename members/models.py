@@ -937,6 +937,13 @@ class TransferLetter(ChoicesDisplay, models.Model):
         ordering = ["-issued_on", "-pk"]
         indexes = [
             models.Index(fields=["branch", "receipt_on"], name="letter_branch_receipt_idx"),
+            # The flagged letters of the transfer overview, earliest receipt first: the page is
+            # read in this index's order, 50 letters joined to their members, not all of them.
+            models.Index(
+                fields=["receipt_due_on", "id"],
+                condition=Q(receipt_on__isnull=True),
+                name="letter_awaiting_receipt_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
