@@ -131,6 +131,14 @@ class Member(Revisioned):
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["name", "id"], name="member_name_id_idx"),
+            # The floating members whose relation stays at home (a fifth of the members): a
+            # branch's participations are checked against it by key, without reading the rows
+            # of the others (members away six months, members.moves).
+            models.Index(
+                fields=["id"],
+                condition=Q(is_floating=True, relation_state="at_home"),
+                name="member_floating_at_home_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

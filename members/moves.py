@@ -22,7 +22,8 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -171,14 +172,23 @@ def flags_by_branch(branch_ids: list[int], *, today: datetime.date) -> dict[int,
         )
     ):
         figures[row["branch"]].update(lapsed=row["lapsed"], receipts=row["receipts"])
-    for row in (
+    # Counted branch by branch (a subquery each): the database probes the members of each
+    # branch by key, where one grouped join over all the page's branches hashed every member.
+    away = (
         away_from_home(today=today)
-        .filter(branch__in=branch_ids)
+        .filter(branch=OuterRef("pk"))
         .order_by()
         .values("branch")
-        .annotate(away=Count("id"))
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    for pk, count in (
+        Branch.objects.filter(pk__in=branch_ids)
+        .order_by()
+        .annotate(away=Coalesce(Subquery(away, output_field=IntegerField()), 0))
+        .values_list("pk", "away")
     ):
-        figures[row["branch"]]["away"] = row["away"]
+        figures[pk]["away"] = count
     return figures
 
 
