@@ -46,6 +46,17 @@ def member_list_for_user(*, user) -> QuerySet[Member]:
     return restrict(queryset, user, branch_path="participations__branch_id")
 
 
+def member_count_for_user(*, user) -> int | None:
+    """How many members the unfiltered list shows a user who does not see everything, counted
+    over their branches' participations (the members who take or took part there): counted
+    over the members, the database hashes all 100,000 of them for a branch's few thousand.
+    None for street staff, whose list counts every member (a total kept a minute)."""
+    if scope_for(user).sees_everything:
+        return None
+    participations = restrict(Participation.objects.all(), user, branch_path="branch_id")
+    return participations.order_by().values("member_id").distinct().count()
+
+
 def member_get_for_user(*, user, pk: int) -> Member:
     queryset = Member.objects.select_related("employer_enterprise", "home_organisation")
     queryset = queryset.prefetch_related(_active_participations())
