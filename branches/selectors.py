@@ -51,9 +51,9 @@ def branch_figures_for_page(page) -> None:
     figures_for_page(
         page,
         Branch.objects,
-        active_groups=_count_per_branch(PartyGroup.objects.filter(dissolved_on__isnull=True)),
-        full_member_count=_count_per_branch(active.filter(member__standing="full")),
-        member_count=_count_per_branch(active),
+        active_groups=count_per_branch(PartyGroup.objects.filter(dissolved_on__isnull=True)),
+        full_member_count=count_per_branch(active.filter(member__standing="full")),
+        member_count=count_per_branch(active),
     )
     for branch in page.object_list:
         branch.setup_problems = (
@@ -63,8 +63,10 @@ def branch_figures_for_page(page) -> None:
         )
 
 
-def _count_per_branch(queryset: QuerySet) -> Coalesce:
-    """The rows of `queryset` (with a `branch` key) of the outer query's branch."""
+def count_per_branch(queryset: QuerySet) -> Coalesce:
+    """The number of rows of `queryset` (with a `branch` key) for the branch of the outer row: a
+    correlated subquery, so that a page of branches counts only its own rows (no join
+    multiplying them), each branch planned as one of average size."""
     counted = (
         queryset.filter(branch=OuterRef("pk"))
         .order_by()

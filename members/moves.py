@@ -22,13 +22,13 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import get_in_scope_or_404, restrict
 from branches.models import Branch
+from branches.selectors import count_per_branch
 from core.services import refuse_future, save_revision
 from members import dues
 from members.models import (
@@ -174,18 +174,10 @@ def flags_by_branch(branch_ids: list[int], *, today: datetime.date) -> dict[int,
         figures[row["branch"]].update(lapsed=row["lapsed"], receipts=row["receipts"])
     # Counted branch by branch (a subquery each): the database probes the members of each
     # branch by key, where one grouped join over all the page's branches hashed every member.
-    away = (
-        away_from_home(today=today)
-        .filter(branch=OuterRef("pk"))
-        .order_by()
-        .values("branch")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     for pk, count in (
         Branch.objects.filter(pk__in=branch_ids)
         .order_by()
-        .annotate(away=Coalesce(Subquery(away, output_field=IntegerField()), 0))
+        .annotate(away=count_per_branch(away_from_home(today=today)))
         .values_list("pk", "away")
     ):
         figures[pk]["away"] = count

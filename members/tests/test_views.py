@@ -243,6 +243,10 @@ def test_transfer_overview_counts_in_two_queries(staff_client, branch, other_bra
         branch=branch, member__relation_state="in_pocket", member__home_organisation=None
     )
     ParticipationFactory(branch=branch)
+    ParticipationFactory(  # left the branch: neither active nor in its pocket
+        branch=branch, left_on=D(2025, 5, 1), member__relation_state="in_pocket",
+        member__home_organisation=None,
+    )  # fmt: skip
     response = staff_client.get(reverse("members:transfers"))
     rows = {b.pk: b for b in response.context["page"].object_list}
     assert (rows[branch.pk].active_members, rows[branch.pk].pocket_members) == (2, 1)
