@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -100,6 +100,15 @@ def restrict(queryset: QuerySet[M], user, *, branch_path: str) -> QuerySet[M]:
     if branch_path in ("id", "pk", "branch_id"):
         return queryset.filter(**{f"{branch_path}__in": scope.branch_ids})
     # Across a to-many relation a join would repeat rows: filter through a subquery instead.
+    first, _, rest = branch_path.partition("__")
+    relation = queryset.model._meta.get_field(first)
+    if relation.one_to_many and rest:
+        # The rows on the many side, e.g. a member's participations, asked for directly: the
+        # database probes them by the row's key as it reads the list in its order.
+        related = relation.related_model._default_manager.filter(
+            **{relation.field.name: OuterRef("pk"), f"{rest}__in": scope.branch_ids}
+        )
+        return queryset.filter(Exists(related))
     visible = queryset.model._default_manager.filter(**{f"{branch_path}__in": scope.branch_ids})
     return queryset.filter(pk__in=visible.values("pk"))
 

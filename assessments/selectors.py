@@ -6,13 +6,10 @@ from dataclasses import dataclass
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -32,6 +29,7 @@ from assessments.models import (
     Score,
 )
 from branches.models import Branch
+from branches.selectors import count_per_branch
 from core.pagination import figures_for_page
 
 
@@ -52,19 +50,6 @@ def cycle_get_for_user(*, user, pk: int) -> Cycle:
     )
 
 
-def _count_per_branch(queryset: QuerySet) -> Coalesce:
-    """The number of rows of `queryset` for the branch of the outer row: a correlated subquery,
-    so that a page of branches counts only its own rows (no join multiplying them)."""
-    counted = (
-        queryset.filter(branch=OuterRef("pk"))
-        .order_by()
-        .values("branch")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def cycle_branches_for_user(*, cycle: Cycle, user) -> QuerySet[Branch]:
     """The cycle's branches the user sees, with their progress counted in the database."""
     tasks = DeploymentTask.objects.filter(cycle=cycle)
@@ -77,14 +62,14 @@ def cycle_branches_for_user(*, cycle: Cycle, user) -> QuerySet[Branch]:
     )
     return restrict(
         cycle.branches.annotate(
-            tasks_total=_count_per_branch(tasks),
-            tasks_done=_count_per_branch(tasks.filter(done_on__isnull=False)),
-            inspections_held=_count_per_branch(inspections),
-            rectifications_open=_count_per_branch(
+            tasks_total=count_per_branch(tasks),
+            tasks_done=count_per_branch(tasks.filter(done_on__isnull=False)),
+            inspections_held=count_per_branch(inspections),
+            rectifications_open=count_per_branch(
                 inspections.filter(rectification_due__isnull=False, rectified_on__isnull=True)
             ),
-            self_scored=_count_per_branch(hand_scored.filter(self_score__isnull=False)),
-            committee_scored=_count_per_branch(hand_scored.filter(committee_score__isnull=False)),
+            self_scored=count_per_branch(hand_scored.filter(self_score__isnull=False)),
+            committee_scored=count_per_branch(hand_scored.filter(committee_score__isnull=False)),
         ),
         user,
         branch_path="id",

@@ -127,11 +127,20 @@ class KeysetPaginator:
     position (typed in by hand) is found by OFFSET. The ordering's fields are NOT NULL and the
     last one is unique (the id)."""
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, ordering: Sequence[str]):
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        ordering: Sequence[str],
+        count: int | None = None,
+    ):
         self.object_list = object_list.order_by(*ordering)
         self.per_page = per_page
         self.ordering = list(ordering)
         self._plain = ListPaginator(self.object_list, per_page)
+        if count is not None:  # the list's total, known more cheaply than by counting it
+            self._plain.count = count
 
     @property
     def count(self) -> int:
@@ -284,10 +293,16 @@ class KeysetPage(Sequence):
 
 
 def paginate_keyset(
-    request, queryset: QuerySet, *, ordering: Sequence[str], per_page: int = PER_PAGE
+    request,
+    queryset: QuerySet,
+    *,
+    ordering: Sequence[str],
+    per_page: int = PER_PAGE,
+    count: int | None = None,
 ) -> KeysetPage:
-    """The page of a long list asked for by position (see `KeysetPaginator`)."""
-    return KeysetPaginator(queryset, per_page, ordering=ordering).page(request.GET)
+    """The page of a long list asked for by position (see `KeysetPaginator`). `count`, when
+    given, is the list's total (counted another way, e.g. over fewer rows)."""
+    return KeysetPaginator(queryset, per_page, ordering=ordering, count=count).page(request.GET)
 
 
 PAGING_PARAMS = frozenset({"page", "after", "before"})

@@ -327,6 +327,25 @@ def _street_figures(*, user, today: datetime.date, scope: Scope) -> dict:
     }
 
 
+def branch_member_figures(*, branch: Branch) -> dict:
+    """The members active in the branch: all, probationary, floating, "in the pocket".
+
+    Counted over the branch's active participations (a member is active in one branch at most:
+    one_active_participation_per_member), each member probed by key. The branch is named by a
+    subquery so that the database plans for a branch of average size (some 50 members): planned
+    for the busiest branch's 3,353 it reads all 100,000 members into a hash instead (19 ms,
+    against under 4 ms probing)."""
+    this_branch = Branch.objects.filter(pk=branch.pk).values("pk")
+    return Participation.objects.filter(
+        branch=Subquery(this_branch), left_on__isnull=True
+    ).aggregate(
+        total=Count("id"),
+        probationary=Count("id", filter=Q(member__standing=Member.Standing.PROBATIONARY)),
+        floating=Count("id", filter=Q(member__is_floating=True)),
+        pocket=Count("id", filter=Q(member__relation_state=Member.RelationState.IN_POCKET)),
+    )
+
+
 def secretary_home(*, user, branch: Branch, today: datetime.date) -> dict:
     """What is due for the branch, then its members, latest activities and last scores."""
     open_cycles = Cycle.objects.exclude(status=Cycle.Status.PUBLISHED)
@@ -351,16 +370,7 @@ def secretary_home(*, user, branch: Branch, today: datetime.date) -> dict:
         "reminders": list(
             user.notifications.filter(read_at__isnull=True).order_by("-created_at")[:5]
         ),
-        "members": Member.objects.filter(
-            pk__in=Participation.objects.filter(branch=branch, left_on__isnull=True).values(
-                "member_id"
-            )
-        ).aggregate(
-            total=Count("id"),
-            probationary=Count("id", filter=Q(standing=Member.Standing.PROBATIONARY)),
-            floating=Count("id", filter=Q(is_floating=True)),
-            pocket=Count("id", filter=Q(relation_state=Member.RelationState.IN_POCKET)),
-        ),
+        "members": branch_member_figures(branch=branch),
         "latest": list(
             ActivityLog.objects.filter(branch=branch)
             .select_related("kind")

@@ -131,6 +131,14 @@ class Member(Revisioned):
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["name", "id"], name="member_name_id_idx"),
+            # The floating members whose relation stays at home (a fifth of the members): a
+            # branch's participations are checked against it by key, without reading the rows
+            # of the others (members away six months, members.moves).
+            models.Index(
+                fields=["id"],
+                condition=Q(is_floating=True, relation_state="at_home"),
+                name="member_floating_at_home_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -937,6 +945,13 @@ class TransferLetter(ChoicesDisplay, models.Model):
         ordering = ["-issued_on", "-pk"]
         indexes = [
             models.Index(fields=["branch", "receipt_on"], name="letter_branch_receipt_idx"),
+            # The flagged letters of the transfer overview, earliest receipt first: the page is
+            # read in this index's order, 50 letters joined to their members, not all of them.
+            models.Index(
+                fields=["receipt_due_on", "id"],
+                condition=Q(receipt_on__isnull=True),
+                name="letter_awaiting_receipt_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import get_in_scope_or_404, restrict
 from branches.models import Branch
+from branches.selectors import count_per_branch
 from core.services import refuse_future, save_revision
 from members import dues
 from members.models import (
@@ -171,14 +172,15 @@ def flags_by_branch(branch_ids: list[int], *, today: datetime.date) -> dict[int,
         )
     ):
         figures[row["branch"]].update(lapsed=row["lapsed"], receipts=row["receipts"])
-    for row in (
-        away_from_home(today=today)
-        .filter(branch__in=branch_ids)
+    # Counted branch by branch (a subquery each): the database probes the members of each
+    # branch by key, where one grouped join over all the page's branches hashed every member.
+    for pk, count in (
+        Branch.objects.filter(pk__in=branch_ids)
         .order_by()
-        .values("branch")
-        .annotate(away=Count("id"))
+        .annotate(away=count_per_branch(away_from_home(today=today)))
+        .values_list("pk", "away")
     ):
-        figures[row["branch"]]["away"] = row["away"]
+        figures[pk]["away"] = count
     return figures
 
 

@@ -17,6 +17,7 @@ from django.db.models import (
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict, scope_for
 from branches.models import Branch
+from branches.selectors import count_per_branch
 from core.pagination import figures_for_page
 from members.identity import mask_id_number, mask_phone
 from members.models import Member, Participation, PioneerPost, Transfer, TransferStep
@@ -44,6 +45,17 @@ def member_list_for_user(*, user) -> QuerySet[Member]:
         .order_by(*MEMBER_ORDER)
     )
     return restrict(queryset, user, branch_path="participations__branch_id")
+
+
+def member_count_for_user(*, user) -> int | None:
+    """How many members the unfiltered list shows a user who does not see everything, counted
+    over their branches' participations (the members who take or took part there): counted
+    over the members, the database hashes all 100,000 of them for a branch's few thousand.
+    None for street staff, whose list counts every member (a total kept a minute)."""
+    if scope_for(user).sees_everything:
+        return None
+    participations = restrict(Participation.objects.all(), user, branch_path="branch_id")
+    return participations.order_by().values("member_id").distinct().count()
 
 
 def member_get_for_user(*, user, pk: int) -> Member:
@@ -159,17 +171,15 @@ def transfer_figures_for_page(page, *, user) -> None:
     transfers in progress, and how long completed transfers took (on average, in the
     database). Two queries over the page's branches only, however many branches there are."""
     # A member is active in one branch at most (one_active_participation_per_member): active
-    # participations are counted, with no DISTINCT over the members.
+    # participations are counted, with no DISTINCT over the members; branch by branch, each
+    # member probed by key (a grouped join over the page's branches hashed every member).
+    active = Participation.objects.filter(left_on__isnull=True)
     figures_for_page(
         page,
         Branch.objects,
-        active_members=Count("participations", filter=Q(participations__left_on__isnull=True)),
-        pocket_members=Count(
-            "participations",
-            filter=Q(
-                participations__left_on__isnull=True,
-                participations__member__relation_state=Member.RelationState.IN_POCKET,
-            ),
+        active_members=count_per_branch(active),
+        pocket_members=count_per_branch(
+            active.filter(member__relation_state=Member.RelationState.IN_POCKET)
         ),
     )
     durations = {

@@ -16,7 +16,7 @@ from branches.models import Branch, Seat
 from branches.selectors import branch_get_for_user
 from core.forms import EndDateForm, options_on_demand
 from core.pages import form_page
-from core.pagination import paginate, paginate_keyset
+from core.pagination import is_filtered, paginate, paginate_keyset
 from core.xlsx import xlsx_response
 from members import dues, elections, moves, recruitment, roster, services
 from members.filters import MemberFilter, TransferScopeFilter
@@ -41,6 +41,7 @@ from members.selectors import (
     MEMBER_ORDER,
     current_participation,
     days_so_far_for_page,
+    member_count_for_user,
     member_get_for_user,
     member_history,
     member_is_managed_by,
@@ -80,12 +81,13 @@ def member_list(request):
     )
     if answer := options_on_demand(request, member_filter):
         return answer
+    total = None if is_filtered(request.GET) else member_count_for_user(user=request.user)
     return render(
         request,
         "members/member_list.html",
         {
             "filter": member_filter,
-            "page": paginate_keyset(request, member_filter.qs, ordering=MEMBER_ORDER),
+            "page": paginate_keyset(request, member_filter.qs, ordering=MEMBER_ORDER, count=total),
         },
     )
 

@@ -256,3 +256,28 @@ def test_branch_page_leads_to_its_members_activities_and_seat_holders(
         )
     with django_assert_max_num_queries(few):
         staff_client.get(url)
+
+
+def test_branch_list_counts_active_groups_and_active_members_of_each_branch(
+    staff_client, branch, other_branch
+):
+    from members.models import Member
+    from members.tests.factories import ParticipationFactory
+
+    PartyGroupFactory(branch=branch)
+    PartyGroupFactory(branch=branch)
+    PartyGroupFactory(branch=branch, dissolved_on=datetime.date(2025, 6, 1))
+    for _ in range(3):
+        ParticipationFactory(branch=branch)
+    ParticipationFactory(
+        branch=branch, member__standing=Member.Standing.PROBATIONARY, member__full_member_on=None
+    )
+    ParticipationFactory(
+        branch=branch, joined_on=datetime.date(2025, 4, 1), left_on=datetime.date(2025, 5, 1)
+    )
+    response = staff_client.get(reverse("branches:list"))
+    figures = {
+        row.pk: (row.active_groups, row.full_member_count, row.member_count)
+        for row in response.context["page"].object_list
+    }
+    assert figures == {branch.pk: (2, 3, 4), other_branch.pk: (0, 0, 0)}

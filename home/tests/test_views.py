@@ -26,6 +26,28 @@ def test_home_for_a_secretary_shows_only_their_branch(secretary_client, branch, 
     assert [home["branch"] for home in response.context["homes"]] == [branch]
 
 
+def test_a_secretarys_home_counts_the_members_active_in_their_branch(
+    secretary_client, branch, other_branch
+):
+    import datetime
+
+    from members.models import Member
+    from members.tests.factories import ParticipationFactory
+
+    ParticipationFactory(branch=branch)
+    ParticipationFactory(branch=branch, member__standing=Member.Standing.PROBATIONARY,
+                         member__full_member_on=None)  # fmt: skip
+    ParticipationFactory(branch=branch, member__is_floating=True,
+                         member__relation_state=Member.RelationState.IN_POCKET)  # fmt: skip
+    ParticipationFactory(branch=branch, member__is_floating=True)
+    ParticipationFactory(branch=branch, left_on=datetime.date(2025, 5, 1))  # left
+    ParticipationFactory(branch=other_branch, member__is_floating=True)
+    response = secretary_client.get(reverse("home:home"))
+    assert response.context["homes"][0]["members"] == {
+        "total": 4, "probationary": 1, "floating": 2, "pocket": 1,
+    }  # fmt: skip
+
+
 def test_secretary_without_a_seat_is_told_what_to_do(client, db):
     client.force_login(UserFactory())
     assert "尚未关联任何支部职务" in client.get(reverse("home:home")).content.decode()

@@ -254,16 +254,26 @@ def test_the_query_cutoff_agrees_with_the_rule_on_every_day_of_two_years():
             assert (joined <= cutoff) == moves.away_long_enough(joined, today), (today, joined)
 
 
-def test_a_floating_member_away_six_months_is_flagged_until_a_transfer_starts(branch, secretary):
+def test_a_floating_member_away_six_months_is_flagged_until_a_transfer_starts(
+    branch, other_branch, secretary
+):
     today = D(2026, 7, 31)
     member = floating(branch, joined=D(2026, 1, 31))
     floating(branch, "王五", joined=D(2026, 2, 1))  # six months tomorrow
     ParticipationFactory(branch=branch, joined_on=D(2025, 1, 1))  # not floating
+    pocket = floating(other_branch, "赵六", joined=D(2025, 1, 1))
+    pocket.relation_state = Member.RelationState.IN_POCKET  # not at a home organisation
+    pocket.save()
+    floating(other_branch, "钱七", joined=D(2025, 1, 1))
+    floating(other_branch, "孙八", joined=D(2025, 1, 1))
     assert [p.member for p in moves.away_of_branch(branch=branch, today=today)] == [member]
-    assert moves.flags_by_branch([branch.pk], today=today)[branch.pk]["away"] == 1
+    away = {pk: flags["away"] for pk, flags in
+            moves.flags_by_branch([branch.pk, other_branch.pk], today=today).items()}  # fmt: skip
+    assert away == {branch.pk: 1, other_branch.pk: 2}
     services.transfer_request(member=member, to_branch=branch, requested_on=D(2026, 7, 30),
                               actor=secretary)  # fmt: skip
     assert not moves.away_of_branch(branch=branch, today=today).exists()
+    assert moves.flags_by_branch([branch.pk], today=today)[branch.pk]["away"] == 0
 
 
 def test_the_flag_leads_to_the_transfer_form_prefilled(secretary_client, branch):

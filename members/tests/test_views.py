@@ -33,6 +33,26 @@ def test_secretary_lists_only_own_branch_members(secretary_client, own_member, o
     assert other_member.name not in response.content.decode()
 
 
+def test_a_secretarys_member_list_counts_each_member_who_takes_or_took_part_once(
+    secretary_client, branch, other_branch, own_member, other_member
+):
+    rejoined = ParticipationFactory(
+        branch=branch, joined_on=D(2025, 4, 1), left_on=D(2025, 5, 1)
+    ).member
+    ParticipationFactory(member=rejoined, branch=branch, joined_on=D(2025, 6, 1))
+    moved = ParticipationFactory(branch=branch, joined_on=D(2025, 4, 1), left_on=D(2025, 5, 1))
+    ParticipationFactory(member=moved.member, branch=other_branch, joined_on=D(2025, 6, 1))
+    gone = ParticipationFactory(branch=branch, joined_on=D(2025, 4, 1), left_on=D(2025, 5, 1))
+    expected = {own_member.pk, rejoined.pk, moved.member.pk, gone.member.pk}
+    page = secretary_client.get(reverse("members:list")).context["page"]
+    assert {member.pk for member in page.object_list} == expected
+    assert page.paginator.count == 4
+    # Filtered, the list counts its own rows.
+    left = secretary_client.get(reverse("members:list"), {"state": "left"}).context["page"]
+    assert [member.pk for member in left.object_list] == [gone.member.pk]
+    assert left.paginator.count == 1
+
+
 def test_secretary_gets_404_for_another_branchs_member(secretary_client, other_member):
     for name in ("members:detail", "members:edit", "members:move", "members:leave"):
         url = reverse(name, args=[other_member.pk])
@@ -223,6 +243,10 @@ def test_transfer_overview_counts_in_two_queries(staff_client, branch, other_bra
         branch=branch, member__relation_state="in_pocket", member__home_organisation=None
     )
     ParticipationFactory(branch=branch)
+    ParticipationFactory(  # left the branch: neither active nor in its pocket
+        branch=branch, left_on=D(2025, 5, 1), member__relation_state="in_pocket",
+        member__home_organisation=None,
+    )  # fmt: skip
     response = staff_client.get(reverse("members:transfers"))
     rows = {b.pk: b for b in response.context["page"].object_list}
     assert (rows[branch.pk].active_members, rows[branch.pk].pocket_members) == (2, 1)
