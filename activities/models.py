@@ -218,6 +218,12 @@ class ActivityLog(Revisioned):
                 condition=Q(status="submitted"),
                 name="activity_submitted_kind_idx",
             ),
+            # A campaign's rollup: the submitted logs of a branch per campaign item.
+            models.Index(
+                fields=["branch", "campaign_item"],
+                condition=Q(status="submitted", campaign_item__isnull=False),
+                name="activity_submitted_item_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -392,3 +392,40 @@ def test_a_suggestion_drive_counts_the_suggestions_themselves(
     # The secretary sees their own branch's row only.
     own = secretary_client.get(reverse("activities:campaign_detail", args=[campaign.pk]))
     assert [row[0].pk for row in own.context["rollup"]["rows"]] == [branch.pk]
+
+
+def test_a_campaign_counts_each_branchs_submitted_logs_per_item(staff_client, branch, other_branch):
+    """Drafts, logs with no item and logs under another campaign's item are not counted."""
+    from activities.models import Campaign, CampaignItem
+
+    def campaign(name):
+        made = Campaign.objects.create(name=name, starts_on=D(2026, 3, 1), ends_on=D(2026, 6, 30))
+        made.branches.set([branch, other_branch])
+        return made, [
+            CampaignItem.objects.create(campaign=made, name=name, order=order)
+            for order, name in enumerate(("关爱进工地", "党旗红"))
+        ]
+
+    shown, (care, flag) = campaign("紫琅山下党旗红")
+    _other, (elsewhere, _) = campaign("工地党建月")
+    for where, item, status, times in (
+        (branch, care, "submitted", 3),
+        (branch, flag, "submitted", 1),
+        (branch, flag, "draft", 2),
+        (branch, None, "submitted", 2),
+        (branch, elsewhere, "submitted", 2),
+        (other_branch, flag, "submitted", 2),
+    ):
+        for _ in range(times):
+            ActivityLogFactory(
+                branch=where,
+                campaign_item=item,
+                status=status,
+                submitted_at=None if status == "draft" else timezone.now(),
+            )
+    response = staff_client.get(reverse("activities:campaign_detail", args=[shown.pk]))
+    rows = {
+        row.pk: ([n for _item, n in cells], total)
+        for row, cells, total in response.context["rollup"]["rows"]
+    }
+    assert rows == {branch.pk: ([3, 1], 4), other_branch.pk: ([0, 2], 2)}
