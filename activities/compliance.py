@@ -11,8 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models import Aggregate, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import restrict
@@ -41,6 +40,26 @@ def is_due_in(frequency: str, month: int) -> bool:
 
 def period_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+class MonthsHeld(Aggregate):
+    """The months (1 to 12) of a date column over a group of rows, as bits (1 << month) OR-ed
+    into one integer: a branch's logs of a kind fold into one row, not one row per month."""
+
+    name = "MonthsHeld"
+    output_field = IntegerField()
+    # date_part (a float) costs the database less than EXTRACT (a numeric) on every row.
+    template = "BIT_OR(1 << CAST(date_part('month', %(expressions)s) AS integer))"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite has no BIT_OR: the sum of the distinct powers of two is the same number. A
+        # date is stored as its ISO text there, the month in characters 6 and 7.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="SUM(DISTINCT 1 << CAST(substr(%(expressions)s, 6, 2) AS integer))",
+            **extra_context,
+        )
 
 
 @dataclass
@@ -112,8 +131,8 @@ def branches_in_year(*, user=None, year: int, branches=None) -> QuerySet[Branch]
 @dataclass
 class _Year:
     """What the grid of a year needs for a set of branches, read in three queries: the kinds
-    due, the Party groups of the year and the submitted logs counted per branch, group, kind
-    and month (one aggregate, whatever the number of logs or branches)."""
+    due, the Party groups of the year and the months with a submitted log per branch, group
+    and kind (one aggregate, whatever the number of logs or branches)."""
 
     year: int
     today: datetime.date
@@ -145,7 +164,13 @@ class _Year:
     @classmethod
     def read(cls, *, year: int, today: datetime.date, branches) -> "_Year":
         year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        kinds = list(ActivityKind.objects.filter(is_active=True).exclude(frequency=Frequency.NONE))
+        every_kind = list(ActivityKind.objects.all())  # a dozen rows
+        kinds = [k for k in every_kind if k.is_active and k.frequency != Frequency.NONE]
+        due_ids = {kind.id for kind in kinds}
+        # A log counts for the kind it counts as, or else for its own kind. Only the logs that
+        # count for a kind due are read: the others (site care, volunteering) are most of them.
+        counts_for = {kind.id: kind.counts_as_id or kind.id for kind in every_kind}
+        counted_kinds = [pk for pk, target in counts_for.items() if target in due_ids]
         groups: dict[int, list[PartyGroup]] = defaultdict(list)
         for group in PartyGroup.objects.filter(
             branch__in=branches, established_on__lte=year_end
@@ -156,18 +181,18 @@ class _Year:
             ActivityLog.objects.filter(
                 status=ActivityLog.Status.SUBMITTED,
                 branch__in=branches,
+                kind_id__in=counted_kinds,
                 held_on__range=(year_start, year_end),
             )
-            .annotate(effective_kind=Coalesce(F("kind__counts_as_id"), F("kind_id")))
-            .annotate(month=ExtractMonth("held_on"))
-            .values_list("branch_id", "party_group_id", "effective_kind", "month")
-            .annotate(n=Count("id"))
+            .values_list("branch_id", "party_group_id", "kind_id")
+            .annotate(months=MonthsHeld("held_on"))
             .order_by()
         )
-        for branch_id, group_id, kind_id, month, _n in rows:
-            held[(branch_id, kind_id, None)] |= 1 << month
+        for branch_id, group_id, kind_id, months in rows:
+            kind_id = counts_for[kind_id]
+            held[(branch_id, kind_id, None)] |= months
             if group_id:
-                held[(branch_id, kind_id, group_id)] |= 1 << month
+                held[(branch_id, kind_id, group_id)] |= months
         return cls(year, today, kinds, groups, held)
 
     def months(self, branch: Branch):

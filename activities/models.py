@@ -210,6 +210,20 @@ class ActivityLog(Revisioned):
             models.Index(fields=["branch", "held_on", "id"], name="activity_branch_held_on_idx"),
             # The street's list and the admin's default order: -held_on, -id.
             models.Index(fields=["held_on", "id"], name="activity_held_on_id_idx"),
+            # Compliance: the submitted logs of a branch by kind and date, read from the index
+            # alone (activities.compliance).
+            models.Index(
+                fields=["branch", "kind", "held_on"],
+                include=["party_group"],
+                condition=Q(status="submitted"),
+                name="activity_submitted_kind_idx",
+            ),
+            # A campaign's rollup: the submitted logs of a branch per campaign item.
+            models.Index(
+                fields=["branch", "campaign_item"],
+                condition=Q(status="submitted", campaign_item__isnull=False),
+                name="activity_submitted_item_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

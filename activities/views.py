@@ -42,6 +42,7 @@ from activities.selectors import (
     photo_get_for_user,
     rule_get_for_user,
     rule_list_for_user,
+    suggestion_figures_for_page,
     suggestion_get_for_user,
     suggestion_list_for_user,
     suggestion_stats_by_project,
@@ -451,15 +452,15 @@ def suggestion_list(request):
     )
     if answer := options_on_demand(request, suggestion_filter):
         return answer
+    stats = paginate(request, suggestion_stats_by_project(user=request.user), param="projects_page")
+    suggestion_figures_for_page(stats)
     return render(
         request,
         "activities/suggestion_list.html",
         {
             "filter": suggestion_filter,
             "page": paginate(request, suggestion_filter.qs),
-            "stats": paginate(
-                request, suggestion_stats_by_project(user=request.user), param="projects_page"
-            ),
+            "stats": stats,
         },
     )
 

@@ -177,3 +177,80 @@ def test_the_grid_costs_the_same_queries_for_5_and_50_branches(staff_client, par
     with CaptureQueriesContext(connection) as large:
         assert len(grid_page(staff_client, **params).context["rows"]) == 50
     assert len(large) == len(small)
+
+
+def test_the_grid_agrees_with_the_logs_counted_one_by_one(street_staff):
+    """Every requirement of every month, against a reading of the logs one at a time: a log
+    counts for the kind it counts as (whether or not its own kind is in use or due), for its
+    Party group's meeting only, in the months of the period, in the year, if submitted."""
+    from activities.models import ActivityKind, ActivityLog
+
+    extra_day = ActivityKind.objects.create(
+        code="extra-day",
+        name="加开主题党日",
+        frequency="monthly",
+        counts_as=kind("theme-party-day"),
+    )
+    retired = ActivityKind.objects.create(
+        code="retired", name="旧党课", is_active=False, counts_as=kind("party-lesson")
+    )
+    shed_group = ActivityKind.objects.create(
+        code="shed-group", name="工棚小组会", counts_as=kind("group-meeting")
+    )
+    branches = [BranchFactory(established_on=D(2025, 12, 1)) for _ in range(3)]
+    groups = {
+        branch.pk: [PartyGroupFactory(branch=branch, established_on=D(2025, 12, 1)) for _ in "ab"]
+        for branch in branches
+    }
+    kinds = [
+        *(kind(code) for code in ("committee-meeting", "general-meeting", "group-meeting")),
+        *(kind(code) for code in ("party-lesson", "life-meeting", "work-shed-lesson", "other")),
+        extra_day,
+        retired,
+        shed_group,
+    ]
+    days = [D(2025, 12, 31), D(2026, 1, 1), D(2026, 3, 31), D(2026, 4, 1), D(2026, 6, 15)]
+    days += [D(2026, 9, 30), D(2026, 10, 2), D(2026, 12, 31), D(2027, 1, 1)]
+    for n in range(120):
+        branch = branches[n % 3]
+        ActivityLogFactory(
+            branch=branch,
+            kind=kinds[n % len(kinds)],
+            party_group=(groups[branch.pk] + [None])[n % 3 if n % 7 else 2],
+            held_on=days[(n * 5) % len(days)],
+            status="draft" if n % 11 == 0 else "submitted",
+            submitted_at=None
+            if n % 11 == 0
+            else datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        )
+    logs = list(ActivityLog.objects.filter(status="submitted").select_related("kind"))
+
+    def done(branch, requirement, month):
+        months = {
+            "monthly": range(month, month + 1),
+            "quarterly": range(month - 2, month + 1),
+            "yearly": range(1, 13),
+        }[requirement.kind.frequency]
+        return any(
+            log.branch_id == branch.pk
+            and (log.kind.counts_as_id or log.kind_id) == requirement.kind.pk
+            and (requirement.group is None or log.party_group_id == requirement.group.pk)
+            and log.held_on.year == 2026
+            and log.held_on.month in months
+            for log in logs
+        )
+
+    rows = compliance_grid(user=street_staff, year=2026, today=D(2026, 12, 31))
+    checked = 0
+    for row in rows:
+        if row.branch not in branches:
+            continue
+        for cell in row.cells:
+            for requirement in cell.requirements:
+                assert requirement.done == done(row.branch, requirement, cell.month), (
+                    row.branch,
+                    cell.month,
+                    requirement.label,
+                )
+                checked += 1
+    assert checked > 3 * 12 * 4

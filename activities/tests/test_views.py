@@ -392,3 +392,89 @@ def test_a_suggestion_drive_counts_the_suggestions_themselves(
     # The secretary sees their own branch's row only.
     own = secretary_client.get(reverse("activities:campaign_detail", args=[campaign.pk]))
     assert [row[0].pk for row in own.context["rollup"]["rows"]] == [branch.pk]
+
+
+def test_a_campaign_counts_each_branchs_submitted_logs_per_item(staff_client, branch, other_branch):
+    """Drafts, logs with no item and logs under another campaign's item are not counted."""
+    from activities.models import Campaign, CampaignItem
+
+    def campaign(name):
+        made = Campaign.objects.create(name=name, starts_on=D(2026, 3, 1), ends_on=D(2026, 6, 30))
+        made.branches.set([branch, other_branch])
+        return made, [
+            CampaignItem.objects.create(campaign=made, name=name, order=order)
+            for order, name in enumerate(("关爱进工地", "党旗红"))
+        ]
+
+    shown, (care, flag) = campaign("紫琅山下党旗红")
+    _other, (elsewhere, _) = campaign("工地党建月")
+    for where, item, status, times in (
+        (branch, care, "submitted", 3),
+        (branch, flag, "submitted", 1),
+        (branch, flag, "draft", 2),
+        (branch, None, "submitted", 2),
+        (branch, elsewhere, "submitted", 2),
+        (other_branch, flag, "submitted", 2),
+    ):
+        for _ in range(times):
+            ActivityLogFactory(
+                branch=where,
+                campaign_item=item,
+                status=status,
+                submitted_at=None if status == "draft" else timezone.now(),
+            )
+    response = staff_client.get(reverse("activities:campaign_detail", args=[shown.pk]))
+    rows = {
+        row.pk: ([n for _item, n in cells], total)
+        for row, cells, total in response.context["rollup"]["rows"]
+    }
+    assert rows == {branch.pk: ([3, 1], 4), other_branch.pk: ([0, 2], 2)}
+
+
+def test_the_suggestion_figures_per_project_are_those_of_its_suggestions(
+    staff_client, secretary_client, branch, other_branch
+):
+    """The most suggestions first, then by name; every status and saving counted once, a
+    project with no suggestion not listed; a secretary sees their own project's row only."""
+    from decimal import Decimal
+
+    from activities.models import Suggestion
+    from branches.tests.factories import BranchFactory
+    from projects.models import Project
+    from projects.tests.factories import ProjectFactory
+
+    quiet = ProjectFactory(name="安静的项目")
+    projects = [branch.project, other_branch.project, BranchFactory().project, quiet]
+    made = [
+        (0, "submitted", None, None),
+        (0, "adopted", 3, "100.50"),
+        (0, "implemented", 5, None),
+        (0, "declined", None, None),
+        (1, "implemented", 2, "20.00"),
+        (1, "adopted", None, None),
+        (2, "declined", None, None),
+        (2, "submitted", None, None),
+    ]
+    for index, status, days, money in made:
+        Suggestion.objects.create(
+            project=projects[index], branch=None, author="木工", content="建议", status=status,
+            submitted_on=D(2026, 3, 1), days_saved=days, money_saved=money and Decimal(money),
+        )  # fmt: skip
+
+    def rows(client):
+        stats = client.get(reverse("activities:suggestions")).context["stats"]
+        return [
+            (p.pk, p.submitted, p.adopted, p.reviewed, p.implemented, p.days_saved, p.money_saved)
+            for p in stats
+        ]
+
+    first = (projects[0].pk, 4, 2, 3, 1, 8, Decimal("100.50"))
+    ties = sorted(
+        [
+            (projects[1].pk, 2, 2, 2, 1, 2, Decimal("20.00")),
+            (projects[2].pk, 2, 0, 1, 0, None, None),
+        ],
+        key=lambda row: (Project.objects.get(pk=row[0]).name, row[0]),
+    )
+    assert rows(staff_client) == [first, *ties]
+    assert rows(secretary_client) == [first]
