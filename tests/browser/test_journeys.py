@@ -406,6 +406,7 @@ def test_secretary_subscribes_their_phones_calendar(demo_server, watched_page, a
     log_in(page, demo_server, "xingguang")
     page.click(".navbar-toggler")
     page.get_by_role("link", name="日历订阅").click()
+    page.wait_for_url("**/calendar/")
     page.get_by_role("button", name="生成我的日历订阅地址").click()
     address = page.locator("#calendar-url").input_value()
     assert address.startswith(demo_server + "/calendar/") and address.endswith(".ics")
