@@ -6,7 +6,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -19,7 +18,7 @@ from django.utils import timezone
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
 from branches.models import Branch, PartyGroup, Seat, Term
 from core import party_rules as rules
-from core.pagination import figures_for_page
+from core.pagination import count_per, figures_for_page
 from projects.models import Enterprise, Project, ProjectStage, Stage
 
 
@@ -64,17 +63,9 @@ def branch_figures_for_page(page) -> None:
 
 
 def count_per_branch(queryset: QuerySet) -> Coalesce:
-    """The number of rows of `queryset` (with a `branch` key) for the branch of the outer row: a
-    correlated subquery, so that a page of branches counts only its own rows (no join
-    multiplying them), each branch planned as one of average size."""
-    counted = (
-        queryset.filter(branch=OuterRef("pk"))
-        .order_by()
-        .values("branch")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    """The number of rows of `queryset` (with a `branch` key) for the branch of the outer row
+    (`core.pagination.count_per`)."""
+    return count_per(queryset, "branch")
 
 
 # The members app sits above this one: its rows are counted through the relation names only.

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 PER_PAGE = 50
@@ -99,6 +100,20 @@ def paginate_narrow(request, queryset: QuerySet, *, per_page: int = PER_PAGE) ->
     rows = queryset.in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
+
+
+def count_per(queryset: QuerySet, key: str) -> Coalesce:
+    """The number of rows of `queryset` whose `key` (a foreign key) is the outer row: a
+    correlated subquery, so that a page of rows counts only its own (no join multiplying them),
+    each row planned as one of average size."""
+    counted = (
+        queryset.filter(**{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def figures_for_page(page: Page, queryset: QuerySet, **annotations) -> None:

@@ -13,7 +13,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -40,6 +39,7 @@ from branches.selectors import (
     terms_due,
 )
 from core import outbox
+from core.pagination import count_per
 from members import moves, recruitment
 from members.models import Candidate, Member, Participation, PioneerPost, Transfer, TransferLetter
 from projects.models import Community, CoordinationItem, Project, Street
@@ -198,14 +198,7 @@ def _first_rows(queryset) -> dict:
 
 
 def _count_per_project(queryset) -> Coalesce:
-    counted = (
-        queryset.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return count_per(queryset, "project")
 
 
 def project_work(*, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
