@@ -29,8 +29,7 @@ from assessments.models import (
     Score,
 )
 from branches.models import Branch
-from branches.selectors import count_per_branch
-from core.pagination import figures_for_page
+from core.pagination import count_per, figures_for_page
 
 
 def cycle_list_for_user(*, user) -> QuerySet[Cycle]:
@@ -62,14 +61,15 @@ def cycle_branches_for_user(*, cycle: Cycle, user) -> QuerySet[Branch]:
     )
     return restrict(
         cycle.branches.annotate(
-            tasks_total=count_per_branch(tasks),
-            tasks_done=count_per_branch(tasks.filter(done_on__isnull=False)),
-            inspections_held=count_per_branch(inspections),
-            rectifications_open=count_per_branch(
-                inspections.filter(rectification_due__isnull=False, rectified_on__isnull=True)
+            tasks_total=count_per(tasks, "branch"),
+            tasks_done=count_per(tasks.filter(done_on__isnull=False), "branch"),
+            inspections_held=count_per(inspections, "branch"),
+            rectifications_open=count_per(
+                inspections.filter(rectification_due__isnull=False, rectified_on__isnull=True),
+                "branch",
             ),
-            self_scored=count_per_branch(hand_scored.filter(self_score__isnull=False)),
-            committee_scored=count_per_branch(hand_scored.filter(committee_score__isnull=False)),
+            self_scored=count_per(hand_scored.filter(self_score__isnull=False), "branch"),
+            committee_scored=count_per(hand_scored.filter(committee_score__isnull=False), "branch"),
         ),
         user,
         branch_path="id",

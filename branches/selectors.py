@@ -2,17 +2,7 @@
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict
@@ -50,9 +40,9 @@ def branch_figures_for_page(page) -> None:
     figures_for_page(
         page,
         Branch.objects,
-        active_groups=count_per_branch(PartyGroup.objects.filter(dissolved_on__isnull=True)),
-        full_member_count=count_per_branch(active.filter(member__standing="full")),
-        member_count=count_per_branch(active),
+        active_groups=count_per(PartyGroup.objects.filter(dissolved_on__isnull=True), "branch"),
+        full_member_count=count_per(active.filter(member__standing="full"), "branch"),
+        member_count=count_per(active, "branch"),
     )
     for branch in page.object_list:
         branch.setup_problems = (
@@ -60,12 +50,6 @@ def branch_figures_for_page(page) -> None:
             if branch.status == Branch.Status.ACTIVE
             else []
         )
-
-
-def count_per_branch(queryset: QuerySet) -> Coalesce:
-    """The number of rows of `queryset` (with a `branch` key) for the branch of the outer row
-    (`core.pagination.count_per`)."""
-    return count_per(queryset, "branch")
 
 
 # The members app sits above this one: its rows are counted through the relation names only.

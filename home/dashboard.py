@@ -18,7 +18,6 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.access import is_street_staff, restrict
@@ -197,10 +196,6 @@ def _first_rows(queryset) -> dict:
     return {"rows": rows, "count": rows[0].in_all if rows else 0}
 
 
-def _count_per_project(queryset) -> Coalesce:
-    return count_per(queryset, "project")
-
-
 def project_work(*, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
     """Per project with an active branch: coordination items open and overdue, suggestions
     submitted and adopted; the projects with the most overdue, then open, items first."""
@@ -211,10 +206,10 @@ def project_work(*, today: datetime.date, scope: Scope = WHOLE_STREET) -> dict:
         Exists(Branch.objects.filter(project=OuterRef("pk"), status=Branch.Status.ACTIVE))
     )
     rows = projects.annotate(
-        items_open=_count_per_project(unresolved),
-        items_overdue=_count_per_project(unresolved.filter(due_on__lt=today)),
-        suggestions_submitted=_count_per_project(suggestions),
-        suggestions_adopted=_count_per_project(suggestions.filter(status__in=adopted)),
+        items_open=count_per(unresolved, "project"),
+        items_overdue=count_per(unresolved.filter(due_on__lt=today), "project"),
+        suggestions_submitted=count_per(suggestions, "project"),
+        suggestions_adopted=count_per(suggestions.filter(status__in=adopted), "project"),
     ).order_by("-items_overdue", "-items_open", "name")
     return _first_rows(rows)
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import get_in_scope_or_404, restrict
 from branches.models import Branch
-from branches.selectors import count_per_branch
+from core.pagination import count_per
 from core.services import refuse_future, save_revision
 from members import dues
 from members.models import (
@@ -177,7 +177,7 @@ def flags_by_branch(branch_ids: list[int], *, today: datetime.date) -> dict[int,
     for pk, count in (
         Branch.objects.filter(pk__in=branch_ids)
         .order_by()
-        .annotate(away=count_per_branch(away_from_home(today=today)))
+        .annotate(away=count_per(away_from_home(today=today), "branch"))
         .values_list("pk", "away")
     ):
         figures[pk]["away"] = count

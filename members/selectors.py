@@ -17,8 +17,7 @@ from django.db.models import (
 
 from accounts.access import get_in_scope_or_404, is_street_staff, restrict, scope_for
 from branches.models import Branch
-from branches.selectors import count_per_branch
-from core.pagination import figures_for_page
+from core.pagination import count_per, figures_for_page
 from members.identity import mask_id_number, mask_phone
 from members.models import Member, Participation, PioneerPost, Transfer, TransferStep
 
@@ -177,9 +176,9 @@ def transfer_figures_for_page(page, *, user) -> None:
     figures_for_page(
         page,
         Branch.objects,
-        active_members=count_per_branch(active),
-        pocket_members=count_per_branch(
-            active.filter(member__relation_state=Member.RelationState.IN_POCKET)
+        active_members=count_per(active, "branch"),
+        pocket_members=count_per(
+            active.filter(member__relation_state=Member.RelationState.IN_POCKET), "branch"
         ),
     )
     durations = {
