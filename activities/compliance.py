@@ -304,17 +304,12 @@ def behind_branch_ids(*, user=None, year: int, today: datetime.date | None = Non
     return [pk for pk, tally in tallies.items() if tally.is_behind]
 
 
-def due_for_branch(
-    *, user, branch: Branch, today: datetime.date | None = None
-) -> list[Requirement]:
-    """What the branch still has to hold this month (and quarter, and year)."""
+def due_for_branch(*, branch: Branch, today: datetime.date | None = None) -> list[Requirement]:
+    """What the branch still has to hold this month (and quarter, and year). The branch is one
+    the caller has already found in the user's scope (the home page's branches)."""
     today = today or timezone.localdate()
-    rows = compliance_grid(
-        user=user,
-        year=today.year,
-        today=today,
-        branches=restrict(Branch.objects.filter(pk=branch.pk), user, branch_path="id"),
-    )
-    if not rows:
+    year_start, year_end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+    if branch.established_on > year_end or (branch.closed_on and branch.closed_on < year_start):
         return []
-    return rows[0].cells[today.month - 1].missing
+    data = _Year.read(year=today.year, today=today, branches=[branch])
+    return data.row(branch).cells[today.month - 1].missing

@@ -28,7 +28,7 @@ from activities.compliance import (
     period_end,
 )
 from activities.models import ActivityLog, Suggestion
-from assessments.models import Cycle, DeploymentTask, Inspection, Notification, Result
+from assessments.models import Cycle, DeploymentTask, Inspection, Result
 from assessments.selectors import cycle_branches_for_user, failing_reminder_count
 from branches.models import Branch
 from branches.selectors import (
@@ -340,7 +340,7 @@ def secretary_home(*, user, branch: Branch, today: datetime.date) -> dict:
     return {
         "branch": branch,
         "term": current_term(branch=branch),
-        "due_activities": due_for_branch(user=user, branch=branch, today=today),
+        "due_activities": due_for_branch(branch=branch, today=today),
         "tasks": list(
             DeploymentTask.objects.filter(
                 branch=branch, done_on__isnull=True, cycle__in=open_cycles
@@ -368,7 +368,6 @@ def secretary_home(*, user, branch: Branch, today: datetime.date) -> dict:
         .select_related("cycle")
         .order_by("-cycle__ends_on")
         .first(),
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
         "recruiting": recruitment.deadline_counts(candidates=branch.candidates.all(), today=today),
         "letters": moves.letter_flag_counts(letters=branch.transfer_letters.all(), today=today),
     }
